@@ -1,0 +1,86 @@
+"""zhiping: the direct evaluation of village cadres by the people (直评村官), as rules.
+
+Hand :func:`evaluate` a session document; get back an :class:`Outcome` that grades the
+party organization and each cadre, figures their performance pay, names the actions
+that follow, and explains every decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from zhiping.engine import evaluate_chain
+from zhiping.errors import (
+    InputError,
+    NoApplicableRule,
+    PackConflict,
+    PackError,
+    Problem,
+    SessionConflict,
+    StoreError,
+    TamperDetected,
+    ZhipingError,
+)
+from zhiping.outcome import Outcome, OutcomeDocument
+from zhiping.registry import PackRegistry, default_registry, discover
+from zhiping.session import HistoryEntry, Session, parse_history, parse_session
+
+__all__ = [
+    "HistoryEntry",
+    "InputError",
+    "NoApplicableRule",
+    "Outcome",
+    "OutcomeDocument",
+    "PackConflict",
+    "PackError",
+    "PackRegistry",
+    "Problem",
+    "Session",
+    "SessionConflict",
+    "StoreError",
+    "TamperDetected",
+    "ZhipingError",
+    "__version__",
+    "default_registry",
+    "discover",
+    "evaluate",
+    "parse_history",
+    "parse_session",
+]
+
+__version__ = "0.1.0"
+
+
+def evaluate(
+    session: Session | str | bytes | Mapping[str, Any],
+    *,
+    pack: str | None = None,
+    history: Iterable[HistoryEntry] | None = None,
+    registry: PackRegistry | None = None,
+) -> Outcome:
+    """Evaluate one session under the packs that govern its village.
+
+    Deterministic: the evaluation date is the document's ``held_on``, never the clock,
+    and the same document, packs and history always give the same outcome.
+
+    Args:
+        session: a parsed :class:`Session`, or its JSON text or decoded JSON object.
+        pack: apply this pack's chain whatever the village code.
+        history: prior grades of this village's subjects, beyond the document's own.
+        registry: the packs to choose from; by default the bundled and installed ones.
+
+    Returns:
+        The outcome: status, findings, each subject's tally, grade, pay and actions,
+        and the trace of every decision.
+
+    Raises:
+        InputError: the document is broken; every problem has its JSON path.
+        NoApplicableRule: no pack of the chain grades this village.
+        PackConflict: two packs claim the village on the session's date.
+        PackError: a pack cannot be used.
+    """
+    checked = session if isinstance(session, Session) else parse_session(session)
+    registry = registry or default_registry()
+    chain = registry.chain(checked.village.code, checked.held_on, pack=pack)
+    return evaluate_chain(checked, chain, registry.mechanisms, history=history or ())

@@ -1,0 +1,182 @@
+"""The engine: a session, a chain of packs and a history in; an explained outcome out.
+
+Pure: no I/O, no clock, no globals. The evaluation date is the document's ``held_on``.
+Stages run in the order of :data:`zhiping.rules.STAGES`; within a stage, rules run in
+the order their ids first appear in the chain, root first. Once a violation is found,
+the stages that apply results to people are skipped: a void session applies nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
+from zhiping.glossary import ORGANIZATION, Grade, Text
+from zhiping.outcome import Outcome, SubjectOutcome, TraceEntry
+from zhiping.rulebook import Chain, RuleDefinition
+from zhiping.rules import APPLYING_STAGES, STAGES, Evaluation, Mechanism, RuleContext, Stage
+from zhiping.session import HistoryEntry, Session
+
+__all__ = ["REQUIRED_STAGES", "evaluate_chain", "merge_history"]
+
+REQUIRED_STAGES: tuple[Stage, ...] = ("tally", "grade")
+"""Stages every chain must define: a chain that grades nothing cannot evaluate."""
+
+
+def evaluate_chain(
+    session: Session,
+    chain: Chain,
+    mechanisms: Mapping[str, Mechanism],
+    *,
+    history: Iterable[HistoryEntry] = (),
+) -> Outcome:
+    """Apply the chain's rules to a session.
+
+    Args:
+        session: the checked session document.
+        chain: the packs that govern it, root first.
+        mechanisms: every mechanism known, by name.
+        history: prior grades beyond those the document carries.
+
+    Returns:
+        The outcome, with every decision in its trace.
+
+    Raises:
+        NoApplicableRule: the chain defines no rule for a required stage.
+        PackError: a rule names an unknown mechanism or a parameter is missing.
+        InputError: the ballots do not fit the chain's scale, or the history
+            contradicts the document's.
+    """
+    rules = _bound_rules(chain, mechanisms)
+    _require_stages(rules, chain, session)
+    evaluation = Evaluation.start(session, merge_history(session, history))
+    for stage in STAGES:
+        if stage in APPLYING_STAGES and evaluation.void:
+            _skip(evaluation, stage, chain)
+            continue
+        for rule, mechanism in rules:
+            if mechanism.stage != stage:
+                continue
+            if rule.disabled is not None:
+                _note_disabled(evaluation, rule, stage)
+                continue
+            mechanism.apply(RuleContext(rule, mechanism, chain, evaluation))
+    return _outcome(evaluation, chain)
+
+
+def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple[str, int], Grade]:
+    """Return the document's history with the caller's, by (subject, year).
+
+    Raises:
+        InputError: the two give different grades for the same subject and year, or the
+            caller's history reaches the evaluated year.
+    """
+    merged: dict[tuple[str, int], Grade] = {
+        (entry.subject, entry.year): entry.grade for entry in session.history
+    }
+    problems = []
+    for index, entry in enumerate(extra):
+        key = (entry.subject, entry.year)
+        if entry.year >= session.year:
+            problems.append(
+                Problem(
+                    f"history[{index}].year",
+                    f"{entry.year} is not before the evaluated year {session.year}",
+                )
+            )
+        elif merged.setdefault(key, entry.grade) != entry.grade:
+            problems.append(
+                Problem(
+                    f"history[{index}]",
+                    f"'{entry.subject}' is graded {merged[key]} for {entry.year} in the document",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return merged
+
+
+def _bound_rules(
+    chain: Chain, mechanisms: Mapping[str, Mechanism]
+) -> list[tuple[RuleDefinition, Mechanism]]:
+    bound = []
+    for rule in chain.rules():
+        name = rule.mechanism or _inherited_mechanism(chain, rule.id)
+        if name not in mechanisms:
+            raise PackError(f"pack {rule.pack}: rule {rule.id}: unknown mechanism {name!r}")
+        bound.append((rule, mechanisms[name]))
+    return bound
+
+
+def _inherited_mechanism(chain: Chain, rule_id: str) -> str:
+    # A disabled rule keeps the stage of the definition it switches off.
+    for pack in reversed(chain.packs):
+        for rule in pack.rules:
+            if rule.id == rule_id and rule.mechanism is not None:
+                return rule.mechanism
+    raise PackError(f"rule {rule_id} is disabled but no pack of the chain defines it")
+
+
+def _require_stages(
+    rules: list[tuple[RuleDefinition, Mechanism]], chain: Chain, session: Session
+) -> None:
+    defined = {mechanism.stage for rule, mechanism in rules if rule.disabled is None}
+    for stage in REQUIRED_STAGES:
+        if stage not in defined:
+            raise NoApplicableRule(
+                f"no pack of the chain {' ► '.join(chain.names)} defines the {stage} stage "
+                f"for village {session.village.code}"
+            )
+
+
+def _skip(evaluation: Evaluation, stage: Stage, chain: Chain) -> None:
+    evaluation.trace.append(
+        TraceEntry(
+            stage=stage,
+            rule="session.void",
+            pack=chain.names[0],
+            message=Text(zh="会议无效:本阶段不予适用", en="the session is void: stage not applied"),
+            fulfilled=False,
+        )
+    )
+
+
+def _note_disabled(evaluation: Evaluation, rule: RuleDefinition, stage: Stage) -> None:
+    evaluation.trace.append(
+        TraceEntry(
+            stage=stage,
+            rule=rule.id,
+            pack=rule.pack,
+            message=Text(
+                zh=f"规则已由{rule.pack}停用:{rule.disabled}",
+                en=f"rule disabled by {rule.pack}: {rule.disabled}",
+            ),
+            result="disabled",
+        )
+    )
+
+
+def _outcome(evaluation: Evaluation, chain: Chain) -> Outcome:
+    session = evaluation.session
+    void = evaluation.void
+    subjects = []
+    for subject in session.subject_ids:
+        subjects.append(
+            SubjectOutcome(
+                id=subject,
+                kind="organization" if subject == ORGANIZATION else "cadre",
+                eligible=evaluation.eligible.get(subject, False),
+                tally=evaluation.tallies.get(subject),
+                grade=None if void else evaluation.grades.get(subject),
+                pay=None if void else evaluation.pay.get(subject),
+                actions=() if void else tuple(evaluation.actions.get(subject, ())),
+            )
+        )
+    return Outcome(
+        session=session.id,
+        packs=chain.names,
+        status="void" if void else "valid",
+        findings=tuple(evaluation.findings),
+        subjects=tuple(subjects),
+        trace=tuple(evaluation.trace),
+    )

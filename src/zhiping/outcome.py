@@ -1,0 +1,422 @@
+"""The outcome of an evaluation: immutable values, and the ``zhiping.outcome/1`` document.
+
+The engine builds an :class:`Outcome`; :meth:`Outcome.to_document` renders it as the
+JSON document of DESIGN §3, whose JSON Schema comes from :class:`OutcomeDocument`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+from pydantic import BaseModel, ConfigDict, Field
+
+from zhiping.glossary import ActionKind, Grade, Severity, Text
+from zhiping.parameters import Citation, ParameterUse, value_to_json
+
+__all__ = [
+    "FORMAT",
+    "Action",
+    "Basis",
+    "Finding",
+    "Outcome",
+    "OutcomeDocument",
+    "Pay",
+    "SubjectOutcome",
+    "Tally",
+    "Text",
+    "TraceEntry",
+]
+
+FORMAT = "zhiping.outcome/1"
+
+Facts = Mapping[str, object]
+"""JSON-ready values a finding or trace entry read: ints, strings, lists, booleans."""
+
+
+@attrs.frozen
+class Basis:
+    """A source of a rule, as a finding cites it.
+
+    Attributes:
+        pack: the pack that supplies the rule.
+        citation: the document and article.
+    """
+
+    pack: str
+    citation: Citation
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the basis as the outcome document spells it."""
+        return {"pack": self.pack, **_citation_json(self.citation)}
+
+
+@attrs.frozen
+class Finding:
+    """Something a rule found about the session.
+
+    Attributes:
+        rule: the finding's id (usually the rule's id, e.g. ``notice.period``).
+        severity: ``violation`` voids the session; ``warning`` and ``info`` do not.
+        message: what was found, in zh and en.
+        facts: the values that led to it.
+        basis: the sources of the rule.
+        subject: the subject it concerns, if one.
+    """
+
+    rule: str
+    severity: Severity
+    message: Text
+    facts: Facts = attrs.field(factory=dict)
+    basis: tuple[Basis, ...] = ()
+    subject: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the finding as the outcome document spells it."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message.to_json(),
+            "facts": dict(self.facts),
+            "basis": [basis.to_json() for basis in self.basis],
+        }
+
+
+@attrs.frozen
+class Tally:
+    """The count of marks for one subject.
+
+    Attributes:
+        scale: the pack's ballot words, in order.
+        marks: the count for each word of ``scale``.
+        abstain: ballots with no mark, or ``unknown``, for the subject.
+        invalid: ballots whose mark is outside the scale.
+    """
+
+    scale: tuple[str, ...]
+    marks: tuple[int, ...]
+    abstain: int = 0
+    invalid: int = 0
+
+    @property
+    def valid_votes(self) -> int:
+        """Return n, the ballots with a mark on the scale."""
+        return sum(self.marks)
+
+    def count(self, *words: str) -> int:
+        """Return the votes for the given words, added up."""
+        return sum(self.marks[self.scale.index(word)] for word in words)
+
+    def __add__(self, other: Tally) -> Tally:
+        if self.scale != other.scale:
+            raise ValueError("tallies on different scales cannot be added")
+        return Tally(
+            self.scale,
+            tuple(a + b for a, b in zip(self.marks, other.marks, strict=True)),
+            self.abstain + other.abstain,
+            self.invalid + other.invalid,
+        )
+
+    def to_json(self) -> dict[str, int]:
+        """Return ``{word: count, …, "abstain": …, "invalid": …}``."""
+        return {
+            **dict(zip(self.scale, self.marks, strict=True)),
+            "abstain": self.abstain,
+            "invalid": self.invalid,
+        }
+
+
+@attrs.frozen
+class Pay:
+    """The performance pay a grade gives a cadre.
+
+    Attributes:
+        performance_pay: the cadre's performance pay, in yuan.
+        coefficient: the grade's coefficient.
+        amount: ``performance_pay × coefficient``, rounded half-up to the fen.
+    """
+
+    performance_pay: Decimal
+    coefficient: Decimal
+    amount: Decimal
+
+    def to_json(self) -> dict[str, str]:
+        """Return the three figures as decimal strings in yuan."""
+        return {
+            "performance_pay": f"{self.performance_pay:.2f}",
+            "coefficient": f"{self.coefficient:.2f}",
+            "amount": f"{self.amount:.2f}",
+        }
+
+
+@attrs.frozen
+class Action:
+    """A consequence the result has for a subject.
+
+    Attributes:
+        kind: the consequence (``organizational_adjustment``, …).
+        rule: the rule that gives it.
+        pack: the pack that supplies the rule.
+    """
+
+    kind: ActionKind
+    rule: str
+    pack: str
+
+    def to_json(self) -> dict[str, str]:
+        """Return the action as the outcome document spells it."""
+        return {"kind": self.kind, "rule": self.rule, "pack": self.pack}
+
+
+@attrs.frozen
+class SubjectOutcome:
+    """The result for one subject: the organization or a cadre.
+
+    Attributes:
+        id: ``organization`` or the cadre's id.
+        kind: ``organization`` or ``cadre``.
+        eligible: whether the chain evaluates this subject.
+        tally: its marks, when ballots were counted for it.
+        grade: its grade, or None (void session, not eligible, no valid votes).
+        pay: its performance pay, when a pay rule applies.
+        actions: the consequences, in the order the rules gave them.
+    """
+
+    id: str
+    kind: Literal["organization", "cadre"]
+    eligible: bool
+    tally: Tally | None
+    grade: Grade | None = None
+    pay: Pay | None = None
+    actions: tuple[Action, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the subject as the outcome document spells it."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "eligible": self.eligible,
+            "tally": self.tally.to_json() if self.tally else None,
+            "valid_votes": self.tally.valid_votes if self.tally else None,
+            "grade": self.grade,
+            "pay": self.pay.to_json() if self.pay else None,
+            "actions": [action.to_json() for action in self.actions],
+        }
+
+
+@attrs.frozen
+class TraceEntry:
+    """One decision of the evaluation, with everything it read.
+
+    Attributes:
+        stage: the stage it belongs to (``quorum``, ``grade``, …).
+        rule: the rule's id.
+        pack: the pack that supplied the rule.
+        subject: the subject decided on, if one.
+        inputs: the facts of the session it read.
+        parameters: each parameter value it used, with date, pack and citation.
+        fulfilled: whether the rule's condition held; None when not a yes/no question.
+        result: what it decided, in a word (``competent``, ``10800.00``, ``void``).
+        message: the decision in a sentence, in zh and en.
+    """
+
+    stage: str
+    rule: str
+    pack: str
+    message: Text
+    subject: str | None = None
+    inputs: Facts = attrs.field(factory=dict)
+    parameters: tuple[ParameterUse, ...] = ()
+    fulfilled: bool | None = None
+    result: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the entry as the outcome document spells it."""
+        return {
+            "stage": self.stage,
+            "rule": self.rule,
+            "pack": self.pack,
+            "subject": self.subject,
+            "inputs": dict(self.inputs),
+            "parameters": [_parameter_json(use) for use in self.parameters],
+            "fulfilled": self.fulfilled,
+            "result": self.result,
+            "message": self.message.to_json(),
+        }
+
+
+@attrs.frozen
+class Outcome:
+    """What the rules give for one session.
+
+    Attributes:
+        session: the session's id.
+        packs: the chain applied, root first.
+        status: ``valid``, or ``void`` when any finding is a violation.
+        findings: what the rules found, in the order of the stages.
+        subjects: the organization, then the cadres in document order.
+        trace: every decision, in order.
+    """
+
+    session: str
+    packs: tuple[str, ...]
+    status: Literal["valid", "void"]
+    findings: tuple[Finding, ...]
+    subjects: tuple[SubjectOutcome, ...]
+    trace: tuple[TraceEntry, ...]
+
+    def subject(self, subject_id: str) -> SubjectOutcome:
+        """Return the result for one subject.
+
+        Raises:
+            KeyError: no subject has that id.
+        """
+        for subject in self.subjects:
+            if subject.id == subject_id:
+                return subject
+        raise KeyError(subject_id)
+
+    def findings_of(self, rule: str) -> tuple[Finding, ...]:
+        """Return the findings with the given rule id."""
+        return tuple(finding for finding in self.findings if finding.rule == rule)
+
+    def to_document(self) -> dict[str, Any]:
+        """Return the ``zhiping.outcome/1`` document as JSON-ready data."""
+        return {
+            "format": FORMAT,
+            "session": self.session,
+            "packs": list(self.packs),
+            "status": self.status,
+            "findings": [finding.to_json() for finding in self.findings],
+            "subjects": [subject.to_json() for subject in self.subjects],
+            "trace": [entry.to_json() for entry in self.trace],
+        }
+
+
+def _citation_json(citation: Citation | None) -> dict[str, Any]:
+    if citation is None:
+        return {"title": None, "article": None, "url": None}
+    return {"title": citation.title, "article": citation.article, "url": citation.url}
+
+
+def _parameter_json(use: ParameterUse) -> dict[str, Any]:
+    return {
+        "name": use.name,
+        "pack": use.pack,
+        "value": value_to_json(use.value),
+        "effective_from": use.effective_from.isoformat(),
+        "citation": _citation_json(use.citation) if use.citation else None,
+        "assumed": use.assumed,
+        "note": use.note,
+    }
+
+
+# The document models below exist to generate the JSON Schema and to read outcomes
+# back; the engine never builds them.
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextDocument(_Doc):
+    """A message in Chinese and English."""
+
+    zh: str
+    en: str
+
+
+class CitationDocument(_Doc):
+    """A document and article that a rule or value comes from."""
+
+    title: str | None
+    article: str | None
+    url: str | None
+
+
+class BasisDocument(CitationDocument):
+    """A source of a rule, with the pack that supplies it."""
+
+    pack: str
+
+
+class FindingDocument(_Doc):
+    """Something a rule found; a ``violation`` voids the session."""
+
+    rule: str
+    severity: Severity
+    subject: str | None
+    message: TextDocument
+    facts: dict[str, Any]
+    basis: list[BasisDocument]
+
+
+class PayDocument(_Doc):
+    """Performance pay, coefficient and amount, as decimal strings in yuan."""
+
+    performance_pay: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$")
+    coefficient: str = Field(pattern=r"^[0-9]+\.[0-9]{2,}$")
+    amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$")
+
+
+class ActionDocument(_Doc):
+    """A consequence of the result, with the rule and pack that give it."""
+
+    kind: ActionKind
+    rule: str
+    pack: str
+
+
+class SubjectDocument(_Doc):
+    """The result for the organization or one cadre."""
+
+    id: str
+    kind: Literal["organization", "cadre"]
+    eligible: bool
+    tally: dict[str, int] | None
+    valid_votes: int | None
+    grade: Grade | None
+    pay: PayDocument | None
+    actions: list[ActionDocument]
+
+
+class ParameterDocument(_Doc):
+    """A parameter value as a rule used it."""
+
+    name: str
+    pack: str
+    value: Any
+    effective_from: date
+    citation: CitationDocument | None
+    assumed: bool
+    note: str | None
+
+
+class TraceDocument(_Doc):
+    """One decision of the evaluation."""
+
+    stage: str
+    rule: str
+    pack: str
+    subject: str | None
+    inputs: dict[str, Any]
+    parameters: list[ParameterDocument]
+    fulfilled: bool | None
+    result: str | None
+    message: TextDocument
+
+
+class OutcomeDocument(_Doc):
+    """The outcome document ``zhiping.outcome/1``."""
+
+    format: Literal["zhiping.outcome/1"]
+    session: str
+    packs: list[str]
+    status: Literal["valid", "void"]
+    findings: list[FindingDocument]
+    subjects: list[SubjectDocument]
+    trace: list[TraceDocument]

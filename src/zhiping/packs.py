@@ -1,0 +1,299 @@
+"""Reading a rule pack from its TOML parameters file.
+
+A pack file has four tables: ``[pack]`` (name, titles, prefix, parent, dates),
+``[references.<id>]`` (the policy documents it cites), ``[rules."<rule id>"]`` (the
+mechanism each rule uses, its sources, or why it is disabled) and
+``[parameters."<rule id>.<name>"]`` (dated values, each cited or marked assumed).
+``docs/packs.md`` shows a whole file. A bad file raises :class:`PackError` naming the
+file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from zhiping.errors import PackError
+from zhiping.glossary import GRADES, Severity, Text
+from zhiping.parameters import (
+    Citation,
+    Comparison,
+    DatedValue,
+    Parameter,
+    ParameterKind,
+    ShareCondition,
+    Value,
+)
+from zhiping.rulebook import Pack, RuleDefinition
+from zhiping.session import json_path
+
+__all__ = ["load_pack", "pack_from_data"]
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
+RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
+
+
+class _Table(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _Title(_Table):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class _Header(_Table):
+    name: Name
+    title: _Title
+    prefix: Annotated[str, StringConstraints(pattern=r"^[0-9]{0,12}$")] = ""
+    parent: Name | None = None
+    in_force_from: date
+    in_force_until: date | None = None
+    selectable_only: bool = False
+
+
+class _Reference(_Table):
+    title: str = Field(min_length=1)
+    url: str | None = None
+    published_on: date | None = None
+
+
+class _Cite(_Table):
+    reference: str
+    article: str | None = None
+
+
+class _Rule(_Table):
+    mechanism: Name | None = None
+    severity: Severity | None = None
+    basis: list[_Cite] = Field(default_factory=list)
+    disabled: str | None = Field(default=None, min_length=1)
+
+
+class _Value(_Table):
+    from_: date = Field(alias="from")
+    value: Any
+    reference: str | None = None
+    article: str | None = None
+    assumed: bool = False
+    note: str | None = None
+
+
+class _Parameter(_Table):
+    kind: ParameterKind
+    values: list[_Value] = Field(min_length=1)
+
+
+class _PackFile(_Table):
+    pack: _Header
+    references: dict[Name, _Reference] = Field(default_factory=dict)
+    rules: dict[RuleId, _Rule] = Field(default_factory=dict)
+    parameters: dict[str, _Parameter] = Field(default_factory=dict)
+
+
+def load_pack(path: Path | Traversable) -> Pack:
+    """Read and check a pack's TOML file.
+
+    Raises:
+        PackError: the file cannot be read, is not TOML, or breaks the pack format;
+            the message names the file and the key.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise PackError(f"{path}: cannot read: {error.strerror or error}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise PackError(f"{path}: not a TOML file: {error}") from None
+    return pack_from_data(data, source=str(path))
+
+
+def pack_from_data(data: Mapping[str, Any], *, source: str) -> Pack:
+    """Build a pack from the decoded contents of a pack file.
+
+    Raises:
+        PackError: naming ``source`` and the key that is wrong.
+    """
+    try:
+        file = _PackFile.model_validate(data)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{json_path(tuple(item['loc']))}: {item['msg']}"
+            for item in error.errors(include_url=False)
+        )
+        raise PackError(f"{source}: {details}") from None
+    problems: list[str] = []
+    pack = _build(file, problems)
+    if problems:
+        raise PackError(f"{source}: " + "; ".join(problems))
+    return pack
+
+
+def _build(file: _PackFile, problems: list[str]) -> Pack:
+    header = file.pack
+    references = {
+        key: Citation(title=ref.title, url=ref.url, published_on=ref.published_on)
+        for key, ref in file.references.items()
+    }
+
+    def cite(reference: str | None, article: str | None, where: str) -> Citation | None:
+        if reference is None:
+            return None
+        if reference not in references:
+            problems.append(f"{where}: no reference named {reference!r}")
+            return None
+        base = references[reference]
+        return Citation(base.title, article, base.url, base.published_on)
+
+    if header.parent is None and header.name != "cn":
+        problems.append("pack.parent: only the root pack cn has no parent")
+    if header.in_force_until is not None and header.in_force_until < header.in_force_from:
+        problems.append("pack.in_force_until: before in_force_from")
+    rules = tuple(
+        RuleDefinition(
+            id=rule_id,
+            pack=header.name,
+            mechanism=rule.mechanism,
+            severity=rule.severity,
+            basis=tuple(
+                c
+                for index, b in enumerate(rule.basis)
+                if (c := cite(b.reference, b.article, f'rules."{rule_id}".basis[{index}]'))
+            ),
+            disabled=rule.disabled,
+        )
+        for rule_id, rule in file.rules.items()
+    )
+    for rule in rules:
+        if (rule.mechanism is None) == (rule.disabled is None):
+            problems.append(f'rules."{rule.id}": give either mechanism or disabled')
+    parameters = {
+        name: _parameter(name, parameter, cite, problems)
+        for name, parameter in file.parameters.items()
+    }
+    return Pack(
+        name=header.name,
+        title=Text(zh=header.title.zh, en=header.title.en),
+        prefix=header.prefix,
+        parent=header.parent,
+        in_force_from=header.in_force_from,
+        in_force_until=header.in_force_until,
+        references=tuple(references.values()),
+        rules=rules,
+        parameters={name: p for name, p in parameters.items() if p is not None},
+        selectable_only=header.selectable_only,
+    )
+
+
+Cite = Callable[[str | None, str | None, str], Citation | None]
+
+
+def _parameter(
+    name: str, parameter: _Parameter, cite: Cite, problems: list[str]
+) -> Parameter | None:
+    where = f'parameters."{name}"'
+    values = []
+    for index, item in enumerate(parameter.values):
+        at = f"{where}.values[{index}]"
+        try:
+            value = _typed(parameter.kind, item.value)
+        except ValueError as error:
+            problems.append(f"{at}.value: {error}")
+            continue
+        if item.reference is None and not item.assumed:
+            problems.append(f"{at}: cite a reference or mark the value assumed = true")
+        values.append(
+            DatedValue(
+                effective_from=item.from_,
+                value=value,
+                citation=cite(item.reference, item.article, at),
+                assumed=item.assumed,
+                note=item.note,
+            )
+        )
+    try:
+        return Parameter(name=name, kind=parameter.kind, values=tuple(values))
+    except ValueError as error:
+        problems.append(f"{where}: {error}")
+        return None
+
+
+_COMPARISONS: tuple[Comparison, ...] = ("at_least", "more_than", "at_most", "less_than")
+
+
+def _typed(kind: ParameterKind, raw: Any) -> Value:
+    if kind == "integer":
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValueError(f"expected an integer, got {raw!r}")
+        return raw
+    if kind == "fraction":
+        return _fraction(raw)
+    if kind == "decimal":
+        return _decimal(raw)
+    if kind == "text":
+        if not isinstance(raw, str):
+            raise ValueError(f"expected a string, got {raw!r}")
+        return raw
+    if kind == "texts":
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise ValueError(f"expected a list of strings, got {raw!r}")
+        return tuple(raw)
+    if kind == "table":
+        if not isinstance(raw, dict):
+            raise ValueError(f"expected a table of decimal strings, got {raw!r}")
+        return {str(key): _decimal(item) for key, item in raw.items()}
+    return _conditions(raw)
+
+
+def _fraction(raw: Any) -> Fraction:
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return Fraction(raw)
+    if not isinstance(raw, str):
+        raise ValueError(f'expected an exact share like "4/5", got {raw!r}')
+    try:
+        share = Fraction(raw)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f'expected an exact share like "4/5", got {raw!r}') from None
+    if share < 0:
+        raise ValueError(f"a share cannot be negative: {raw!r}")
+    return share
+
+
+def _decimal(raw: Any) -> Decimal:
+    if not isinstance(raw, str):
+        raise ValueError(f'expected a decimal string like "0.90", got {raw!r}')
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f'expected a decimal string like "0.90", got {raw!r}') from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"expected a finite, non-negative decimal, got {raw!r}")
+    return amount
+
+
+def _conditions(raw: Any) -> tuple[ShareCondition, ...]:
+    if not isinstance(raw, list):
+        raise ValueError("expected a list of {grade, words, comparison, share}")
+    conditions = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or set(item) != {"grade", "words", "comparison", "share"}:
+            raise ValueError(f"[{index}]: expected exactly grade, words, comparison, share")
+        words = item["words"]
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            raise ValueError(f"[{index}].words: expected a list of ballot words")
+        grade = item["grade"]
+        if grade not in GRADES:
+            raise ValueError(f"[{index}].grade: expected one of {', '.join(GRADES)}")
+        if item["comparison"] not in _COMPARISONS:
+            raise ValueError(f"[{index}].comparison: expected one of {', '.join(_COMPARISONS)}")
+        conditions.append(
+            ShareCondition(grade, tuple(words), item["comparison"], _fraction(item["share"]))
+        )
+    return tuple(conditions)

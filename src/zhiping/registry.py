@@ -1,0 +1,227 @@
+"""Collecting packs and mechanisms from plugins, and resolving the chain for a session.
+
+pluggy collects (project ``zhiping``, entry-point group ``zhiping``, ``check_pending()``
+always); this module decides. The chain for a village is the most specific pack in force
+whose prefix covers its code, then that pack's parents up to the root ``cn``. Nothing
+depends on the order in which plugins were registered.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping
+from datetime import date
+from types import ModuleType
+
+import attrs
+import pluggy
+
+from zhiping import hookspecs
+from zhiping.errors import PackConflict, PackError
+from zhiping.rulebook import Chain, Pack
+from zhiping.rules import Mechanism
+
+__all__ = ["PackRegistry", "default_registry", "discover"]
+
+ROOT = "cn"
+
+
+@attrs.frozen
+class PackRegistry:
+    """The packs and mechanisms available, by name.
+
+    Attributes:
+        packs: every pack, by name.
+        mechanisms: every mechanism, by name.
+    """
+
+    packs: Mapping[str, Pack]
+    mechanisms: Mapping[str, Mechanism]
+    _checked: dict[tuple[str, ...], None] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+
+    @classmethod
+    def of(cls, packs: Iterable[Pack], mechanisms: Iterable[Mechanism]) -> PackRegistry:
+        """Build a registry; packs and mechanisms may come in any order.
+
+        Raises:
+            PackError: two packs or two mechanisms share a name, a parent is missing,
+                or parents form a cycle.
+        """
+        by_name: dict[str, Pack] = {}
+        for pack in sorted(packs, key=lambda p: p.name):
+            if pack.name in by_name:
+                raise PackError(f"two packs are named {pack.name!r}")
+            by_name[pack.name] = pack
+        known: dict[str, Mechanism] = {}
+        for mechanism in sorted(mechanisms, key=lambda m: m.name):
+            if mechanism.name in known:
+                raise PackError(f"two mechanisms are named {mechanism.name!r}")
+            known[mechanism.name] = mechanism
+        registry = cls(by_name, known)
+        for pack in by_name.values():
+            registry.lineage(pack.name)
+        return registry
+
+    def names(self) -> tuple[str, ...]:
+        """Return the names of every pack, sorted."""
+        return tuple(sorted(self.packs))
+
+    def lineage(self, name: str) -> tuple[Pack, ...]:
+        """Return the pack and its ancestors, root first.
+
+        Raises:
+            PackError: no pack has that name, a parent is missing, parents form a cycle,
+                or a parent's prefix does not cover its child's.
+        """
+        if name not in self.packs:
+            raise PackError(f"no pack named {name!r}; installed: {', '.join(self.names())}")
+        line: list[Pack] = []
+        pack: Pack | None = self.packs[name]
+        while pack is not None:
+            if pack in line:
+                raise PackError(f"pack {name}: its parents form a cycle")
+            line.append(pack)
+            if pack.parent is None:
+                break
+            parent = self.packs.get(pack.parent)
+            if parent is None:
+                raise PackError(f"pack {pack.name}: parent {pack.parent!r} is not installed")
+            if not pack.prefix.startswith(parent.prefix):
+                raise PackError(
+                    f"pack {pack.name}: prefix {pack.prefix!r} is not within its parent "
+                    f"{parent.name}'s prefix {parent.prefix!r}"
+                )
+            pack = parent
+        if line[-1].name != ROOT:
+            raise PackError(f"pack {name}: its ancestry does not reach the root pack {ROOT}")
+        return tuple(reversed(line))
+
+    def governing(self, village_code: str, on: date) -> Pack:
+        """Return the most specific pack in force on ``on`` whose prefix covers the village.
+
+        Raises:
+            PackConflict: two packs claim the same most specific prefix on that date.
+            PackError: not even the root pack is in force.
+        """
+        candidates = [
+            pack
+            for pack in self.packs.values()
+            if pack.governs(village_code) and pack.in_force_on(on)
+        ]
+        if not candidates:
+            raise PackError(f"no pack is in force for village {village_code} on {on}")
+        longest = max(len(pack.prefix) for pack in candidates)
+        winners = sorted(pack.name for pack in candidates if len(pack.prefix) == longest)
+        if len(winners) > 1:
+            raise PackConflict(
+                f"packs {' and '.join(winners)} both claim prefix "
+                f"{candidates[0].prefix if longest == 0 else village_code[:longest]!r} on {on}"
+            )
+        return self.packs[winners[0]]
+
+    def chain(self, village_code: str, held_on: date, *, pack: str | None = None) -> Chain:
+        """Return the chain that governs a session, checked against the mechanisms.
+
+        Args:
+            village_code: the village's 12-digit code; its prefixes select the packs.
+            held_on: the session's date: packs and values in force on it apply.
+            pack: a pack to apply whatever the village code, with its ancestors.
+
+        Raises:
+            PackError: the chain cannot be used (see :meth:`lineage`, :meth:`check`);
+                a forced pack or one of its ancestors is not in force on ``held_on``.
+            PackConflict: two packs claim the village on that date.
+        """
+        chosen = self.packs.get(pack) if pack else self.governing(village_code, held_on)
+        if chosen is None:
+            raise PackError(f"no pack named {pack!r}; installed: {', '.join(self.names())}")
+        line = self.lineage(chosen.name)
+        for member in line:
+            if not member.in_force_on(held_on):
+                raise PackError(f"pack {member.name} is not in force on {held_on}")
+        chain = Chain(line, held_on)
+        self.check(chain)
+        return chain
+
+    def check(self, chain: Chain) -> None:
+        """Check that every rule of the chain has its mechanism and its parameters.
+
+        Each parameter must be set by some pack of the chain, with the kind the
+        mechanism reads, and every parameter set must belong to a rule of the chain.
+
+        Raises:
+            PackError: naming the pack and the key that is wrong.
+        """
+        if chain.names in self._checked:
+            return
+        declared: dict[str, str] = {}
+        for rule in chain.rules():
+            if rule.disabled is not None:
+                continue
+            mechanism = self.mechanisms.get(rule.mechanism or "")
+            if mechanism is None:
+                raise PackError(
+                    f"pack {rule.pack}: rule {rule.id}: unknown mechanism {rule.mechanism!r}"
+                )
+            for name, kind in mechanism.parameters.items():
+                declared[f"{rule.id}.{name}"] = kind
+        for pack in chain.packs:
+            for name, parameter in pack.parameters.items():
+                if name not in declared:
+                    if any(r.id == name.rsplit(".", 1)[0] and r.disabled for r in chain.rules()):
+                        continue
+                    raise PackError(
+                        f"pack {pack.name}: parameter {name} belongs to no rule of "
+                        f"the chain {' ► '.join(chain.names)}"
+                    )
+                if parameter.kind != declared[name]:
+                    raise PackError(
+                        f"pack {pack.name}: parameter {name} is a {parameter.kind}; "
+                        f"its mechanism reads a {declared[name]}"
+                    )
+        for name in declared:
+            if not any(name in pack.parameters for pack in chain.packs):
+                raise PackError(f"no pack of the chain {' ► '.join(chain.names)} sets {name}")
+        self._checked[chain.names] = None
+
+
+def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PackRegistry:
+    """Collect packs and mechanisms from the bundled plugins and installed ones.
+
+    Args:
+        entry_points: also load the plugins of installed distributions (group ``zhiping``).
+        plugins: further plugin objects or modules to register, e.g. in tests.
+
+    Raises:
+        PackError: a plugin fails to load, implements a hook wrongly, or provides
+            a bad pack.
+    """
+    from zhiping.plugins import BUNDLED
+
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    try:
+        for plugin in (*BUNDLED, *plugins):
+            manager.register(plugin, name=_plugin_name(plugin))
+        if entry_points:
+            manager.load_setuptools_entrypoints(hookspecs.PROJECT)
+        manager.check_pending()
+        packs = [pack for result in manager.hook.zhiping_packs() for pack in result]
+        mechanisms = [m for result in manager.hook.zhiping_mechanisms() for m in result]
+    except PackError:
+        raise
+    except (pluggy.PluginValidationError, ImportError, AttributeError, ValueError) as error:
+        raise PackError(f"a zhiping plugin cannot be loaded: {error}") from error
+    return PackRegistry.of(packs, mechanisms)
+
+
+def _plugin_name(plugin: object) -> str | None:
+    return plugin.__name__ if isinstance(plugin, ModuleType) else None
+
+
+@functools.cache
+def default_registry() -> PackRegistry:
+    """Return the registry of bundled and installed plugins, discovered once per process."""
+    return discover()

@@ -1,0 +1,148 @@
+"""Rule packs as values, and the chain of packs that governs one session.
+
+A :class:`Pack` names the jurisdiction it governs, sets dated parameters and defines or
+disables rules. A :class:`Chain` lists the packs that apply to a session, root first; the
+most specific pack that speaks to a rule or a parameter wins (DESIGN §4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import attrs
+
+from zhiping.errors import PackError
+from zhiping.glossary import Severity, Text
+from zhiping.parameters import Citation, Parameter, ParameterUse
+
+__all__ = ["Chain", "Pack", "RuleDefinition"]
+
+
+@attrs.frozen
+class RuleDefinition:
+    """What a pack says about one rule id: the mechanism that applies it, or that it is off.
+
+    Attributes:
+        id: the rule's id (``quorum.party_members``).
+        pack: the pack that says it.
+        mechanism: the name of the generic mechanism applying it; None when disabled.
+        severity: the severity of its findings, overriding the mechanism's default.
+        basis: the sources of the rule.
+        disabled: the reason the pack switches an inherited rule off, if it does.
+    """
+
+    id: str
+    pack: str
+    mechanism: str | None = None
+    severity: Severity | None = None
+    basis: tuple[Citation, ...] = ()
+    disabled: str | None = None
+
+
+@attrs.frozen
+class Pack:
+    """A rule pack: the rules and parameters of one jurisdiction.
+
+    Attributes:
+        name: the pack's name (``xinzhou``).
+        title: its title in zh and en.
+        prefix: the division-code prefix it governs; empty for the root and for packs
+            that are only selected by name.
+        parent: the pack it refines; None only for the root.
+        in_force_from: the first day it applies.
+        in_force_until: the last day it applies, if it has ended.
+        references: the policy documents it cites.
+        rules: what it says about each rule id, in its file's order.
+        parameters: its parameters by name.
+        selectable_only: true for a pack that governs no prefix by itself.
+    """
+
+    name: str
+    title: Text
+    prefix: str
+    parent: str | None
+    in_force_from: date
+    in_force_until: date | None = None
+    references: tuple[Citation, ...] = ()
+    rules: tuple[RuleDefinition, ...] = ()
+    parameters: Mapping[str, Parameter] = attrs.field(factory=dict)
+    selectable_only: bool = False
+
+    def in_force_on(self, day: date) -> bool:
+        """Return whether the pack applies on ``day``."""
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+    def governs(self, village_code: str) -> bool:
+        """Return whether the pack's prefix covers the village."""
+        return not self.selectable_only and village_code.startswith(self.prefix)
+
+
+@attrs.frozen
+class Chain:
+    """The packs that apply to one session, root first, and what they decide together.
+
+    Attributes:
+        packs: root first, the most specific last.
+        held_on: the session's date: parameters take the value in force on it.
+    """
+
+    packs: tuple[Pack, ...]
+    held_on: date
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return the packs' names, root first."""
+        return tuple(pack.name for pack in self.packs)
+
+    def rules(self) -> tuple[RuleDefinition, ...]:
+        """Return the rule each id resolves to, in the order ids first appear, root first.
+
+        A disabled rule is returned too (``mechanism`` None) so that the trace can say
+        who disabled it and why.
+        """
+        resolved: dict[str, RuleDefinition] = {}
+        for pack in self.packs:
+            for rule in pack.rules:
+                resolved[rule.id] = rule
+        return tuple(resolved.values())
+
+    def parameter(self, name: str) -> ParameterUse:
+        """Return the value of ``name`` in force on ``held_on`` from the most specific pack.
+
+        Raises:
+            PackError: no pack of the chain sets the parameter, or the most specific
+                one that does has no value in force on ``held_on``.
+        """
+        for pack in reversed(self.packs):
+            parameter = pack.parameters.get(name)
+            if parameter is None:
+                continue
+            dated = parameter.value_on(self.held_on)
+            if dated is None:
+                raise PackError(
+                    f"pack {pack.name}: parameter {name} has no value in force on {self.held_on}"
+                )
+            return ParameterUse(
+                name=name,
+                pack=pack.name,
+                value=dated.value,
+                effective_from=dated.effective_from,
+                citation=dated.citation,
+                assumed=dated.assumed,
+                note=dated.note,
+            )
+        raise PackError(f"no pack of the chain {' ► '.join(self.names)} sets parameter {name}")
+
+    def pack(self, name: str) -> Pack:
+        """Return the pack of the chain with that name.
+
+        Raises:
+            KeyError: it is not in the chain.
+        """
+        for pack in self.packs:
+            if pack.name == name:
+                return pack
+        raise KeyError(name)

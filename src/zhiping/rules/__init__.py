@@ -1,0 +1,61 @@
+"""Mechanisms: generic, parameterized rules that know no town.
+
+A pack binds a rule id to one of these by name and sets its parameters; see
+``docs/mechanisms.md`` for each mechanism's parameters.
+"""
+
+from __future__ import annotations
+
+from zhiping.rules._mechanism import (
+    APPLYING_STAGES,
+    STAGES,
+    Evaluation,
+    Mechanism,
+    RuleContext,
+    Stage,
+    mechanism,
+)
+from zhiping.rules.attendance import evaluator_capacities, invitee_kinds, roster_backing
+from zhiping.rules.ballots import issued_within_evaluators, returned_within_issued, unknown_subjects
+from zhiping.rules.grading import share_thresholds
+from zhiping.rules.inquiries import commitment_required, overdue_commitments
+from zhiping.rules.notice import notice_channels, notice_contents, notice_period, notice_reach
+from zhiping.rules.organization import organization_grade_action
+from zhiping.rules.pay import pay_by_coefficient
+from zhiping.rules.quorum import quorum_minimum, quorum_share
+from zhiping.rules.sanctions import consecutive_grade
+from zhiping.rules.tally import tally_marks
+
+__all__ = [
+    "APPLYING_STAGES",
+    "BUILTIN_MECHANISMS",
+    "STAGES",
+    "Evaluation",
+    "Mechanism",
+    "RuleContext",
+    "Stage",
+    "mechanism",
+]
+
+BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
+    notice_period,
+    notice_channels,
+    notice_contents,
+    notice_reach,
+    roster_backing,
+    invitee_kinds,
+    evaluator_capacities,
+    quorum_share,
+    quorum_minimum,
+    issued_within_evaluators,
+    returned_within_issued,
+    unknown_subjects,
+    tally_marks,
+    share_thresholds,
+    pay_by_coefficient,
+    consecutive_grade,
+    organization_grade_action,
+    commitment_required,
+    overdue_commitments,
+)
+"""Every mechanism zhiping ships, registered through the ``zhiping_mechanisms`` hook."""

@@ -1,0 +1,136 @@
+"""Notice mechanisms: how far ahead, through which channels, with what contents, to whom.
+
+Source: Xinzhou, 二(一) 二是: time, place and procedure published 3 days ahead
+(提前3天) through the village board, party-member QQ/WeChat groups, telephone,
+broadcast; the three 100% targets of people informed and households visited.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from zhiping.glossary import Text
+from zhiping.rules._mechanism import RuleContext, mechanism
+
+__all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach"]
+
+_NO_NOTICE = Text(zh="会前没有发布通知", en="no notice was published before the session")
+
+
+@mechanism("notice_period", stage="notice", parameters={"days": "integer"})
+def notice_period(ctx: RuleContext) -> None:
+    """The notice is published at least ``days`` calendar days before the session."""
+    required, used = ctx.parameter("days", int)
+    notice = ctx.session.notice
+    if notice is None:
+        ctx.find(_NO_NOTICE, facts={"required": required})
+        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False, result="no notice")
+        return
+    days = (ctx.session.held_on - notice.published_on).days
+    fulfilled = days >= required
+    facts = {
+        "published_on": notice.published_on.isoformat(),
+        "held_on": ctx.session.held_on.isoformat(),
+        "days": days,
+        "required": required,
+    }
+    message = Text(
+        zh=f"通知提前{days}天发布,规定至少提前{required}天",
+        en=f"notice published {days} days ahead; at least {required} required",
+    )
+    if not fulfilled:
+        ctx.find(message, facts=facts)
+    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=fulfilled, result=str(days))
+
+
+@mechanism("notice_channels", stage="notice", parameters={"channels": "texts"})
+def notice_channels(ctx: RuleContext) -> None:
+    """The notice goes out through at least one of the accepted ``channels``."""
+    accepted, used = ctx.parameter("channels", tuple)
+    notice = ctx.session.notice
+    if notice is None:
+        ctx.find(_NO_NOTICE)
+        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False)
+        return
+    through = [channel for channel in notice.channels if channel in accepted]
+    fulfilled = bool(through)
+    facts = {"channels": list(notice.channels), "accepted": list(accepted)}
+    message = (
+        Text(zh=f"通知渠道:{'、'.join(through)}", en=f"notice channels: {', '.join(through)}")
+        if fulfilled
+        else Text(
+            zh=f"通知渠道{'、'.join(notice.channels)}均不在认可渠道之内",
+            en=f"none of the notice channels {', '.join(notice.channels)} is an accepted one",
+        )
+    )
+    if not fulfilled:
+        ctx.find(message, facts=facts)
+    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=fulfilled)
+
+
+@mechanism("notice_contents", stage="notice", parameters={"required": "texts"})
+def notice_contents(ctx: RuleContext) -> None:
+    """The notice states every item of ``required`` (time, place, procedure)."""
+    required, used = ctx.parameter("required", tuple)
+    notice = ctx.session.notice
+    if notice is None:
+        ctx.find(_NO_NOTICE)
+        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False)
+        return
+    missing = [item for item in required if item not in notice.covers]
+    facts = {"covers": list(notice.covers), "missing": missing}
+    message = (
+        Text(
+            zh=f"通知未载明:{'、'.join(missing)}",
+            en=f"the notice does not state: {', '.join(missing)}",
+        )
+        if missing
+        else Text(
+            zh="通知载明了时间、地点和程序等全部事项", en="the notice states every required item"
+        )
+    )
+    if missing:
+        ctx.find(message, facts=facts)
+    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=not missing)
+
+
+@mechanism("notice_reach", stage="notice", parameters={"share": "fraction"}, severity="warning")
+def notice_reach(ctx: RuleContext) -> None:
+    """Households informed and households visited each reach ``share`` of all households."""
+    share, used = ctx.parameter("share", Fraction)
+    reach = ctx.session.reach
+    if reach is None:
+        ctx.explain(
+            Text(zh="文件未报告知晓和入户情况,不作检查", en="no reach reported; nothing to check"),
+            parameters=[used],
+        )
+        return
+    households = ctx.session.roster.households
+    short = {
+        measure: count
+        for measure, count in (
+            ("households_informed", reach.households_informed),
+            ("households_visited", reach.households_visited),
+        )
+        if count * share.denominator < households * share.numerator
+    }
+    facts = {
+        "households": households,
+        "households_informed": reach.households_informed,
+        "households_visited": reach.households_visited,
+        "share": str(share),
+    }
+    message = Text(
+        zh=f"知晓{reach.households_informed}户、入户{reach.households_visited}户,"
+        f"全村{households}户,目标{_percent(share)}",
+        en=f"{reach.households_informed} households informed and {reach.households_visited} "
+        f"visited of {households}; target {_percent(share)}",
+    )
+    if short:
+        ctx.find(message, facts={**facts, "short": sorted(short)})
+    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=not short)
+
+
+def _percent(share: Fraction) -> str:
+    percent = share * 100
+    return f"{percent.numerator}%" if percent.denominator == 1 else f"{float(percent):.1f}%"

@@ -1,0 +1,67 @@
+"""Performance pay by coefficient: the grade's coefficient times the cadre's performance pay.
+
+Source: Xinzhou, 一(二): the result enters the cadres' performance management and is
+linked to their pay (纳入村干部绩效管理,并与工作报酬挂钩). The coefficients are
+assumed (DESIGN §5). Amounts are rounded half-up to the fen.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from zhiping.errors import PackError
+from zhiping.glossary import Text
+from zhiping.outcome import Pay
+from zhiping.rules._mechanism import RuleContext, mechanism
+
+__all__ = ["FEN", "pay_by_coefficient", "round_to_fen"]
+
+FEN = Decimal("0.01")
+
+
+def round_to_fen(amount: Decimal) -> Decimal:
+    """Round an amount in yuan half-up to the fen: 9000.005 → 9000.01."""
+    return amount.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+@mechanism("pay_by_coefficient", stage="pay", parameters={"coefficients": "table"})
+def pay_by_coefficient(ctx: RuleContext) -> None:
+    """Pay each graded cadre ``performance_pay × coefficients[grade]``, half-up to the fen."""
+    coefficients, used = ctx.parameter("coefficients", dict)
+    for cadre in ctx.session.cadres:
+        if cadre.performance_pay is None:
+            continue
+        label = ctx.label(cadre.id)
+        grade = ctx.evaluation.grades.get(cadre.id)
+        if grade is None:
+            ctx.explain(
+                Text(
+                    zh=f"{label.zh}没有等次,绩效报酬不作计算",
+                    en=f"{label.en} has no grade; no pay figure",
+                ),
+                subject=cadre.id,
+                inputs={"performance_pay": str(cadre.performance_pay)},
+                parameters=[used],
+                fulfilled=False,
+            )
+            continue
+        if grade not in coefficients:
+            raise PackError(f"pack {used.pack}: {used.name}: no coefficient for {grade}")
+        coefficient = Decimal(coefficients[grade])
+        amount = round_to_fen(cadre.performance_pay * coefficient)
+        pay = Pay(cadre.performance_pay, coefficient, amount)
+        ctx.evaluation.pay[cadre.id] = pay
+        figures = pay.to_json()
+        ctx.explain(
+            Text(
+                zh=f"{label.zh}绩效报酬{figures['performance_pay']}元×系数"
+                f"{figures['coefficient']}={figures['amount']}元",
+                en=f"{label.en}: performance pay {figures['performance_pay']} × "
+                f"{figures['coefficient']} = {figures['amount']} yuan",
+            ),
+            subject=cadre.id,
+            inputs={"grade": grade, "performance_pay": figures["performance_pay"]},
+            parameters=[used],
+            fulfilled=True,
+            result=figures["amount"],
+        )

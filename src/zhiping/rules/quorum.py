@@ -1,0 +1,101 @@
+"""Quorum mechanisms: a share of a roster present, or a minimum headcount.
+
+Source: Xinzhou, 二(一) 二是: party members present no fewer than 4/5 of all party
+members (不得少于党员总数的五分之四), representatives no fewer than 30.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from zhiping.errors import PackError
+from zhiping.glossary import Text
+from zhiping.rules._mechanism import RuleContext, mechanism
+
+__all__ = ["quorum_minimum", "quorum_share"]
+
+_NAMES = {
+    "party_member": Text(zh="党员", en="party members"),
+    "representative": Text(zh="村民代表", en="representatives"),
+    "villager": Text(zh="村民", en="villagers"),
+    "invitee": Text(zh="受邀人员", en="invitees"),
+    "evaluator": Text(zh="参评人员", en="evaluators"),
+}
+
+
+def _on_roster(ctx: RuleContext, capacity: str) -> int | None:
+    roster = ctx.session.roster
+    if capacity == "party_member":
+        return len(roster.party_members)
+    if capacity == "representative":
+        return len(roster.representatives)
+    if capacity == "villager":
+        return roster.adult_villagers
+    return None
+
+
+def _present(ctx: RuleContext, capacity: str) -> int:
+    if capacity == "evaluator":
+        return len(ctx.evaluation.evaluators())
+    return len(ctx.evaluation.present(capacity))  # type: ignore[arg-type]
+
+
+@mechanism("quorum_share", stage="quorum", parameters={"capacity": "text", "share": "fraction"})
+def quorum_share(ctx: RuleContext) -> None:
+    """At least ``share`` of the roster's ``capacity`` is present (and the roster is not empty)."""
+    capacity, capacity_used = ctx.parameter("capacity", str)
+    if capacity not in _NAMES:
+        raise PackError(
+            f"pack {capacity_used.pack}: {capacity_used.name}: unknown capacity {capacity!r}"
+        )
+    share, share_used = ctx.parameter("share", Fraction)
+    total = _on_roster(ctx, capacity)
+    if total is None:
+        raise PackError(
+            f"pack {capacity_used.pack}: {capacity_used.name}: no roster counts {capacity!r}"
+        )
+    present = _present(ctx, capacity)
+    fulfilled = total > 0 and present * share.denominator >= total * share.numerator
+    name = _NAMES[capacity]
+    facts = {"present": present, "on_roster": total, "share": str(share)}
+    message = Text(
+        zh=f"到会{name.zh}{present}人,名册{total}人,须不少于{share}",
+        en=f"{present} of {total} {name.en} present; at least {share} required",
+    )
+    if not fulfilled:
+        ctx.find(message, facts=facts)
+    ctx.explain(
+        message,
+        inputs=facts,
+        parameters=[capacity_used, share_used],
+        fulfilled=fulfilled,
+        result="met" if fulfilled else "not met",
+    )
+
+
+@mechanism("quorum_minimum", stage="quorum", parameters={"capacity": "text", "minimum": "integer"})
+def quorum_minimum(ctx: RuleContext) -> None:
+    """At least ``minimum`` persons are present in ``capacity`` (``evaluator``: any counted one)."""
+    capacity, capacity_used = ctx.parameter("capacity", str)
+    if capacity not in _NAMES:
+        raise PackError(
+            f"pack {capacity_used.pack}: {capacity_used.name}: unknown capacity {capacity!r}"
+        )
+    minimum, minimum_used = ctx.parameter("minimum", int)
+    present = _present(ctx, capacity)
+    fulfilled = present >= minimum
+    name = _NAMES[capacity]
+    facts = {"present": present, "minimum": minimum}
+    message = Text(
+        zh=f"到会{name.zh}{present}人,须不少于{minimum}人",
+        en=f"{present} {name.en} present; at least {minimum} required",
+    )
+    if not fulfilled:
+        ctx.find(message, facts=facts)
+    ctx.explain(
+        message,
+        inputs=facts,
+        parameters=[capacity_used, minimum_used],
+        fulfilled=fulfilled,
+        result="met" if fulfilled else "not met",
+    )

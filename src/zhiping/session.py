@@ -1,0 +1,536 @@
+"""The session document ``zhiping.session/1``: one village's evaluation meeting.
+
+The models here are the boundary: a document is parsed and checked once, by
+:func:`parse_session`, and every problem is reported with its JSON path. The engine then
+trusts what it receives. Field rules follow DESIGN §2.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+
+from zhiping.errors import InputError, Problem
+from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post
+
+__all__ = [
+    "FORMAT",
+    "Assessments",
+    "Attendance",
+    "Ballot",
+    "Ballots",
+    "Cadre",
+    "CarriedCommitment",
+    "Commitment",
+    "HistoryEntry",
+    "Inquiry",
+    "Notice",
+    "Reach",
+    "Roster",
+    "Session",
+    "Veto",
+    "Village",
+    "group_size",
+    "parse_history",
+    "parse_session",
+]
+
+FORMAT = "zhiping.session/1"
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+PersonId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
+Count = Annotated[int, Field(ge=0, strict=True)]
+Year = Annotated[int, Field(ge=1949, le=9999, strict=True)]
+
+
+def _is_not_organization(value: str) -> str:
+    if value == ORGANIZATION:
+        raise ValueError(f"'{ORGANIZATION}' is reserved for the party organization")
+    return value
+
+
+CadreId = Annotated[PersonId, AfterValidator(_is_not_organization)]
+
+
+def _decimal_string(pattern: str, what: str) -> Callable[[object], Decimal]:
+    compiled = re.compile(pattern)
+
+    def parse(value: object) -> Decimal:
+        if not isinstance(value, str) or not compiled.fullmatch(value):
+            raise ValueError(f"expected {what}, got {value!r}")
+        return Decimal(value)
+
+    return parse
+
+
+def _at_most_100(score: Decimal) -> Decimal:
+    if score > 100:
+        raise ValueError("a score is at most 100")
+    return score
+
+
+_MONEY = r"[0-9]{1,12}(\.[0-9]{1,2})?"
+_SCORE = r"[0-9]{1,3}(\.[0-9]{1,6})?"
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(_MONEY, "an amount in yuan as a string like '12000.00'")),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": f"^{_MONEY}$",
+            "description": "an amount in yuan, at most two decimal places",
+        }
+    ),
+]
+Score = Annotated[
+    Decimal,
+    BeforeValidator(_decimal_string(_SCORE, "a score from 0 to 100 as a string like '78.5'")),
+    AfterValidator(_at_most_100),
+    WithJsonSchema(
+        {"type": "string", "pattern": f"^{_SCORE}$", "description": "a score from 0 to 100"}
+    ),
+]
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted(value for value, n in Counter(values).items() if n > 1)
+    if repeated:
+        raise ValueError(f"repeated: {', '.join(repeated)}")
+    return values
+
+
+UniqueIds = Annotated[tuple[PersonId, ...], AfterValidator(_unique)]
+UniqueIdentifiers = Annotated[tuple[Identifier, ...], AfterValidator(_unique)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Village(_Part):
+    """The village evaluated: its 12-digit division code selects the rule packs."""
+
+    code: VillageCode
+    name: Text
+
+
+class Notice(_Part):
+    """The announcement of the session's time, place and procedure."""
+
+    published_on: date
+    channels: UniqueIdentifiers = Field(min_length=1)
+    covers: UniqueIdentifiers = ()
+
+
+class Roster(_Part):
+    """Everyone entitled to attend in a counted capacity, and the village's size."""
+
+    party_members: UniqueIds
+    representatives: UniqueIds
+    households: Count
+    adult_villagers: Count | None = None
+
+
+class Reach(_Part):
+    """How many households the notice reached, and how many were visited."""
+
+    households_informed: Count
+    households_visited: Count
+
+
+class Cadre(_Part):
+    """A member of the village leading team who is evaluated."""
+
+    id: CadreId
+    name: Text
+    posts: tuple[Post, ...] = Field(min_length=1)
+    in_office_since: date
+    performance_pay: Money | None = None
+
+
+class Attendance(_Part):
+    """One person present at the session, with the capacities they claim."""
+
+    person: PersonId
+    as_: tuple[Capacity, ...] = Field(alias="as", min_length=1)
+    invitee_kind: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _kind_only_for_invitees(self) -> Attendance:
+        if self.invitee_kind is not None and "invitee" not in self.as_:
+            raise ValueError("invitee_kind is given but 'invitee' is not among the capacities")
+        return self
+
+
+SubjectCounts = dict[str, Count]
+
+
+class Ballot(_Part):
+    """One returned ballot: anonymous marks by subject id, and optionally its group."""
+
+    group: Identifier | None = None
+    marks: dict[PersonId, str] = Field(default_factory=dict)
+
+
+_FORMS = ("cast", "counts", "group_counts")
+
+
+class Ballots(_Part):
+    """The ballots of the session: counts issued and returned, and one form of marks."""
+
+    issued: Count
+    returned: Count
+    cast: tuple[Ballot, ...] | None = None
+    counts: dict[PersonId, SubjectCounts] | None = None
+    group_counts: dict[Identifier, dict[PersonId, SubjectCounts]] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one_form(self) -> Ballots:
+        forms = [
+            name for name in ("cast", "counts", "group_counts") if getattr(self, name) is not None
+        ]
+        if len(forms) != 1:
+            given = ", ".join(forms) if forms else "none"
+            raise ValueError(f"give exactly one of cast, counts, group_counts (given: {given})")
+        return self
+
+    @property
+    def form(self) -> Literal["cast", "counts", "group_counts"]:
+        """Return which form of marks the document uses."""
+        if self.cast is not None:
+            return "cast"
+        return "counts" if self.counts is not None else "group_counts"
+
+
+Assessments = dict[Identifier, dict[PersonId, Score]]
+
+
+class Veto(_Part):
+    """A one-vote-veto item (一票否决) against a subject."""
+
+    subject: PersonId
+    reason: Text
+
+
+class Commitment(_Part):
+    """A promise made in answer to an inquiry."""
+
+    text: Text
+    due: date | None = None
+    fulfilled_on: date | None = None
+
+
+class Inquiry(_Part):
+    """A question put to a cadre or the organization during the session."""
+
+    id: PersonId
+    to: PersonId
+    topic: Text
+    answered: Answer
+    commitment: Commitment | None = None
+
+
+class HistoryEntry(_Part):
+    """A subject's grade in an earlier valid session."""
+
+    subject: PersonId
+    year: Year
+    grade: Grade
+
+
+class CarriedCommitment(_Part):
+    """An open commitment from an earlier session, carried so that it is followed up."""
+
+    to: PersonId
+    text: Text
+    due: date
+    fulfilled_on: date | None = None
+    year: Year
+
+
+class Session(_Part):
+    """The session document ``zhiping.session/1``, as parsed and checked."""
+
+    format: Literal["zhiping.session/1"]
+    id: PersonId
+    village: Village
+    year: Year
+    quarter: Annotated[int, Field(ge=1, le=4, strict=True)] | None = None
+    held_on: date
+    notice: Notice | None = None
+    roster: Roster
+    reach: Reach | None = None
+    cadres: tuple[Cadre, ...] = ()
+    attendance: tuple[Attendance, ...] = ()
+    ballots: Ballots
+    assessments: Assessments = Field(default_factory=dict)
+    vetoes: tuple[Veto, ...] = ()
+    inquiries: tuple[Inquiry, ...] = ()
+    history: tuple[HistoryEntry, ...] = ()
+    carried_commitments: tuple[CarriedCommitment, ...] = ()
+
+    @property
+    def subject_ids(self) -> tuple[str, ...]:
+        """Return the ids of everything evaluated: the organization, then each cadre."""
+        return (ORGANIZATION, *(cadre.id for cadre in self.cadres))
+
+    def cadre(self, subject: str) -> Cadre | None:
+        """Return the cadre with id ``subject``, or None for the organization."""
+        return next((c for c in self.cadres if c.id == subject), None)
+
+
+def parse_session(document: str | bytes | Mapping[str, Any]) -> Session:
+    """Parse and check a session document; raise on any problem.
+
+    Args:
+        document: the JSON text, or the already-decoded JSON object.
+
+    Returns:
+        The checked session.
+
+    Raises:
+        InputError: listing every problem with its JSON path. The structure of the
+            document is checked first; how its parts agree with each other (ids,
+            counts, dates) is checked once the structure is sound.
+    """
+    data = _decode(document)
+    try:
+        session = Session.model_validate(data)
+    except ValidationError as error:
+        raise InputError(problems_of(error)) from None
+    problems = list(_inconsistencies(session))
+    if problems:
+        raise InputError(problems)
+    return session
+
+
+def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
+    """Parse a list of prior results ``[{subject, year, grade}, …]``.
+
+    Raises:
+        InputError: listing every problem with its JSON path.
+    """
+    data = _decode(document) if isinstance(document, str | bytes) else document
+    if not isinstance(data, list):
+        raise InputError([Problem("", "a history is a JSON array of {subject, year, grade}")])
+    entries: list[HistoryEntry] = []
+    problems: list[Problem] = []
+    for index, item in enumerate(data):
+        try:
+            entries.append(HistoryEntry.model_validate(item))
+        except ValidationError as error:
+            problems.extend(
+                Problem(_join_index(index, p.path), p.message) for p in problems_of(error)
+            )
+    problems.extend(_history_conflicts(entries, ""))
+    if problems:
+        raise InputError(problems)
+    return tuple(entries)
+
+
+def _join_index(index: int, path: str) -> str:
+    return f"[{index}].{path}" if path else f"[{index}]"
+
+
+def _decode(document: str | bytes | Mapping[str, Any]) -> Any:
+    if not isinstance(document, str | bytes):
+        return document
+    try:
+        return json.loads(document)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            [Problem("", f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}")]
+        ) from None
+    except UnicodeDecodeError as error:
+        raise InputError([Problem("", f"not UTF-8 text: {error.reason}")]) from None
+
+
+_FRIENDLY = {
+    "extra_forbidden": "unknown field",
+    "missing": "required field is missing",
+}
+
+
+def problems_of(error: ValidationError) -> list[Problem]:
+    """Turn pydantic's errors into problems with JSON paths."""
+    problems = []
+    for item in error.errors(include_url=False):
+        message = _FRIENDLY.get(item["type"], item["msg"])
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+        problems.append(Problem(json_path(_visible(item["loc"])), message))
+    return problems
+
+
+def _visible(location: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    # pydantic names the branches it tried (a Literal, a union member, a validator
+    # function) in the location; they are not part of the document.
+    return tuple(
+        part
+        for part in location
+        if not (
+            isinstance(part, str)
+            and (part.startswith(("literal[", "function-")) or part in {"str", "int", "date"})
+        )
+    )
+
+
+def json_path(location: tuple[int | str, ...]) -> str:
+    """Render a location as a JSON path: ``("cadres", 2, "id")`` → ``cadres[2].id``."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.isidentifier():
+            path += f".{part}" if path else part
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path
+
+
+def _inconsistencies(session: Session) -> Iterator[Problem]:
+    yield from _dates(session)
+    yield from _cadre_ids(session)
+    yield from _attendance(session)
+    yield from _ballots(session)
+    yield from _references(session)
+    yield from _history_conflicts(session.history, "history")
+    yield from _history_years(session)
+
+
+def _dates(session: Session) -> Iterator[Problem]:
+    if not session.year <= session.held_on.year <= session.year + 1:
+        yield Problem(
+            "held_on",
+            f"{session.held_on} is not in the work year {session.year} or the year after",
+        )
+    for index, cadre in enumerate(session.cadres):
+        if cadre.in_office_since > session.held_on:
+            yield Problem(
+                f"cadres[{index}].in_office_since",
+                f"{cadre.in_office_since} is after the session ({session.held_on})",
+            )
+
+
+def _cadre_ids(session: Session) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, cadre in enumerate(session.cadres):
+        if cadre.id in seen:
+            yield Problem(f"cadres[{index}].id", f"repeated cadre id '{cadre.id}'")
+        seen.add(cadre.id)
+
+
+def _attendance(session: Session) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for index, entry in enumerate(session.attendance):
+        if entry.person in seen:
+            yield Problem(f"attendance[{index}].person", f"'{entry.person}' is present twice")
+        seen.add(entry.person)
+
+
+def _ballots(session: Session) -> Iterator[Problem]:
+    ballots = session.ballots
+    if ballots.cast is not None and len(ballots.cast) != ballots.returned:
+        yield Problem(
+            "ballots.cast",
+            f"{len(ballots.cast)} ballots are listed but {ballots.returned} were returned",
+        )
+    if ballots.counts is not None:
+        yield from _count_sums(ballots.counts, ballots.returned, "ballots.counts")
+    if ballots.group_counts is not None:
+        sizes = {}
+        for group, counts in ballots.group_counts.items():
+            size = group_size(counts)
+            sizes[group] = size
+            yield from _count_sums(counts, size, f"ballots.group_counts.{group}")
+        if sum(sizes.values()) != ballots.returned:
+            yield Problem(
+                "ballots.group_counts",
+                f"the groups hold {sum(sizes.values())} ballots, "
+                f"not the {ballots.returned} returned",
+            )
+
+
+def group_size(counts: Mapping[str, Mapping[str, int]]) -> int:
+    """Return how many ballots an evaluator group returned: what its first subject sums to."""
+    first = next(iter(counts.values()), {})
+    return sum(first.values())
+
+
+def _count_sums(
+    counts: Mapping[str, Mapping[str, int]], returned: int, prefix: str
+) -> Iterator[Problem]:
+    what = "returned" if prefix == "ballots.counts" else "of the group"
+    for subject, words in counts.items():
+        total = sum(words.values())
+        if total != returned:
+            yield Problem(
+                json_path((*prefix.split("."), subject)),
+                f"the counts sum to {total}, not to the {returned} ballots {what}",
+            )
+
+
+def _references(session: Session) -> Iterator[Problem]:
+    subjects = set(session.subject_ids)
+    seen: set[str] = set()
+    for index, inquiry in enumerate(session.inquiries):
+        if inquiry.to not in subjects:
+            yield Problem(f"inquiries[{index}].to", f"no subject with id '{inquiry.to}'")
+        if inquiry.id in seen:
+            yield Problem(f"inquiries[{index}].id", f"repeated inquiry id '{inquiry.id}'")
+        seen.add(inquiry.id)
+    for index, veto in enumerate(session.vetoes):
+        if veto.subject not in subjects:
+            yield Problem(f"vetoes[{index}].subject", f"no subject with id '{veto.subject}'")
+    for name, scores in session.assessments.items():
+        for subject in scores:
+            if subject not in subjects:
+                yield Problem(
+                    json_path(("assessments", name, subject)), f"no subject with id '{subject}'"
+                )
+
+
+def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator[Problem]:
+    grades: dict[tuple[str, int], str] = {}
+    for index, entry in enumerate(entries):
+        key = (entry.subject, entry.year)
+        if key in grades and grades[key] != entry.grade:
+            yield Problem(
+                f"{prefix}[{index}]",
+                f"'{entry.subject}' is already graded {grades[key]} for {entry.year}",
+            )
+        grades.setdefault(key, entry.grade)
+
+
+def _history_years(session: Session) -> Iterator[Problem]:
+    for index, entry in enumerate(session.history):
+        if entry.year >= session.year:
+            yield Problem(
+                f"history[{index}].year",
+                f"{entry.year} is not before the evaluated year {session.year}",
+            )
+    for index, carried in enumerate(session.carried_commitments):
+        if carried.year >= session.year:
+            yield Problem(
+                f"carried_commitments[{index}].year",
+                f"{carried.year} is not before the evaluated year {session.year}",
+            )

@@ -1,0 +1,11 @@
+"""What zhiping offers the authors and reviewers of rule packs for their own tests.
+
+Builders of valid session documents, and (in :mod:`zhiping.testing.strategies`)
+hypothesis strategies that generate them.
+"""
+
+from __future__ import annotations
+
+from zhiping.testing._documents import INVALID_MARK, as_cast, as_counts, session_document
+
+__all__ = ["INVALID_MARK", "as_cast", "as_counts", "session_document"]
