@@ -6,6 +6,7 @@ Documents, packs, tests and plugins agree on these words; each closed set is a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal, get_args
 
 import attrs
@@ -26,6 +27,7 @@ __all__ = [
     "Severity",
     "Text",
     "name_of",
+    "names_of",
 ]
 
 ORGANIZATION = "organization"
@@ -113,9 +115,23 @@ NAMES: dict[str, Text] = {
     "basically_satisfied": Text(zh="基本满意", en="basically satisfied"),
     "dissatisfied": Text(zh="不满意", en="dissatisfied"),
     "abstain": Text(zh="弃权", en="abstain"),
+    "village_board": Text(zh="村务公开栏", en="village board"),
+    "group_chat": Text(zh="党员QQ/微信群", en="group chat"),
+    "phone": Text(zh="电话", en="phone"),
+    "broadcast": Text(zh="广播", en="broadcast"),
+    "door_to_door": Text(zh="入户", en="door to door"),
+    "time": Text(zh="时间", en="time"),
+    "place": Text(zh="地点", en="place"),
+    "procedure": Text(zh="程序", en="procedure"),
     "invalid": Text(zh="废票", en="invalid"),
 }
 """The words of the glossary in both languages, for messages and reports."""
+
+
+def names_of(identifiers: Iterable[str]) -> Text:
+    """Return glossary words joined as a list in each language: 时间、地点 / time, place."""
+    names = [name_of(identifier) for identifier in identifiers]
+    return Text(zh="、".join(n.zh for n in names), en=", ".join(n.en for n in names))
 
 
 def name_of(identifier: str) -> Text:

@@ -371,14 +371,21 @@ _FRIENDLY = {
 
 
 def problems_of(error: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into problems with JSON paths."""
-    problems = []
+    """Turn pydantic's errors into problems with JSON paths.
+
+    A list reported too short only because its items were rejected is not reported
+    again: the items' own problems say what is wrong.
+    """
+    found = []
     for item in error.errors(include_url=False):
-        message = _FRIENDLY.get(item["type"], item["msg"])
-        if message.startswith("Value error, "):
-            message = message.removeprefix("Value error, ")
-        problems.append(Problem(json_path(_visible(item["loc"])), message))
-    return problems
+        message = _FRIENDLY.get(item["type"], item["msg"]).removeprefix("Value error, ")
+        found.append((item["type"], Problem(json_path(_visible(item["loc"])), message)))
+    paths = [problem.path for _, problem in found]
+    return [
+        problem
+        for kind, problem in found
+        if not (kind == "too_short" and any(p.startswith(f"{problem.path}[") for p in paths))
+    ]
 
 
 def _visible(location: tuple[int | str, ...]) -> tuple[int | str, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from zhiping.glossary import Text
+from zhiping.glossary import Text, names_of
 from zhiping.rules._mechanism import RuleContext, mechanism
 
 __all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach"]
@@ -55,12 +55,13 @@ def notice_channels(ctx: RuleContext) -> None:
     through = [channel for channel in notice.channels if channel in accepted]
     fulfilled = bool(through)
     facts = {"channels": list(notice.channels), "accepted": list(accepted)}
+    used_channels, given = names_of(through), names_of(notice.channels)
     message = (
-        Text(zh=f"通知渠道:{'、'.join(through)}", en=f"notice channels: {', '.join(through)}")
+        Text(zh=f"通知渠道:{used_channels.zh}", en=f"notice channels: {used_channels.en}")
         if fulfilled
         else Text(
-            zh=f"通知渠道{'、'.join(notice.channels)}均不在认可渠道之内",
-            en=f"none of the notice channels {', '.join(notice.channels)} is an accepted one",
+            zh=f"通知渠道{given.zh}均不在认可渠道之内",
+            en=f"none of the notice channels ({given.en}) is an accepted one",
         )
     )
     if not fulfilled:

@@ -1,0 +1,179 @@
+"""Rendering an outcome for people: a summary table, and the trace as an explanation.
+
+Both languages of the project: every label here has a zh and an en form, and every
+message comes from the outcome itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text as RichText
+
+from zhiping.glossary import Text, name_of
+from zhiping.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
+from zhiping.parameters import ParameterUse, value_to_json
+from zhiping.session import Session
+
+__all__ = ["Lang", "render_explanation", "render_outcome"]
+
+Lang = Literal["zh", "en"]
+
+_LABELS = {
+    "status": Text("结果", "Status"),
+    "valid": Text("有效", "valid"),
+    "void": Text("无效(须重新召开)", "void (the session must be held again)"),
+    "packs": Text("适用规则包", "Packs"),
+    "findings": Text("发现", "Findings"),
+    "no_findings": Text("无", "none"),
+    "subject": Text("测评对象", "Subject"),
+    "organization": Text("村级党组织", "party organization"),
+    "valid_votes": Text("有效票", "Valid"),
+    "grade": Text("等次", "Grade"),
+    "pay": Text("绩效报酬(元)", "Pay (yuan)"),
+    "actions": Text("处理", "Actions"),
+    "not_eligible": Text("不参评", "not evaluated"),
+    "inputs": Text("输入", "inputs"),
+    "parameter": Text("参数", "parameter"),
+    "from": Text("自", "from"),
+    "assumed": Text("假定", "assumed"),
+    "yes": Text("满足", "yes"),
+    "no": Text("不满足", "no"),
+    "explanation": Text("决定过程", "How each decision was made"),
+    "violation": Text("违规", "violation"),
+    "warning": Text("警告", "warning"),
+    "info": Text("提示", "info"),
+}
+
+
+_ABBREVIATIONS = {
+    "satisfied": "sat.",
+    "basically_satisfied": "basic.",
+    "dissatisfied": "dissat.",
+    "abstain": "abst.",
+    "invalid": "inv.",
+}
+
+
+def _label(key: str, lang: Lang) -> str:
+    return _LABELS[key][lang]
+
+
+def render_outcome(outcome: Outcome, session: Session, console: Console, lang: Lang) -> None:
+    """Print the outcome of one session: status, findings, and a row per subject."""
+    village = session.village
+    console.print(
+        RichText(
+            f"{village.name} {village.code} · {session.year} · {session.held_on}", style="bold"
+        )
+    )
+    console.print(f"{_label('packs', lang)}: {' ► '.join(outcome.packs)}")
+    style = "green" if outcome.status == "valid" else "bold red"
+    console.print(
+        RichText(f"{_label('status', lang)}: ")
+        + RichText(_label(outcome.status, lang), style=style)
+    )
+    _print_findings(outcome.findings, console, lang)
+    console.print(_subjects_table(outcome, session, lang))
+
+
+def _print_findings(findings: Iterable[Finding], console: Console, lang: Lang) -> None:
+    console.print(f"{_label('findings', lang)}:")
+    listed = False
+    for finding in findings:
+        listed = True
+        colour = {"violation": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
+        line = RichText("  ")
+        line.append(f"[{_label(finding.severity, lang)}]", style=colour)
+        line.append(f" {finding.rule}: {finding.message[lang]}")
+        console.print(line)
+    if not listed:
+        console.print(f"  {_label('no_findings', lang)}")
+
+
+def _subjects_table(outcome: Outcome, session: Session, lang: Lang) -> Table:
+    scale = next((s.tally.scale for s in outcome.subjects if s.tally), ())
+    table = Table(show_edge=False, pad_edge=False)
+    table.add_column(_label("subject", lang), no_wrap=True)
+    for word in (*scale, "abstain", "invalid"):
+        header = name_of(word)[lang] if lang == "zh" else _ABBREVIATIONS.get(word, word)
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column(_label("valid_votes", lang), justify="right", no_wrap=True)
+    table.add_column(_label("grade", lang), no_wrap=True)
+    table.add_column(_label("pay", lang), justify="right", no_wrap=True)
+    table.add_column(_label("actions", lang), no_wrap=True)
+    for subject in outcome.subjects:
+        table.add_row(*_subject_row(subject, session, scale, lang))
+    return table
+
+
+def _subject_row(
+    subject: SubjectOutcome, session: Session, scale: tuple[str, ...], lang: Lang
+) -> list[str]:
+    cadre = session.cadre(subject.id)
+    name = f"{cadre.name} ({subject.id})" if cadre else _label("organization", lang)
+    counts = subject.tally.to_json() if subject.tally else {}
+    grade = (
+        name_of(subject.grade)[lang]
+        if subject.grade
+        else ("—" if subject.eligible else _label("not_eligible", lang))
+    )
+    return [
+        name,
+        *(str(counts.get(word, "")) for word in (*scale, "abstain", "invalid")),
+        str(subject.tally.valid_votes) if subject.tally else "",
+        grade,
+        subject.pay.to_json()["amount"] if subject.pay else "",
+        ("、" if lang == "zh" else ", ").join(name_of(a.kind)[lang] for a in subject.actions),
+    ]
+
+
+def render_explanation(outcome: Outcome, console: Console, lang: Lang) -> None:
+    """Print the trace: each decision with its rule, pack, inputs and dated, cited parameters."""
+    console.print(RichText(_label("explanation", lang), style="bold underline"))
+    for entry in outcome.trace:
+        _print_entry(entry, console, lang)
+
+
+def _print_entry(entry: TraceEntry, console: Console, lang: Lang) -> None:
+    head = RichText(f"[{entry.stage}] ", style="dim")
+    head.append(entry.rule, style="bold")
+    head.append(f" · {entry.pack}")
+    if entry.subject:
+        head.append(f" · {entry.subject}")
+    if entry.fulfilled is not None:
+        verdict = _label("yes" if entry.fulfilled else "no", lang)
+        head.append(f" · {verdict}", style="green" if entry.fulfilled else "red")
+    if entry.result:
+        head.append(f" → {entry.result}", style="bold")
+    console.print(head)
+    console.print(f"    {entry.message[lang]}")
+    if entry.inputs:
+        inputs = ", ".join(f"{key}={_compact(value)}" for key, value in entry.inputs.items())
+        console.print(f"    {_label('inputs', lang)}: {inputs}", markup=False)
+    for use in entry.parameters:
+        console.print(f"    {_parameter_line(use, lang)}", markup=False)
+
+
+def _parameter_line(use: ParameterUse, lang: Lang) -> str:
+    value = _compact(value_to_json(use.value))
+    where = f"{use.pack}, {_label('from', lang)} {use.effective_from.isoformat()}"
+    if use.citation is not None:
+        article = f" {use.citation.article}" if use.citation.article else ""
+        where += f"; {use.citation.title}{article}"
+    if use.assumed:
+        where += f"; {_label('assumed', lang)}" + (f": {use.note}" if use.note else "")
+    return f"{_label('parameter', lang)} {use.name} = {value} ({where})"
+
+
+def _compact(value: object) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_compact(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_compact(v)}" for k, v in value.items()) + "}"
+    if value is None:
+        return "—"
+    return str(value)

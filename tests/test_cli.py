@@ -1,0 +1,243 @@
+"""The command line as a person uses it: exit codes, messages, formats, languages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from zhiping.cli import main
+from zhiping.testing import session_document
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
+
+
+def write(tmp_path: Path, document: Any, name: str = "session.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize(("present", "status"), [(29, "void"), (30, "valid")])
+def test_party_member_quorum_is_four_fifths_of_37(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], present: int, status: str
+) -> None:
+    """5 × 29 = 145 < 148 = 4 × 37 voids the session; 5 × 30 = 150 ≥ 148 does not."""
+    path = write(tmp_path, session_document(party_members=37, party_members_present=present))
+    code, out, _ = run(capsys, "evaluate", str(path), "--format", "json")
+    outcome = json.loads(out)
+    assert code == 0
+    assert outcome["status"] == status
+    violations = [f["rule"] for f in outcome["findings"] if f["severity"] == "violation"]
+    assert violations == (["quorum.party_members"] if status == "void" else [])
+
+
+def test_a_broken_document_exits_2_with_every_path_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = session_document()
+    document["village"]["code"] = "42011710120"
+    document["cadres"][1]["in_office_since"] = "2021-02-30"
+    document["attendance"][1]["person"] = document["attendance"][0]["person"]
+    document["surprise"] = True
+    code, out, err = run(capsys, "evaluate", str(write(tmp_path, document)))
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    for path in ("village.code", "cadres[1].in_office_since", "surprise"):
+        assert f"  {path}: " in err
+    assert "nothing was evaluated" in err
+
+
+def test_consistency_problems_name_their_paths(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = session_document()
+    document["attendance"][1]["person"] = document["attendance"][0]["person"]
+    document["ballots"]["counts"]["c1"]["satisfied"] -= 1
+    code, _, err = run(capsys, "evaluate", str(write(tmp_path, document)))
+    assert code == 2
+    assert "  attendance[1].person: " in err
+    assert "  ballots.counts.c1: " in err
+
+
+def test_text_that_is_not_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "session.json"
+    path.write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert "not JSON" in err
+
+
+def test_a_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "evaluate", str(tmp_path / "absent.json"))
+    assert code == 2
+    assert "cannot read" in err
+
+
+def test_an_unknown_pack_exits_2_naming_the_installed_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _, err = run(capsys, "evaluate", str(EXAMPLE), "--pack", "atlantis")
+    assert code == 2
+    assert "atlantis" in err
+    assert "xinzhou" in err
+
+
+def test_a_village_no_pack_grades_exits_2_and_suggests_nothing_was_applied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, session_document(village_code="110101001001"))
+    code, _, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert "grade stage" in err
+    assert "110101001001" in err
+
+
+def test_forcing_the_xinzhou_pack_evaluates_any_village(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, session_document(village_code="110101001001"))
+    code, out, _ = run(capsys, "evaluate", str(path), "--pack", "xinzhou", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["packs"] == ["cn", "xinzhou"]
+
+
+def test_json_output_validates_against_the_outcome_schema(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, schema_text, _ = run(capsys, "schema", "outcome")
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLE), "--format", "json")
+    assert code == 0
+    jsonschema.Draft202012Validator(json.loads(schema_text)).validate(json.loads(out))
+
+
+def test_the_session_schema_accepts_the_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, schema_text, _ = run(capsys, "schema", "session")
+    assert code == 0
+    schema = json.loads(schema_text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(json.loads(EXAMPLE.read_text("utf-8")))
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "en",
+            [
+                "How each decision was made",
+                "parameter grade.thresholds.conditions",
+                "from 2016-01-01",
+                "assumed",
+                "graded incompetent",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "决定过程",
+                "参数 pay.coefficient.coefficients",
+                "自 2016-01-01",
+                "假定",
+                "评定为不称职",
+                "二(一) 二是",
+            ],
+        ),
+    ],
+)
+def test_explain_prints_rules_packs_dates_and_citations(
+    capsys: pytest.CaptureFixture[str], lang: str, words: list[str]
+) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLE), "--explain", "--lang", lang)
+    assert code == 0
+    for word in words:
+        assert word in out
+    assert "sanction.consecutive_incompetent · xinzhou · c2" in out
+
+
+def test_explain_with_json_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "evaluate", str(EXAMPLE), "--explain", "--format", "json")
+    assert code == 2
+    assert "--explain" in err
+
+
+def test_history_from_a_file_fires_the_two_year_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    counts = {"organization": {"satisfied": 62}, "c1": {"dissatisfied": 31, "satisfied": 31}}
+    document = session_document(cadres=1, counts=counts)
+    history = write(tmp_path, [{"subject": "c1", "year": 2025, "grade": "incompetent"}], "h.json")
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        str(write(tmp_path, document)),
+        "--history",
+        str(history),
+        "--format",
+        "json",
+    )
+    assert code == 0
+    c1 = json.loads(out)["subjects"][1]
+    assert c1["grade"] == "incompetent"
+    assert [a["kind"] for a in c1["actions"]] == ["organizational_adjustment"]
+
+
+def test_a_broken_history_file_exits_2_with_its_path(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = write(tmp_path, [{"subject": "c1", "year": 2025, "grade": "bad"}], "h.json")
+    code, _, err = run(capsys, "evaluate", str(EXAMPLE), "--history", str(history))
+    assert code == 2
+    assert "h.json" in err
+    assert "[0].grade" in err
+
+
+def test_json_lines_evaluate_each_document(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [session_document(party_members_present=p) for p in (29, 30)]
+    path = tmp_path / "sessions.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "evaluate", str(path), "--format", "json")
+    assert code == 0
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["void", "valid"]
+
+
+def test_json_lines_with_a_broken_line_evaluate_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = session_document()
+    broken["year"] = "twenty"
+    path = tmp_path / "sessions.jsonl"
+    path.write_text(json.dumps(session_document()) + "\n" + json.dumps(broken) + "\n", "utf-8")
+    code, out, err = run(capsys, "evaluate", str(path), "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert "line 2: year" in err
+
+
+def test_the_installed_command_and_the_module_agree(tmp_path: Path) -> None:
+    """The ``zhiping`` script and ``python -m zhiping`` are the same program."""
+    path = write(tmp_path, session_document(party_members_present=29))
+    script = Path(sys.executable).with_name("zhiping")
+    for command in ([str(script)], [sys.executable, "-m", "zhiping"]):
+        done = subprocess.run(
+            [*command, "evaluate", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["status"] == "void"
