@@ -51,12 +51,11 @@ def evaluate_chain(
     _require_stages(rules, chain, session)
     evaluation = Evaluation.start(session, merge_history(session, history))
     for stage in STAGES:
-        if stage in APPLYING_STAGES and evaluation.void:
+        staged = [(rule, mechanism) for rule, mechanism in rules if mechanism.stage == stage]
+        if staged and stage in APPLYING_STAGES and evaluation.void:
             _skip(evaluation, stage, chain)
             continue
-        for rule, mechanism in rules:
-            if mechanism.stage != stage:
-                continue
+        for rule, mechanism in staged:
             if rule.disabled is not None:
                 _note_disabled(evaluation, rule, stage)
                 continue

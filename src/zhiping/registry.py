@@ -115,10 +115,9 @@ class PackRegistry:
         longest = max(len(pack.prefix) for pack in candidates)
         winners = sorted(pack.name for pack in candidates if len(pack.prefix) == longest)
         if len(winners) > 1:
-            raise PackConflict(
-                f"packs {' and '.join(winners)} both claim prefix "
-                f"{candidates[0].prefix if longest == 0 else village_code[:longest]!r} on {on}"
-            )
+            prefix = village_code[:longest]
+            claimants = " and ".join(winners)
+            raise PackConflict(f"packs {claimants} both claim prefix {prefix!r} on {on}")
         return self.packs[winners[0]]
 
     def chain(self, village_code: str, held_on: date, *, pack: str | None = None) -> Chain:
