@@ -11,7 +11,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -111,6 +111,23 @@ Score = Annotated[
 ]
 
 
+def _iso_date(value: object) -> object:
+    # JSON has no dates: only the ISO form YYYY-MM-DD is one (no timestamps, no times).
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    raise ValueError(f"expected an ISO date like '2027-01-15', got {value!r}")
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date"}),
+]
+
+
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
     repeated = sorted(value for value, n in Counter(values).items() if n > 1)
     if repeated:
@@ -136,8 +153,8 @@ class Village(_Part):
 class Notice(_Part):
     """The announcement of the session's time, place and procedure."""
 
-    published_on: date
-    channels: UniqueIdentifiers = Field(min_length=1)
+    published_on: IsoDate
+    channels: UniqueIdentifiers = ()
     covers: UniqueIdentifiers = ()
 
 
@@ -163,7 +180,7 @@ class Cadre(_Part):
     id: CadreId
     name: Text
     posts: tuple[Post, ...] = Field(min_length=1)
-    in_office_since: date
+    in_office_since: IsoDate
     performance_pay: Money | None = None
 
 
@@ -235,8 +252,8 @@ class Commitment(_Part):
     """A promise made in answer to an inquiry."""
 
     text: Text
-    due: date | None = None
-    fulfilled_on: date | None = None
+    due: IsoDate | None = None
+    fulfilled_on: IsoDate | None = None
 
 
 class Inquiry(_Part):
@@ -262,8 +279,8 @@ class CarriedCommitment(_Part):
 
     to: PersonId
     text: Text
-    due: date
-    fulfilled_on: date | None = None
+    due: IsoDate
+    fulfilled_on: IsoDate | None = None
     year: Year
 
 
@@ -275,7 +292,7 @@ class Session(_Part):
     village: Village
     year: Year
     quarter: Annotated[int, Field(ge=1, le=4, strict=True)] | None = None
-    held_on: date
+    held_on: IsoDate
     notice: Notice | None = None
     roster: Roster
     reach: Reach | None = None
@@ -379,26 +396,13 @@ def problems_of(error: ValidationError) -> list[Problem]:
     found = []
     for item in error.errors(include_url=False):
         message = _FRIENDLY.get(item["type"], item["msg"]).removeprefix("Value error, ")
-        found.append((item["type"], Problem(json_path(_visible(item["loc"])), message)))
+        found.append((item["type"], Problem(json_path(item["loc"]), message)))
     paths = [problem.path for _, problem in found]
     return [
         problem
         for kind, problem in found
         if not (kind == "too_short" and any(p.startswith(f"{problem.path}[") for p in paths))
     ]
-
-
-def _visible(location: tuple[int | str, ...]) -> tuple[int | str, ...]:
-    # pydantic names the branches it tried (a Literal, a union member, a validator
-    # function) in the location; they are not part of the document.
-    return tuple(
-        part
-        for part in location
-        if not (
-            isinstance(part, str)
-            and (part.startswith(("literal[", "function-")) or part in {"str", "int", "date"})
-        )
-    )
 
 
 def json_path(location: tuple[int | str, ...]) -> str:
@@ -416,6 +420,7 @@ def json_path(location: tuple[int | str, ...]) -> str:
 
 def _inconsistencies(session: Session) -> Iterator[Problem]:
     yield from _dates(session)
+    yield from _reach(session)
     yield from _cadre_ids(session)
     yield from _attendance(session)
     yield from _ballots(session)
@@ -436,6 +441,16 @@ def _dates(session: Session) -> Iterator[Problem]:
                 f"cadres[{index}].in_office_since",
                 f"{cadre.in_office_since} is after the session ({session.held_on})",
             )
+
+
+def _reach(session: Session) -> Iterator[Problem]:
+    if session.reach is None:
+        return
+    households = session.roster.households
+    for field in ("households_informed", "households_visited"):
+        count = getattr(session.reach, field)
+        if count > households:
+            yield Problem(f"reach.{field}", f"{count} is more than the {households} households")
 
 
 def _cadre_ids(session: Session) -> Iterator[Problem]:

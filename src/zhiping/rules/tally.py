@@ -145,6 +145,7 @@ def _checked_counts(
             f"not a word of the scale; expected one of {', '.join(allowed)}",
         )
         for subject, words in counts.items()
+        if subject in subjects  # marks for unknown subjects are ignored, and reported
         for word in words
         if word not in allowed
     ]
