@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from zhiping import __version__, evaluate
-from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
+from zhiping.errors import InputError, NoApplicableRule, PackError, Problem, StoreError
 from zhiping.outcome import Outcome, OutcomeDocument
 from zhiping.registry import default_registry
 from zhiping.report import Lang, render_explanation, render_outcome
@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error, stderr)
         return EXIT_INPUT
-    except (_Refused, NoApplicableRule) as error:
+    except (_Refused, NoApplicableRule, StoreError) as error:
         stderr.print(f"zhiping: {error}", markup=False)
         return EXIT_INPUT
     except PackError as error:

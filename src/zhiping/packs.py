@@ -200,6 +200,7 @@ def _parameter(
 ) -> Parameter | None:
     where = f'parameters."{name}"'
     values = []
+    before = len(problems)
     for index, item in enumerate(parameter.values):
         at = f"{where}.values[{index}]"
         try:
@@ -218,6 +219,8 @@ def _parameter(
                 note=item.note,
             )
         )
+    if len(problems) > before:
+        return None
     try:
         return Parameter(name=name, kind=parameter.kind, values=tuple(values))
     except ValueError as error:

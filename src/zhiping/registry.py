@@ -12,6 +12,7 @@ import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import ModuleType
+from typing import TypeVar
 
 import attrs
 import pluggy
@@ -207,13 +208,28 @@ def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> Pa
         if entry_points:
             manager.load_setuptools_entrypoints(hookspecs.PROJECT)
         manager.check_pending()
-        packs = [pack for result in manager.hook.zhiping_packs() for pack in result]
-        mechanisms = [m for result in manager.hook.zhiping_mechanisms() for m in result]
+        packs = _gathered(manager.hook.zhiping_packs(), Pack, "zhiping_packs")
+        mechanisms = _gathered(manager.hook.zhiping_mechanisms(), Mechanism, "zhiping_mechanisms")
     except PackError:
         raise
     except (pluggy.PluginValidationError, ImportError, AttributeError, ValueError) as error:
         raise PackError(f"a zhiping plugin cannot be loaded: {error}") from error
     return PackRegistry.of(packs, mechanisms)
+
+
+T = TypeVar("T")
+
+
+def _gathered(results: Iterable[object], kind: type[T], hook: str) -> list[T]:
+    gathered = []
+    for result in results:
+        if not isinstance(result, Iterable) or isinstance(result, str | bytes):
+            raise PackError(f"a {hook} hook returned {result!r}, not a list")
+        for item in result:
+            if not isinstance(item, kind):
+                raise PackError(f"a {hook} hook returned {item!r}, not a {kind.__name__}")
+            gathered.append(item)
+    return gathered
 
 
 def _plugin_name(plugin: object) -> str | None:

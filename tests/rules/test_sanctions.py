@@ -169,3 +169,20 @@ def test_the_adjustment_is_traced_with_its_parameters() -> None:
     values = {use.name: use.value for use in entry.parameters}
     assert values["sanction.consecutive_incompetent.years"] == 2
     assert values["sanction.consecutive_incompetent.grade"] == "incompetent"
+
+
+@pytest.mark.parametrize(
+    ("in_office_since", "adjusted"),
+    [("2025-12-31", True), ("2026-01-01", False), ("2026-09-01", False)],
+)
+def test_a_grade_from_before_the_cadre_took_office_does_not_count(
+    in_office_since: str, adjusted: bool
+) -> None:
+    """Work year 2025 ends on 2025-12-31: a cadre in office from 2026 was not graded in it."""
+    document = document_graded(
+        "incompetent", [{"subject": "c1", "year": 2025, "grade": "incompetent"}]
+    )
+    document["cadres"][0]["in_office_since"] = in_office_since
+    outcome = zhiping.evaluate(document)
+    assert outcome.subject("c1").grade == "incompetent"
+    assert actions_of(outcome, "c1") == ([ADJUSTMENT] if adjusted else [])

@@ -2,10 +2,13 @@
 
 Source: Xinzhou, 一(二): a cadre rated incompetent two years running is
 organizationally adjusted (对连续两年被评为不称职的进行组织调整). Only valid
-sessions enter the history, and a year without a grade breaks the streak.
+sessions enter the history, and a year without a grade breaks the streak; so does a
+year that ended before the cadre took office.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from zhiping.glossary import Text, name_of
 from zhiping.rules._mechanism import RuleContext, mechanism
@@ -29,8 +32,12 @@ def consecutive_grade(ctx: RuleContext) -> None:
         current = ctx.evaluation.grades.get(cadre.id)
         if current is None:
             continue
+        # A grade of a work year that ended before the cadre took office belongs to
+        # someone else who held the id: it never counts against this cadre.
         earlier = {
             str(year - back): ctx.evaluation.history.get((cadre.id, year - back))
+            if cadre.in_office_since <= date(year - back, 12, 31)
+            else None
             for back in range(1, years)
         }
         fulfilled = current == grade and all(g == grade for g in earlier.values())
@@ -50,7 +57,12 @@ def consecutive_grade(ctx: RuleContext) -> None:
         ctx.explain(
             message,
             subject=cadre.id,
-            inputs={"year": year, "grade": current, "earlier": earlier},
+            inputs={
+                "year": year,
+                "grade": current,
+                "earlier": earlier,
+                "in_office_since": cadre.in_office_since.isoformat(),
+            },
             parameters=used,
             fulfilled=fulfilled,
             result=action if fulfilled else None,

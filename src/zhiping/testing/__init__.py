@@ -7,5 +7,20 @@ hypothesis strategies that generate them.
 from __future__ import annotations
 
 from zhiping.testing._documents import INVALID_MARK, as_cast, as_counts, session_document
+from zhiping.testing.strategies import (
+    THREE_LEVEL_SCALE,
+    histories,
+    session_documents,
+    subject_counts,
+)
 
-__all__ = ["INVALID_MARK", "as_cast", "as_counts", "session_document"]
+__all__ = [
+    "INVALID_MARK",
+    "THREE_LEVEL_SCALE",
+    "as_cast",
+    "as_counts",
+    "histories",
+    "session_document",
+    "session_documents",
+    "subject_counts",
+]

@@ -1,0 +1,263 @@
+"""Pack files: bad ones are refused naming file and key; bundled ones say what DESIGN §5 says."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from zhiping import PackError
+from zhiping.packs import load_pack
+from zhiping.parameters import ShareCondition
+from zhiping.registry import discover
+
+HEADER = """
+[pack]
+name = "yangluo"
+title = { zh = "阳逻街道", en = "Yangluo street" }
+prefix = "420117101"
+parent = "xinzhou"
+in_force_from = 2020-01-01
+
+[references.rules]
+title = "阳逻街道直评村官实施细则"
+"""
+
+MINIMUM = """
+[parameters."quorum.representatives.minimum"]
+kind = "integer"
+values = [{ from = 2020-01-01, value = 20, reference = "rules" }]
+"""
+
+BAD_FILES = {
+    "unknown field in the header": (
+        HEADER.replace('parent = "xinzhou"', 'parent = "xinzhou"\ncolour = "red"'),
+        ["pack.colour"],
+    ),
+    "unknown field in a value": (
+        MINIMUM.replace('reference = "rules"', 'reference = "rules", sauce = "chilli"'),
+        ["quorum.representatives.minimum", "sauce"],
+    ),
+    "bad date in the header": (
+        HEADER.replace("in_force_from = 2020-01-01", 'in_force_from = "2020-13-01"'),
+        ["pack.in_force_from"],
+    ),
+    "bad date of a value": (
+        MINIMUM.replace("from = 2020-01-01", 'from = "2020-02-30"'),
+        ["quorum.representatives.minimum", "from"],
+    ),
+    "fraction over zero": (
+        """
+[parameters."quorum.party_members.share"]
+kind = "fraction"
+values = [{ from = 2020-01-01, value = "4/0", reference = "rules" }]
+""",
+        ["quorum.party_members.share", "value", "4/0"],
+    ),
+    "decimal that is not a number": (
+        """
+[parameters."pay.coefficient.coefficients"]
+kind = "table"
+values = [{ from = 2020-01-01, value = { excellent = "abc" }, reference = "rules" }]
+""",
+        ["pay.coefficient.coefficients", "value", "abc"],
+    ),
+    "decimal parameter that is not a number": (
+        """
+[parameters."pay.fixed.amount"]
+kind = "decimal"
+values = [{ from = 2020-01-01, value = "abc", reference = "rules" }]
+""",
+        ["pay.fixed.amount", "value", "abc"],
+    ),
+    "integer given as a string": (
+        MINIMUM.replace("value = 20", 'value = "20"'),
+        ["quorum.representatives.minimum", "value", "'20'"],
+    ),
+    "value neither cited nor assumed": (
+        MINIMUM.replace(', reference = "rules"', ""),
+        ["quorum.representatives.minimum", "values[0]", "assumed"],
+    ),
+    "unknown reference": (
+        MINIMUM.replace('reference = "rules"', 'reference = "township_rules"'),
+        ["quorum.representatives.minimum", "values[0]", "township_rules"],
+    ),
+    "two values on the same date": (
+        MINIMUM.replace(
+            'values = [{ from = 2020-01-01, value = 20, reference = "rules" }]',
+            'values = [{ from = 2020-01-01, value = 20, reference = "rules" },'
+            ' { from = 2020-01-01, value = 25, reference = "rules" }]',
+        ),
+        ["quorum.representatives.minimum", "date"],
+    ),
+    "rule with both a mechanism and disabled": (
+        """
+[rules."notice.reach"]
+mechanism = "notice_reach"
+disabled = "以网格员走访代替入户动员"
+""",
+        ['rules."notice.reach"', "mechanism", "disabled"],
+    ),
+    "rule with neither a mechanism nor disabled": (
+        """
+[rules."notice.reach"]
+basis = [{ reference = "rules" }]
+""",
+        ['rules."notice.reach"', "mechanism", "disabled"],
+    ),
+}
+
+
+def pack_file(tmp_path: Path, body: str) -> Path:
+    """Write a township pack file: the header, unless the body brings its own, and the body."""
+    text = body if "[pack]" in body else HEADER + body
+    path = tmp_path / "yangluo.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_good_township_file_the_bad_ones_start_from_loads(tmp_path: Path) -> None:
+    pack = load_pack(pack_file(tmp_path, MINIMUM))
+    value = pack.parameters["quorum.representatives.minimum"].value_on(date(2027, 1, 15))
+    assert value is not None
+    assert value.value == 20
+    assert value.citation is not None
+    assert value.citation.title == "阳逻街道直评村官实施细则"
+
+
+@pytest.mark.parametrize(("body", "keys"), BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_pack_file_is_refused_naming_the_file_and_the_key(
+    tmp_path: Path, body: str, keys: list[str]
+) -> None:
+    path = pack_file(tmp_path, body)
+    with pytest.raises(PackError) as raised:
+        load_pack(path)
+    message = str(raised.value)
+    assert str(path) in message
+    for key in keys:
+        assert key in message
+
+
+def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = pack_file(tmp_path, HEADER + "[parameters\n")
+    with pytest.raises(PackError, match="not a TOML file") as raised:
+        load_pack(path)
+    assert str(path) in str(raised.value)
+
+
+def test_a_file_that_cannot_be_read_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "missing.toml"
+    with pytest.raises(PackError, match="cannot read") as raised:
+        load_pack(path)
+    assert str(path) in str(raised.value)
+
+
+BUNDLED = discover(entry_points=False)
+
+
+@pytest.mark.parametrize("name", ["cn", "xinzhou"])
+def test_every_value_of_a_bundled_pack_is_cited_or_marked_assumed(name: str) -> None:
+    for parameter in BUNDLED.packs[name].parameters.values():
+        for value in parameter.values:
+            assert value.assumed or value.citation is not None, parameter.name
+
+
+def test_the_values_design_marks_assumed_are_assumed_in_the_xinzhou_pack() -> None:
+    parameters = BUNDLED.packs["xinzhou"].parameters
+    for name in (
+        "grade.thresholds.conditions",
+        "grade.thresholds.otherwise",
+        "pay.coefficient.coefficients",
+    ):
+        assert all(value.assumed for value in parameters[name].values), name
+
+
+XINZHOU_ON_2027_01_15 = {
+    "notice.period.days": 3,
+    "notice.channels.channels": (
+        "village_board",
+        "group_chat",
+        "phone",
+        "broadcast",
+        "door_to_door",
+    ),
+    "notice.contents.required": ("time", "place", "procedure"),
+    "notice.reach.share": Fraction(1),
+    "attendance.invitee_kind.kinds": (
+        "mass_organization",
+        "resident_enterprise",
+        "work_team",
+        "paired_department",
+        "deputy",
+    ),
+    "quorum.party_members.capacity": "party_member",
+    "quorum.party_members.share": Fraction(4, 5),
+    "quorum.representatives.capacity": "representative",
+    "quorum.representatives.minimum": 30,
+    "grade.thresholds.conditions": (
+        ShareCondition("incompetent", ("dissatisfied",), "at_least", Fraction(1, 2)),
+        ShareCondition("basically_competent", ("dissatisfied",), "more_than", Fraction(1, 3)),
+        ShareCondition("excellent", ("satisfied",), "at_least", Fraction(9, 10)),
+    ),
+    "grade.thresholds.otherwise": "competent",
+    "pay.coefficient.coefficients": {
+        "excellent": Decimal("1.00"),
+        "competent": Decimal("0.90"),
+        "basically_competent": Decimal("0.60"),
+        "incompetent": Decimal("0.00"),
+    },
+    "sanction.consecutive_incompetent.grade": "incompetent",
+    "sanction.consecutive_incompetent.years": 2,
+    "sanction.consecutive_incompetent.action": "organizational_adjustment",
+    "organization.weak.grade": "incompetent",
+    "organization.weak.action": "weak_organization_rectification",
+}
+"""DESIGN §5's rules as values, written out by hand; invitee kinds from the glossary."""
+
+
+def test_each_xinzhou_value_in_force_on_2027_01_15_is_the_one_design_section_5_gives() -> None:
+    parameters = BUNDLED.packs["xinzhou"].parameters
+    in_force = {}
+    for name, parameter in parameters.items():
+        value = parameter.value_on(date(2027, 1, 15))
+        assert value is not None, name
+        in_force[name] = value.value
+    assert in_force == XINZHOU_ON_2027_01_15
+
+
+XINZHOU_SEVERITIES = {
+    "notice.period": "violation",
+    "notice.channels": "violation",
+    "notice.contents": "violation",
+    "notice.reach": "warning",
+    "attendance.not_on_roster": "warning",
+    "attendance.invitee_kind": "warning",
+    "quorum.party_members": "violation",
+    "quorum.representatives": "violation",
+    "ballots.issued": "violation",
+    "ballots.returned": "violation",
+    "ballots.unknown_subject": "warning",
+    "inquiry.commitment": "warning",
+    "commitment.overdue": "warning",
+}
+"""The severities of DESIGN §5's table, for the rules that can be broken."""
+
+XINZHOU_RULES_WITHOUT_SEVERITY = {
+    "grade.thresholds",
+    "pay.coefficient",
+    "sanction.consecutive_incompetent",
+    "organization.weak",
+}
+
+
+def test_the_xinzhou_chain_defines_every_rule_of_design_section_5_with_its_severity() -> None:
+    chain = BUNDLED.chain("420117101201", date(2027, 1, 15))
+    rules = {rule.id: rule for rule in chain.rules()}
+    assert set(XINZHOU_SEVERITIES) | XINZHOU_RULES_WITHOUT_SEVERITY <= set(rules)
+    for rule_id, severity in XINZHOU_SEVERITIES.items():
+        rule = rules[rule_id]
+        assert rule.mechanism is not None
+        assert (rule.severity or BUNDLED.mechanisms[rule.mechanism].severity) == severity, rule_id

@@ -1,0 +1,303 @@
+"""Pack precedence (DESIGN §4) and plugin collection, through the public registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import zhiping
+from zhiping import NoApplicableRule, PackConflict, PackError
+from zhiping.hookspecs import hookimpl
+from zhiping.packs import pack_from_data
+from zhiping.registry import PackRegistry, discover
+from zhiping.rulebook import Pack
+from zhiping.testing import session_document
+
+BUNDLED = discover(entry_points=False)
+CN = BUNDLED.packs["cn"]
+XINZHOU = BUNDLED.packs["xinzhou"]
+MECHANISMS = tuple(BUNDLED.mechanisms.values())
+HELD_ON = date(2027, 1, 15)
+
+GUANZHAI_VILLAGE = "420117101201"
+YANGLUO_VILLAGE = "420117101202"
+SHAOHE_VILLAGE = "420117102203"
+OTHER_XINZHOU_VILLAGE = "420117103204"
+
+
+def township(
+    name: str = "yangluo",
+    *,
+    prefix: str = "420117101",
+    parent: str = "xinzhou",
+    in_force_from: date = date(2020, 1, 1),
+    in_force_until: date | None = None,
+    rules: Mapping[str, Any] | None = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> Pack:
+    """Return a township pack built the way a rule author writes one."""
+    header: dict[str, Any] = {
+        "name": name,
+        "title": {"zh": f"{name}街道", "en": f"{name} street"},
+        "prefix": prefix,
+        "parent": parent,
+        "in_force_from": in_force_from,
+    }
+    if in_force_until is not None:
+        header["in_force_until"] = in_force_until
+    data = {
+        "pack": header,
+        "references": {"rules": {"title": f"{name}街道直评村官实施细则"}},
+        "rules": dict(rules or {}),
+        "parameters": dict(parameters or {}),
+    }
+    return pack_from_data(data, source="test")
+
+
+def representatives_minimum(value: int, *, since: date = date(2020, 1, 1)) -> dict[str, Any]:
+    """Return the parameters of a pack that sets the representatives' quorum."""
+    cited = {"from": since, "value": value, "reference": "rules", "article": "第三条"}
+    return {"quorum.representatives.minimum": {"kind": "integer", "values": [cited]}}
+
+
+def registry_of(*extra: Pack) -> PackRegistry:
+    return PackRegistry.of([CN, XINZHOU, *extra], MECHANISMS)
+
+
+def small_session(village_code: str, **numbers: Any) -> dict[str, Any]:
+    """Return a session document with, unless told, 25 of 40 representatives present."""
+    numbers = {"representatives": 40, "representatives_present": 25, **numbers}
+    return session_document(village_code=village_code, **numbers)
+
+
+def trace_of(outcome: zhiping.Outcome, rule: str) -> list[Any]:
+    return [entry for entry in outcome.trace if entry.rule == rule]
+
+
+class PackPlugin:
+    """A plugin object that provides packs through the public hook."""
+
+    def __init__(self, *packs: Pack) -> None:
+        self.packs = packs
+
+    @hookimpl
+    def zhiping_packs(self) -> Iterable[Pack]:
+        return list(self.packs)
+
+
+YANGLUO = township(parameters=representatives_minimum(20))
+SHAOHE = township(
+    "shaohe",
+    prefix="420117102",
+    rules={"notice.reach": {"disabled": "以网格员走访代替入户动员"}},
+)
+GUANZHAI = township(
+    "guanzhai",
+    prefix=GUANZHAI_VILLAGE,
+    parent="yangluo",
+    parameters={
+        "notice.period.days": {
+            "kind": "integer",
+            "values": [{"from": date(2021, 1, 1), "value": 5, "reference": "rules"}],
+        }
+    },
+)
+EXTRA_PACKS = (YANGLUO, SHAOHE, GUANZHAI)
+VILLAGES = (GUANZHAI_VILLAGE, YANGLUO_VILLAGE, SHAOHE_VILLAGE, OTHER_XINZHOU_VILLAGE)
+
+
+def reference_results(registry: PackRegistry) -> dict[str, tuple[Any, Any]]:
+    results = {}
+    for village in VILLAGES:
+        chain = registry.chain(village, HELD_ON)
+        outcome = zhiping.evaluate(small_session(village, notice_days=4), registry=registry)
+        results[village] = (chain.names, outcome.to_document())
+    return results
+
+
+EXPECTED = reference_results(registry_of(*EXTRA_PACKS))
+
+
+def test_the_reference_chains_run_from_the_root_to_the_most_specific_pack() -> None:
+    chains = {village: names for village, (names, _) in EXPECTED.items()}
+    assert chains == {
+        GUANZHAI_VILLAGE: ("cn", "xinzhou", "yangluo", "guanzhai"),
+        YANGLUO_VILLAGE: ("cn", "xinzhou", "yangluo"),
+        SHAOHE_VILLAGE: ("cn", "xinzhou", "shaohe"),
+        OTHER_XINZHOU_VILLAGE: ("cn", "xinzhou"),
+    }
+    statuses = {village: outcome["status"] for village, (_, outcome) in EXPECTED.items()}
+    # Guanzhai's notice period (5 days) is not met by a 4-day notice; Yangluo's quorum of 20
+    # representatives does not reach Shaohe, where Xinzhou's 30 applies.
+    assert statuses == {
+        GUANZHAI_VILLAGE: "void",
+        YANGLUO_VILLAGE: "valid",
+        SHAOHE_VILLAGE: "void",
+        OTHER_XINZHOU_VILLAGE: "void",
+    }
+
+
+@given(packs=st.permutations([CN, XINZHOU, *EXTRA_PACKS]), mechanisms=st.permutations(MECHANISMS))
+def test_registering_the_same_packs_in_any_order_gives_the_same_chains_and_outcomes(
+    packs: list[Pack], mechanisms: list[Any]
+) -> None:
+    assert reference_results(PackRegistry.of(packs, mechanisms)) == EXPECTED
+
+
+@given(order=st.permutations(EXTRA_PACKS), together=st.booleans())
+def test_registering_plugins_in_any_order_gives_the_same_chains_and_outcomes(
+    order: list[Pack], together: bool
+) -> None:
+    plugins = [PackPlugin(*order)] if together else [PackPlugin(pack) for pack in order]
+    assert reference_results(discover(entry_points=False, plugins=plugins)) == EXPECTED
+
+
+def test_a_township_parameter_wins_for_its_own_villages() -> None:
+    outcome = zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry_of(YANGLUO))
+    assert outcome.packs == ("cn", "xinzhou", "yangluo")
+    assert outcome.status == "valid"
+    [decision] = trace_of(outcome, "quorum.representatives")
+    assert decision.pack == "xinzhou"
+    assert decision.fulfilled is True
+    [minimum] = [use for use in decision.parameters if use.name.endswith(".minimum")]
+    assert (minimum.pack, minimum.value, minimum.citation.article) == ("yangluo", 20, "第三条")
+
+
+def test_a_township_parameter_does_not_reach_the_villages_of_other_townships() -> None:
+    outcome = zhiping.evaluate(small_session(SHAOHE_VILLAGE), registry=registry_of(YANGLUO))
+    assert outcome.packs == ("cn", "xinzhou")
+    assert outcome.status == "void"
+    [finding] = outcome.findings_of("quorum.representatives")
+    assert finding.facts == {"present": 25, "minimum": 30}
+    [decision] = trace_of(outcome, "quorum.representatives")
+    [minimum] = [use for use in decision.parameters if use.name.endswith(".minimum")]
+    assert (minimum.pack, minimum.value) == ("xinzhou", 30)
+
+
+def test_every_parameter_a_township_does_not_set_is_inherited_and_named_with_its_pack() -> None:
+    outcome = zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry_of(YANGLUO))
+    used = {use.name: use.pack for entry in outcome.trace for use in entry.parameters}
+    expected = dict.fromkeys(CN.parameters, "cn")
+    expected |= dict.fromkeys(XINZHOU.parameters, "xinzhou")
+    expected["quorum.representatives.minimum"] = "yangluo"
+    assert used == expected
+
+
+def test_a_pack_that_disables_an_inherited_rule_stops_it_and_the_trace_says_who_and_why() -> None:
+    document = small_session(SHAOHE_VILLAGE, representatives_present=30)
+    document["reach"] = {"households_informed": 200, "households_visited": 100}
+    registry = registry_of(SHAOHE)
+    outcome = zhiping.evaluate(document, registry=registry)
+    assert outcome.status == "valid"
+    assert outcome.findings_of("notice.reach") == ()
+    [decision] = trace_of(outcome, "notice.reach")
+    assert (decision.pack, decision.result) == ("shaohe", "disabled")
+    assert "shaohe" in decision.message.en
+    assert "以网格员走访代替入户动员" in decision.message.en
+    assert "以网格员走访代替入户动员" in decision.message.zh
+    document["village"]["code"] = OTHER_XINZHOU_VILLAGE
+    elsewhere = zhiping.evaluate(document, registry=registry)
+    assert [f.severity for f in elsewhere.findings_of("notice.reach")] == ["warning"]
+
+
+def test_two_packs_claiming_the_same_prefix_on_the_same_date_conflict_naming_both() -> None:
+    registry = registry_of(YANGLUO, township("yangluo_new", in_force_from=date(2026, 6, 1)))
+    with pytest.raises(PackConflict) as raised:
+        zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry)
+    assert "yangluo" in str(raised.value)
+    assert "yangluo_new" in str(raised.value)
+    assert registry.chain(SHAOHE_VILLAGE, HELD_ON).names == ("cn", "xinzhou")
+
+
+def test_two_packs_for_the_same_prefix_do_not_conflict_when_their_dates_do_not_overlap() -> None:
+    old = township("yangluo_old", in_force_until=date(2025, 12, 31))
+    new = township("yangluo_new", in_force_from=date(2026, 1, 1))
+    registry = registry_of(old, new)
+    assert registry.chain(YANGLUO_VILLAGE, date(2025, 12, 31)).names[-1] == "yangluo_old"
+    assert registry.chain(YANGLUO_VILLAGE, date(2026, 1, 1)).names[-1] == "yangluo_new"
+    outcome = zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry)
+    assert outcome.packs == ("cn", "xinzhou", "yangluo_new")
+
+
+def test_two_packs_for_the_same_prefix_conflict_on_the_one_day_they_share() -> None:
+    old = township("yangluo_old", in_force_until=date(2026, 1, 1))
+    new = township("yangluo_new", in_force_from=date(2026, 1, 1))
+    registry = registry_of(old, new)
+    with pytest.raises(PackConflict, match="yangluo_new and yangluo_old"):
+        registry.chain(YANGLUO_VILLAGE, date(2026, 1, 1))
+    assert registry.chain(YANGLUO_VILLAGE, date(2026, 1, 2)).names[-1] == "yangluo_new"
+
+
+def test_a_pack_whose_parent_is_missing_is_a_pack_error() -> None:
+    orphan = township(parent="wuhan", prefix="420117101")
+    with pytest.raises(PackError, match="wuhan"):
+        registry_of(orphan)
+    with pytest.raises(PackError, match="wuhan"):
+        discover(entry_points=False, plugins=[PackPlugin(orphan)])
+
+
+def test_a_chain_that_grades_nothing_raises_no_applicable_rule_naming_stage_and_village() -> None:
+    with pytest.raises(NoApplicableRule) as raised:
+        zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=PackRegistry.of([CN], MECHANISMS))
+    assert "grade" in str(raised.value)
+    assert YANGLUO_VILLAGE in str(raised.value)
+
+
+def test_a_pack_disabling_the_only_grading_rule_raises_no_applicable_rule() -> None:
+    silent = township(rules={"grade.thresholds": {"disabled": "本街道暂不评定等次"}})
+    with pytest.raises(NoApplicableRule, match="grade"):
+        zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry_of(silent))
+
+
+def test_a_parameter_whose_only_value_is_dated_after_the_session_is_a_pack_error() -> None:
+    later = township(parameters=representatives_minimum(20, since=date(2030, 1, 1)))
+    registry = registry_of(later)
+    with pytest.raises(PackError, match=r"quorum\.representatives\.minimum"):
+        zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=registry)
+    in_force = small_session(YANGLUO_VILLAGE, year=2030, held_on=date(2031, 1, 15))
+    assert zhiping.evaluate(in_force, registry=registry).status == "valid"
+
+
+def test_a_plugin_object_implementing_zhiping_packs_is_picked_up() -> None:
+    registry = discover(entry_points=False, plugins=[PackPlugin(YANGLUO)])
+    assert registry.names() == ("cn", "xinzhou", "yangluo")
+    assert registry.chain(YANGLUO_VILLAGE, HELD_ON).names == ("cn", "xinzhou", "yangluo")
+    assert set(registry.mechanisms) == set(BUNDLED.mechanisms)
+
+
+class WrongSignature:
+    @hookimpl
+    def zhiping_packs(self, village_code: str) -> Iterable[Pack]:
+        return [YANGLUO]
+
+
+class MisspelledHook:
+    @hookimpl
+    def zhiping_pack(self) -> Iterable[Pack]:
+        return [YANGLUO]
+
+
+class NotPacks:
+    @hookimpl
+    def zhiping_packs(self) -> Iterable[Any]:
+        return ["yangluo"]
+
+
+@pytest.mark.parametrize(
+    "plugin",
+    [WrongSignature(), MisspelledHook(), NotPacks()],
+    ids=["wrong signature", "misspelled hook", "not packs"],
+)
+def test_a_badly_implemented_hook_is_a_pack_error_not_a_raw_pluggy_error(plugin: object) -> None:
+    with pytest.raises(PackError):
+        discover(entry_points=False, plugins=[plugin])
+
+
+def test_the_same_pack_provided_twice_is_a_pack_error() -> None:
+    with pytest.raises(PackError, match="yangluo"):
+        discover(entry_points=False, plugins=[PackPlugin(YANGLUO), PackPlugin(YANGLUO)])
