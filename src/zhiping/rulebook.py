@@ -135,14 +135,3 @@ class Chain:
                 note=dated.note,
             )
         raise PackError(f"no pack of the chain {' ► '.join(self.names)} sets parameter {name}")
-
-    def pack(self, name: str) -> Pack:
-        """Return the pack of the chain with that name.
-
-        Raises:
-            KeyError: it is not in the chain.
-        """
-        for pack in self.packs:
-            if pack.name == name:
-                return pack
-        raise KeyError(name)

@@ -41,16 +41,6 @@ _RULES = {
     ),
     "commitment.overdue": Text(zh="往年承诺逾期未兑现", en="earlier commitment overdue"),
 }
-_POSTS = {
-    "party_secretary": Text(zh="党组织书记", en="party secretary"),
-    "party_deputy_secretary": Text(zh="党组织副书记", en="deputy party secretary"),
-    "party_committee_member": Text(zh="党组织委员", en="party committee member"),
-    "committee_director": Text(zh="村委会主任", en="committee director"),
-    "committee_deputy_director": Text(zh="村委会副主任", en="deputy committee director"),
-    "committee_member": Text(zh="村委会委员", en="committee member"),
-    "supervisory_director": Text(zh="村务监督委员会主任", en="supervisory director"),
-    "other": Text(zh="其他村干部", en="other cadre"),
-}
 _WORDS = {
     "title": Text(
         zh="新洲区“直评村官”演示", en="Xinzhou direct evaluation of village cadres: demo"
@@ -176,7 +166,7 @@ def _render_lists(
     )
     for cadre in final.adjustments:
         posts = "、" if lang == "zh" else ", "
-        named = posts.join(_POSTS.get(post, name_of(post))[lang] for post in cadre.posts)
+        named = posts.join(name_of(post)[lang] for post in cadre.posts)
         adjusted.add_row(
             *map(escape, (cadre.township, cadre.village, cadre.village_code, cadre.cadre, named))
         )

@@ -131,13 +131,6 @@ class Evaluation:
             person for person, held in self.capacities.items() if held & self.evaluator_capacities
         )
 
-    def graded(self) -> Iterable[tuple[str, Grade]]:
-        """Yield each subject that has a grade, with it, in document order."""
-        for subject in self.session.subject_ids:
-            grade = self.grades.get(subject)
-            if grade is not None:
-                yield subject, grade
-
 
 Apply = Callable[["RuleContext"], None]
 
