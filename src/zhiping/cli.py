@@ -14,6 +14,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,6 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from zhiping import __version__, evaluate
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem, StoreError
 from zhiping.outcome import Outcome, OutcomeDocument
+from zhiping.packs_report import render_pack, render_packs
 from zhiping.registry import default_registry
 from zhiping.report import Lang, render_explanation, render_outcome
 from zhiping.session import HistoryEntry, Session, parse_history, parse_session
@@ -112,6 +114,26 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2026, help="the district's seed (2026)")
     _add_lang(demo)
     demo.set_defaults(run=_demo)
+
+    packs = commands.add_parser(
+        "packs",
+        help="list the installed rule packs, or show one",
+        description="List the installed rule packs with their prefix, parent and origin; "
+        "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters.",
+    )
+    _add_lang(packs)
+    packs.set_defaults(run=_list_packs)
+    packs_commands = packs.add_subparsers(title="commands", metavar="COMMAND")
+    show = packs_commands.add_parser("show", help="show a pack's chain, rules and parameters")
+    show.add_argument("name", metavar="NAME")
+    show.add_argument(
+        "--on",
+        metavar="DATE",
+        type=_iso_date,
+        help="mark the values in force on this date (YYYY-MM-DD)",
+    )
+    _add_lang(show)
+    show.set_defaults(run=_show_pack)
 
     schema = commands.add_parser(
         "schema",
@@ -248,6 +270,27 @@ def _print_problems(error: InputError, console: Console) -> None:
     )
     for problem in error.problems:
         console.print(f"  {problem}", markup=False)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2027-01-15: {text!r}") from None
+
+
+def _list_packs(arguments: argparse.Namespace) -> int:
+    render_packs(default_registry(), _wide_console(), arguments.lang)
+    return EXIT_OK
+
+
+def _show_pack(arguments: argparse.Namespace) -> int:
+    registry = default_registry()
+    if arguments.name not in registry.packs:
+        installed = ", ".join(registry.names())
+        raise _Refused(f"no pack named {arguments.name!r}; installed: {installed}")
+    render_pack(registry, arguments.name, _wide_console(), arguments.lang, on=arguments.on)
+    return EXIT_OK
 
 
 def _schema(arguments: argparse.Namespace) -> int:

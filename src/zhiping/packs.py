@@ -15,14 +15,17 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any
 
+import attrs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Severity, Text
+from zhiping.hookspecs import hookimpl
 from zhiping.parameters import (
     Citation,
     Comparison,
@@ -35,7 +38,7 @@ from zhiping.parameters import (
 from zhiping.rulebook import Pack, RuleDefinition
 from zhiping.session import json_path
 
-__all__ = ["load_pack", "pack_from_data"]
+__all__ = ["load_pack", "pack_from_data", "pack_plugin"]
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$")]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
@@ -99,6 +102,25 @@ class _PackFile(_Table):
     parameters: dict[str, _Parameter] = Field(default_factory=dict)
 
 
+def pack_plugin(package: str, resource: str = "pack.toml") -> Callable[[], list[Pack]]:
+    """Return a ``zhiping_packs`` hook implementation that reads a package's pack file.
+
+    A pack that only sets parameters needs no other Python: its plugin module says
+    ``zhiping_packs = pack_plugin(__name__)`` beside its ``pack.toml``.
+
+    Args:
+        package: the importable package holding the file (usually ``__name__``).
+        resource: the file's name inside the package.
+    """
+
+    @hookimpl
+    def zhiping_packs() -> list[Pack]:
+        return [load_pack(files(package) / resource)]
+
+    zhiping_packs.__doc__ = f"Return the pack read from {package}/{resource}."
+    return zhiping_packs
+
+
 def load_pack(path: Path | Traversable) -> Pack:
     """Read and check a pack's TOML file.
 
@@ -130,7 +152,7 @@ def pack_from_data(data: Mapping[str, Any], *, source: str) -> Pack:
         )
         raise PackError(f"{source}: {details}") from None
     problems: list[str] = []
-    pack = _build(file, problems)
+    pack = attrs.evolve(_build(file, problems), source=source)
     if problems:
         raise PackError(f"{source}: " + "; ".join(problems))
     return pack

@@ -34,35 +34,47 @@ class PackRegistry:
     Attributes:
         packs: every pack, by name.
         mechanisms: every mechanism, by name.
+        origins: where each pack comes from: ``bundled``, or the distribution
+            (``zhiping-yangluo 1.0``) or plugin that provides it.
     """
 
     packs: Mapping[str, Pack]
     mechanisms: Mapping[str, Mechanism]
+    origins: Mapping[str, str] = attrs.field(factory=dict)
     _checked: dict[tuple[str, ...], None] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
 
     @classmethod
-    def of(cls, packs: Iterable[Pack], mechanisms: Iterable[Mechanism]) -> PackRegistry:
-        """Build a registry; packs and mechanisms may come in any order.
+    def of(
+        cls,
+        packs: Iterable[Pack],
+        mechanisms: Iterable[Mechanism],
+        origins: Mapping[str, str] | None = None,
+    ) -> PackRegistry:
+        """Build a registry and check every pack's chain; any order of packs will do.
 
         Raises:
             PackError: two packs or two mechanisms share a name, a parent is missing,
-                or parents form a cycle.
+                parents form a cycle, or a chain's rules and parameters disagree
+                (see :meth:`check`).
         """
         by_name: dict[str, Pack] = {}
-        for pack in sorted(packs, key=lambda p: p.name):
+        for pack in sorted(packs, key=lambda p: (p.name, p.source)):
             if pack.name in by_name:
-                raise PackError(f"two packs are named {pack.name!r}")
+                raise PackError(
+                    f"two packs are named {pack.name!r}: "
+                    f"{by_name[pack.name].source or '?'} and {pack.source or '?'}"
+                )
             by_name[pack.name] = pack
         known: dict[str, Mechanism] = {}
         for mechanism in sorted(mechanisms, key=lambda m: m.name):
             if mechanism.name in known:
                 raise PackError(f"two mechanisms are named {mechanism.name!r}")
             known[mechanism.name] = mechanism
-        registry = cls(by_name, known)
+        registry = cls(by_name, known, dict(origins or {}))
         for pack in by_name.values():
-            registry.lineage(pack.name)
+            registry.check(Chain(registry.lineage(pack.name), pack.in_force_from))
         return registry
 
     def names(self) -> tuple[str, ...]:
@@ -163,7 +175,8 @@ class PackRegistry:
             mechanism = self.mechanisms.get(rule.mechanism or "")
             if mechanism is None:
                 raise PackError(
-                    f"pack {rule.pack}: rule {rule.id}: unknown mechanism {rule.mechanism!r}"
+                    f"{self.packs[rule.pack].label}: rule {rule.id}: "
+                    f"unknown mechanism {rule.mechanism!r}"
                 )
             for name, kind in mechanism.parameters.items():
                 declared[f"{rule.id}.{name}"] = kind
@@ -173,30 +186,36 @@ class PackRegistry:
                     if any(r.id == name.rsplit(".", 1)[0] and r.disabled for r in chain.rules()):
                         continue
                     raise PackError(
-                        f"pack {pack.name}: parameter {name} belongs to no rule of "
+                        f"{pack.label}: parameter {name} belongs to no rule of "
                         f"the chain {' ► '.join(chain.names)}"
                     )
                 if parameter.kind != declared[name]:
                     raise PackError(
-                        f"pack {pack.name}: parameter {name} is a {parameter.kind}; "
+                        f"{pack.label}: parameter {name} is a {parameter.kind}; "
                         f"its mechanism reads a {declared[name]}"
                     )
         for name in declared:
             if not any(name in pack.parameters for pack in chain.packs):
-                raise PackError(f"no pack of the chain {' ► '.join(chain.names)} sets {name}")
+                raise PackError(
+                    f"{chain.packs[-1].label}: no pack of the chain {' ► '.join(chain.names)} "
+                    f"sets parameter {name}"
+                )
         self._checked[chain.names] = None
 
 
 def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PackRegistry:
     """Collect packs and mechanisms from the bundled plugins and installed ones.
 
+    Every plugin's hook implementations are called one by one, so that each pack is
+    known by where it comes from; the result does not depend on their order.
+
     Args:
         entry_points: also load the plugins of installed distributions (group ``zhiping``).
         plugins: further plugin objects or modules to register, e.g. in tests.
 
     Raises:
-        PackError: a plugin fails to load, implements a hook wrongly, or provides
-            a bad pack.
+        PackError: a plugin fails to load, implements an unknown hook or a hook
+            wrongly, fails in its hook, or provides a bad pack; the message names it.
     """
     from zhiping.plugins import BUNDLED
 
@@ -208,28 +227,54 @@ def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> Pa
         if entry_points:
             manager.load_setuptools_entrypoints(hookspecs.PROJECT)
         manager.check_pending()
-        packs = _gathered(manager.hook.zhiping_packs(), Pack, "zhiping_packs")
-        mechanisms = _gathered(manager.hook.zhiping_mechanisms(), Mechanism, "zhiping_mechanisms")
     except PackError:
         raise
     except (pluggy.PluginValidationError, ImportError, AttributeError, ValueError) as error:
         raise PackError(f"a zhiping plugin cannot be loaded: {error}") from error
-    return PackRegistry.of(packs, mechanisms)
+    origins = _origins(manager, BUNDLED)
+    packs: list[Pack] = []
+    pack_origins: dict[str, str] = {}
+    for impl in manager.hook.zhiping_packs.get_hookimpls():
+        origin = origins.get(impl.plugin_name, impl.plugin_name)
+        for pack in _provided(impl, Pack, origin, "zhiping_packs"):
+            packs.append(pack)
+            pack_origins.setdefault(pack.name, origin)
+    mechanisms = [
+        mechanism
+        for impl in manager.hook.zhiping_mechanisms.get_hookimpls()
+        for mechanism in _provided(
+            impl, Mechanism, origins.get(impl.plugin_name, impl.plugin_name), "zhiping_mechanisms"
+        )
+    ]
+    return PackRegistry.of(packs, mechanisms, pack_origins)
+
+
+def _origins(manager: pluggy.PluginManager, bundled: Iterable[object]) -> dict[str, str]:
+    origins = {manager.get_name(plugin) or "": "bundled" for plugin in bundled}
+    for plugin, dist in manager.list_plugin_distinfo():
+        origins[manager.get_name(plugin) or ""] = f"{dist.project_name} {dist.version}"
+    return origins
 
 
 T = TypeVar("T")
 
 
-def _gathered(results: Iterable[object], kind: type[T], hook: str) -> list[T]:
-    gathered = []
-    for result in results:
-        if not isinstance(result, Iterable) or isinstance(result, str | bytes):
-            raise PackError(f"a {hook} hook returned {result!r}, not a list")
-        for item in result:
-            if not isinstance(item, kind):
-                raise PackError(f"a {hook} hook returned {item!r}, not a {kind.__name__}")
-            gathered.append(item)
-    return gathered
+def _provided(impl: pluggy.HookImpl, kind: type[T], origin: str, hook: str) -> list[T]:
+    try:
+        result = impl.function()
+    except PackError:
+        raise
+    except Exception as error:  # a plugin's own fault, named as such
+        raise PackError(f"plugin {origin}: its {hook} hook failed: {error!r}") from error
+    if not isinstance(result, Iterable) or isinstance(result, str | bytes):
+        raise PackError(f"plugin {origin}: its {hook} hook returned {result!r}, not a list")
+    items = list(result)
+    for item in items:
+        if not isinstance(item, kind):
+            raise PackError(
+                f"plugin {origin}: its {hook} hook returned {item!r}, not a {kind.__name__}"
+            )
+    return items
 
 
 def _plugin_name(plugin: object) -> str | None:

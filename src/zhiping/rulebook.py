@@ -56,6 +56,7 @@ class Pack:
         rules: what it says about each rule id, in its file's order.
         parameters: its parameters by name.
         selectable_only: true for a pack that governs no prefix by itself.
+        source: the file it was read from, for messages.
     """
 
     name: str
@@ -68,6 +69,12 @@ class Pack:
     rules: tuple[RuleDefinition, ...] = ()
     parameters: Mapping[str, Parameter] = attrs.field(factory=dict)
     selectable_only: bool = False
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """Return how messages name the pack: its name, and its file when known."""
+        return f"pack {self.name} ({self.source})" if self.source else f"pack {self.name}"
 
     def in_force_on(self, day: date) -> bool:
         """Return whether the pack applies on ``day``."""

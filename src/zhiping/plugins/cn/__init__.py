@@ -10,17 +10,8 @@ References:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from importlib.resources import files
-
-from zhiping.hookspecs import hookimpl
-from zhiping.packs import load_pack
-from zhiping.rulebook import Pack
+from zhiping.packs import pack_plugin
 
 __all__ = ["zhiping_packs"]
 
-
-@hookimpl
-def zhiping_packs() -> Iterable[Pack]:
-    """Return the root pack ``cn``."""
-    return [load_pack(files(__name__) / "pack.toml")]
+zhiping_packs = pack_plugin(__name__)

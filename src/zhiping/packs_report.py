@@ -1,0 +1,150 @@
+"""Rendering the installed packs for people: a list, and one pack's chain and parameters."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.console import Console
+from rich.table import Table
+
+from zhiping.glossary import Text
+from zhiping.parameters import DatedValue, value_to_json
+from zhiping.registry import PackRegistry
+from zhiping.report import Lang
+from zhiping.rulebook import Pack
+
+__all__ = ["render_pack", "render_packs"]
+
+_LABELS = {
+    "name": Text("名称", "name"),
+    "title": Text("辖区", "jurisdiction"),
+    "prefix": Text("区划代码前缀", "prefix"),
+    "parent": Text("上级", "parent"),
+    "in_force": Text("施行", "in force"),
+    "origin": Text("来源", "origin"),
+    "by_name": Text("仅按名称选用", "by name only"),
+    "chain": Text("规则链", "chain"),
+    "rules": Text("规则", "rules"),
+    "rule": Text("规则", "rule"),
+    "mechanism": Text("机制", "mechanism"),
+    "pack": Text("规则包", "pack"),
+    "parameters": Text("参数", "parameters"),
+    "parameter": Text("参数", "parameter"),
+    "value": Text("取值", "value"),
+    "from": Text("起始日期", "from"),
+    "source": Text("依据", "source"),
+    "assumed": Text("假定", "assumed"),
+    "disabled": Text("停用", "disabled"),
+    "in_force_on": Text("标 ● 者为该日有效取值", "● marks the value in force on"),
+}
+
+
+def _label(key: str, lang: Lang) -> str:
+    return _LABELS[key][lang]
+
+
+def render_packs(registry: PackRegistry, console: Console, lang: Lang) -> None:
+    """Print every installed pack with its prefix, parent, dates in force and origin."""
+    table = Table(show_edge=False, pad_edge=False)
+    for key in ("name", "title", "prefix", "parent", "in_force", "origin"):
+        table.add_column(_label(key, lang), no_wrap=True)
+    for name in registry.names():
+        pack = registry.packs[name]
+        prefix = _label("by_name", lang) if pack.selectable_only else (pack.prefix or "—")
+        table.add_row(
+            pack.name,
+            pack.title[lang],
+            prefix,
+            pack.parent or "—",
+            _in_force(pack),
+            registry.origins.get(name, "—"),
+        )
+    console.print(table)
+
+
+def render_pack(
+    registry: PackRegistry, name: str, console: Console, lang: Lang, *, on: date | None = None
+) -> None:
+    """Print a pack's chain, the rules in force in it, and every parameter's dated values.
+
+    Each rule and parameter is shown from the most specific pack of the chain that
+    speaks to it, as the engine resolves them.
+    """
+    line = registry.lineage(name)
+    pack = line[-1]
+    console.print(f"{pack.name}: {pack.title[lang]}", style="bold")
+    console.print(f"{_label('chain', lang)}: {' ► '.join(p.name for p in line)}")
+    console.print(
+        f"{_label('in_force', lang)}: {_in_force(pack)}; "
+        f"{_label('origin', lang)}: {registry.origins.get(name, '—')}"
+    )
+    console.print()
+    console.print(_rules_table(line, lang))
+    console.print()
+    if on is not None:
+        console.print(f"{_label('in_force_on', lang)} {on.isoformat()}")
+    console.print(_parameters_table(line, lang, on))
+
+
+def _rules_table(line: tuple[Pack, ...], lang: Lang) -> Table:
+    table = Table(title=_label("rules", lang), show_edge=False, pad_edge=False)
+    for key in ("rule", "mechanism", "pack", "source"):
+        table.add_column(_label(key, lang))
+    resolved = {rule.id: rule for pack in line for rule in pack.rules}
+    for rule in resolved.values():
+        mechanism = rule.mechanism or f"{_label('disabled', lang)}: {rule.disabled}"
+        basis = "; ".join(f"{c.title} {c.article}" if c.article else c.title for c in rule.basis)
+        table.add_row(rule.id, mechanism, rule.pack, basis)
+    return table
+
+
+def _parameters_table(line: tuple[Pack, ...], lang: Lang, on: date | None) -> Table:
+    table = Table(title=_label("parameters", lang), show_edge=False, pad_edge=False)
+    for key in ("parameter", "value", "from", "pack", "source"):
+        table.add_column(_label(key, lang))
+    resolved = {
+        name: (pack, parameter) for pack in line for name, parameter in pack.parameters.items()
+    }
+    for name in sorted(resolved):
+        pack, parameter = resolved[name]
+        current = parameter.value_on(on) if on else None
+        for dated in parameter.values:
+            mark = "● " if dated is current else ""
+            table.add_row(
+                f"{mark}{name}",
+                _shown(dated),
+                dated.effective_from.isoformat(),
+                pack.name,
+                _source(dated, lang),
+            )
+    return table
+
+
+def _shown(dated: DatedValue) -> str:
+    value = value_to_json(dated.value)
+    if isinstance(value, list):
+        return ", ".join(
+            item
+            if isinstance(item, str)
+            else f"{item['grade']}: {' + '.join(item['words'])} "
+            f"{item['comparison']} {item['share']}"
+            for item in value
+        )
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {amount}" for key, amount in value.items())
+    return str(value)
+
+
+def _source(dated: DatedValue, lang: Lang) -> str:
+    if dated.assumed:
+        note = f": {dated.note}" if dated.note else ""
+        return f"{_label('assumed', lang)}{note}"
+    if dated.citation is None:
+        return "—"
+    article = f" {dated.citation.article}" if dated.citation.article else ""
+    return f"{dated.citation.title}{article}"
+
+
+def _in_force(pack: Pack) -> str:
+    until = pack.in_force_until.isoformat() if pack.in_force_until else "…"
+    return f"{pack.in_force_from.isoformat()} – {until}"
