@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
@@ -110,6 +111,11 @@ class Tally:
     def count(self, *words: str) -> int:
         """Return the votes for the given words, added up."""
         return sum(self.marks[self.scale.index(word)] for word in words)
+
+    def share(self, *words: str) -> Fraction | None:
+        """Return the exact share of the valid votes the words got; None without valid votes."""
+        n = self.valid_votes
+        return Fraction(self.count(*words), n) if n else None
 
     def __add__(self, other: Tally) -> Tally:
         if self.scale != other.scale:

@@ -17,13 +17,26 @@ from zhiping.rules._mechanism import (
 )
 from zhiping.rules.attendance import evaluator_capacities, invitee_kinds, roster_backing
 from zhiping.rules.ballots import issued_within_evaluators, returned_within_issued, unknown_subjects
-from zhiping.rules.grading import share_thresholds
+from zhiping.rules.eligibility import eligible_posts, organization_not_evaluated, tenure_eligibility
+from zhiping.rules.grading import score_bands, share_thresholds, veto_grade
 from zhiping.rules.inquiries import commitment_required, overdue_commitments
-from zhiping.rules.notice import notice_channels, notice_contents, notice_period, notice_reach
-from zhiping.rules.organization import organization_grade_action
+from zhiping.rules.notice import (
+    notice_channels,
+    notice_contents,
+    notice_period,
+    notice_reach,
+    quarter_given,
+)
+from zhiping.rules.organization import organization_grade_action, team_action_when_any_below
 from zhiping.rules.pay import pay_by_coefficient
 from zhiping.rules.quorum import quorum_minimum, quorum_share
-from zhiping.rules.sanctions import consecutive_grade
+from zhiping.rules.quota import top_share_quota
+from zhiping.rules.sanctions import (
+    consecutive_evaluations,
+    consecutive_grade,
+    low_satisfaction_action,
+)
+from zhiping.rules.scoring import weighted_composite, weighted_groups
 from zhiping.rules.tally import tally_marks
 
 __all__ = [
@@ -42,6 +55,7 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     notice_channels,
     notice_contents,
     notice_reach,
+    quarter_given,
     roster_backing,
     invitee_kinds,
     evaluator_capacities,
@@ -50,11 +64,22 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     issued_within_evaluators,
     returned_within_issued,
     unknown_subjects,
+    tenure_eligibility,
+    eligible_posts,
+    organization_not_evaluated,
     tally_marks,
+    weighted_composite,
+    weighted_groups,
     share_thresholds,
+    score_bands,
+    veto_grade,
+    top_share_quota,
     pay_by_coefficient,
     consecutive_grade,
+    consecutive_evaluations,
+    low_satisfaction_action,
     organization_grade_action,
+    team_action_when_any_below,
     commitment_required,
     overdue_commitments,
 )

@@ -9,6 +9,7 @@ reads parameters from the chain and records findings and trace entries.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from fractions import Fraction
 from typing import Literal, TypeVar
 
 import attrs
@@ -86,6 +87,8 @@ class Evaluation:
         eligible: whether each subject is evaluated.
         tallies: each subject's marks, all groups together.
         group_tallies: each evaluator group's marks by subject, for packs that weight groups.
+        scores: each subject's score from the score stage; None where none could be
+            computed (a finding says why).
         grades: each subject's grade, None where none could be given.
         pay: each cadre's performance pay, where a pay rule applied.
         actions: each subject's consequences.
@@ -100,6 +103,7 @@ class Evaluation:
     eligible: dict[str, bool] = attrs.field(factory=dict)
     tallies: dict[str, Tally] = attrs.field(factory=dict)
     group_tallies: dict[str, dict[str, Tally]] = attrs.field(factory=dict)
+    scores: dict[str, Fraction | None] = attrs.field(factory=dict)
     grades: dict[str, Grade | None] = attrs.field(factory=dict)
     pay: dict[str, Pay] = attrs.field(factory=dict)
     actions: dict[str, list[Action]] = attrs.field(factory=dict)
@@ -124,6 +128,10 @@ class Evaluation:
     def present(self, capacity: Capacity) -> frozenset[str]:
         """Return the persons present and counted in ``capacity``."""
         return frozenset(p for p, held in self.capacities.items() if capacity in held)
+
+    def evaluated(self) -> list[str]:
+        """Return the eligible subjects, the organization first, then cadres in order."""
+        return [s for s in self.session.subject_ids if self.eligible.get(s, False)]
 
     def evaluators(self) -> frozenset[str]:
         """Return the distinct persons present in at least one evaluator capacity."""

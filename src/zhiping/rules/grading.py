@@ -1,4 +1,4 @@
-"""Grading by thresholds on shares of the valid votes, first condition that holds wins.
+"""Grading: by thresholds on shares of the valid votes, by bands of a score, by veto.
 
 Xinzhou's text is cut before its thresholds; the ``xinzhou`` pack assumes them (DESIGN
 §5): incompetent if 2d ≥ n, else basically competent if 3d > n, else excellent if
@@ -7,11 +7,14 @@ Xinzhou's text is cut before its thresholds; the ``xinzhou`` pack assumes them (
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
 from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules.scoring import exact
 
-__all__ = ["share_thresholds"]
+__all__ = ["score_bands", "share_thresholds", "veto_grade"]
 
 
 @mechanism(
@@ -60,6 +63,82 @@ def share_thresholds(ctx: RuleContext) -> None:
             subject=subject,
             inputs={"valid_votes": n, **tally.to_json(), "conditions": tested},
             parameters=used,
+            fulfilled=True,
+            result=grade,
+        )
+
+
+@mechanism(
+    "score_bands",
+    stage="grade",
+    parameters={"bands": "table", "otherwise": "text"},
+)
+def score_bands(ctx: RuleContext) -> None:
+    """Give the grade of the highest band whose minimum the score reaches, else ``otherwise``.
+
+    ``bands`` maps a grade to the least score that earns it (``excellent = "90"``).
+    A subject the score stage could not score gets no grade.
+
+    Raises:
+        PackError: a band names no grade, or the chain has no score stage.
+    """
+    bands, bands_used = ctx.parameter("bands", dict)
+    otherwise, otherwise_used = ctx.parameter("otherwise", str)
+    if otherwise not in GRADES or any(grade not in GRADES for grade in bands):
+        raise PackError(f"pack {bands_used.pack}: {bands_used.name}: bands must name grades")
+    ordered = sorted(bands.items(), key=lambda band: band[1], reverse=True)
+    for subject in ctx.evaluation.evaluated():
+        if subject not in ctx.evaluation.scores:
+            raise PackError(
+                f"rule {ctx.rule.id} grades by score, but no rule of the chain scored {subject}"
+            )
+        score = ctx.evaluation.scores[subject]
+        label = ctx.label(subject)
+        if score is None:
+            ctx.evaluation.grades[subject] = None
+            continue
+        grade: Grade = next((g for g, minimum in ordered if score >= Fraction(minimum)), otherwise)
+        ctx.evaluation.grades[subject] = grade
+        ctx.explain(
+            Text(
+                zh=f"{label.zh}得分{exact(score)},评定为{name_of(grade).zh}",
+                en=f"{label.en} scores {exact(score)}: graded {name_of(grade).en}",
+            ),
+            subject=subject,
+            inputs={"score": exact(score)},
+            parameters=[bands_used, otherwise_used],
+            fulfilled=True,
+            result=grade,
+        )
+
+
+@mechanism("veto_grade", stage="grade", parameters={"grade": "text"}, severity="warning")
+def veto_grade(ctx: RuleContext) -> None:
+    """A subject with a one-vote-veto item (一票否决) gets ``grade``, whatever its score."""
+    grade, used = ctx.parameter("grade", str)
+    if grade not in GRADES:
+        raise PackError(f"pack {used.pack}: {used.name}: not a grade")
+    for veto in ctx.session.vetoes:
+        if not ctx.evaluation.eligible.get(veto.subject, False):
+            continue
+        label = ctx.label(veto.subject)
+        before = ctx.evaluation.grades.get(veto.subject)
+        ctx.evaluation.grades[veto.subject] = grade
+        message = Text(
+            zh=f"{label.zh}因“{veto.reason}”一票否决,评定为{name_of(grade).zh}",
+            en=f"{label.en} vetoed ('{veto.reason}'): graded {name_of(grade).en}",
+        )
+        ctx.find(
+            message,
+            subject=veto.subject,
+            rule="grade.veto",
+            facts={"reason": veto.reason, "grade_before": before},
+        )
+        ctx.explain(
+            message,
+            subject=veto.subject,
+            inputs={"reason": veto.reason, "grade_before": before},
+            parameters=[used],
             fulfilled=True,
             result=grade,
         )

@@ -12,7 +12,7 @@ from fractions import Fraction
 from zhiping.glossary import Text, names_of
 from zhiping.rules._mechanism import RuleContext, mechanism
 
-__all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach"]
+__all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach", "quarter_given"]
 
 _NO_NOTICE = Text(zh="会前没有发布通知", en="no notice was published before the session")
 
@@ -135,3 +135,19 @@ def notice_reach(ctx: RuleContext) -> None:
 def _percent(share: Fraction) -> str:
     percent = share * 100
     return f"{percent.numerator}%" if percent.denominator == 1 else f"{float(percent):.1f}%"
+
+
+@mechanism("quarter_given", stage="notice")
+def quarter_given(ctx: RuleContext) -> None:
+    """The session names the quarter it evaluates (for packs that evaluate each quarter)."""
+    quarter = ctx.session.quarter
+    message = (
+        Text(zh=f"评议第{quarter}季度", en=f"the session evaluates quarter {quarter}")
+        if quarter
+        else Text(
+            zh="按季度评议,但会议未注明季度", en="sessions are quarterly but no quarter is given"
+        )
+    )
+    if quarter is None:
+        ctx.find(message, facts={"quarter": None})
+    ctx.explain(message, inputs={"quarter": quarter}, fulfilled=quarter is not None)

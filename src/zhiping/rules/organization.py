@@ -6,10 +6,13 @@ Source: Xinzhou, 一(四): the evaluation identifies weak and lax party organiza
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from zhiping.glossary import ORGANIZATION, Text, name_of
 from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules.sanctions import satisfaction
 
-__all__ = ["organization_grade_action"]
+__all__ = ["organization_grade_action", "team_action_when_any_below"]
 
 
 @mechanism(
@@ -39,4 +42,44 @@ def organization_grade_action(ctx: RuleContext) -> None:
         parameters=[grade_used, action_used],
         fulfilled=fulfilled,
         result=action if fulfilled else None,
+    )
+
+
+@mechanism(
+    "team_action_when_any_below",
+    stage="organization",
+    parameters={"measure": "text", "below": "fraction", "satisfied": "texts", "action": "text"},
+)
+def team_action_when_any_below(ctx: RuleContext) -> None:
+    """The organization gets ``action`` once when any cadre's satisfaction is below ``below``.
+
+    Source: 西充: below 60% brings an individual interview and a team interview (班子集体约谈)
+    by the town's discipline committee. ``measure`` as for ``low_satisfaction_action``.
+    """
+    measure, measure_used = ctx.parameter("measure", str)
+    below, below_used = ctx.parameter("below", Fraction)
+    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+    action, action_used = ctx.parameter("action", str)
+    low = []
+    for cadre in ctx.session.cadres:
+        if not ctx.evaluation.eligible.get(cadre.id, False):
+            continue
+        value = satisfaction(ctx, cadre.id, measure, satisfied)
+        if value is not None and value < below:
+            low.append(cadre.id)
+    if low:
+        ctx.act(ORGANIZATION, action)
+    consequence = name_of(action)
+    ctx.explain(
+        Text(
+            zh=f"满意率低于{below}的干部:{'、'.join(low) or '无'}"
+            + (f";班子{consequence.zh}" if low else ""),
+            en=f"cadres below {below}: {', '.join(low) or 'none'}"
+            + (f"; the team: {consequence.en}" if low else ""),
+        ),
+        subject=ORGANIZATION,
+        inputs={"below": low},
+        parameters=[measure_used, below_used, satisfied_used, action_used],
+        fulfilled=bool(low),
+        result=action if low else None,
     )

@@ -1,19 +1,30 @@
-"""Sanctions for a grade repeated over consecutive years.
+"""Sanctions: for a grade repeated over consecutive years or evaluations, and for low
+satisfaction whatever the grade.
 
 Source: Xinzhou, 一(二): a cadre rated incompetent two years running is
 organizationally adjusted (对连续两年被评为不称职的进行组织调整). Only valid
 sessions enter the history, and a year without a grade breaks the streak; so does a
-year that ended before the cadre took office.
+year that ended before the cadre took office. 村民委员会组织法 art. 33: a member
+evaluated incompetent twice running leaves office, whatever the years. 温江, 西充,
+鄢陵: satisfaction below a line brings recall, interviews or dismissal.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
+from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
 from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules.scoring import exact
 
-__all__ = ["consecutive_grade"]
+__all__ = [
+    "consecutive_evaluations",
+    "consecutive_grade",
+    "low_satisfaction_action",
+    "satisfaction",
+]
 
 
 @mechanism(
@@ -67,3 +78,108 @@ def consecutive_grade(ctx: RuleContext) -> None:
             fulfilled=fulfilled,
             result=action if fulfilled else None,
         )
+
+
+@mechanism(
+    "consecutive_evaluations",
+    stage="sanctions",
+    parameters={"grade": "text", "action": "text"},
+)
+def consecutive_evaluations(ctx: RuleContext) -> None:
+    """A cadre graded ``grade`` now and at their latest earlier evaluation gets ``action``.
+
+    Whatever year the earlier evaluation was in: the statute counts evaluations, not
+    years (连续两次被评议不称职的,其职务终止).
+    """
+    grade, grade_used = ctx.parameter("grade", str)
+    action, action_used = ctx.parameter("action", str)
+    for cadre in ctx.session.cadres:
+        current = ctx.evaluation.grades.get(cadre.id)
+        if current is None:
+            continue
+        earlier_years = [y for (s, y) in ctx.evaluation.history if s == cadre.id]
+        latest = max(earlier_years, default=None)
+        previous = ctx.evaluation.history.get((cadre.id, latest)) if latest else None
+        fulfilled = current == grade and previous == grade
+        label, graded, consequence = ctx.label(cadre.id), name_of(grade), name_of(action)
+        if fulfilled:
+            ctx.act(cadre.id, action)
+            message = Text(
+                zh=f"{label.zh}连续两次评议为{graded.zh},{consequence.zh}",
+                en=f"{label.en} evaluated {graded.en} twice running: {consequence.en}",
+            )
+        else:
+            message = Text(
+                zh=f"{label.zh}未连续两次评议为{graded.zh}",
+                en=f"{label.en} not evaluated {graded.en} twice running",
+            )
+        ctx.explain(
+            message,
+            subject=cadre.id,
+            inputs={"grade": current, "previous_year": latest, "previous_grade": previous},
+            parameters=[grade_used, action_used],
+            fulfilled=fulfilled,
+            result=action if fulfilled else None,
+        )
+
+
+@mechanism(
+    "low_satisfaction_action",
+    stage="sanctions",
+    parameters={"measure": "text", "below": "fraction", "satisfied": "texts", "action": "text"},
+)
+def low_satisfaction_action(ctx: RuleContext) -> None:
+    """A cadre whose satisfaction is below ``below`` gets ``action``, whatever the grade.
+
+    ``measure`` is ``rate`` (the share of valid votes for the ``satisfied`` words) or
+    ``score`` (the score stage's result, e.g. a weighted satisfaction).
+    """
+    measure, measure_used = ctx.parameter("measure", str)
+    below, below_used = ctx.parameter("below", Fraction)
+    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+    action, action_used = ctx.parameter("action", str)
+    used = [measure_used, below_used, satisfied_used, action_used]
+    for cadre in ctx.session.cadres:
+        if not ctx.evaluation.eligible.get(cadre.id, False):
+            continue
+        value = satisfaction(ctx, cadre.id, measure, satisfied)
+        if value is None:
+            continue
+        fulfilled = value < below
+        label, consequence, shown = ctx.label(cadre.id), name_of(action), exact(value)
+        if fulfilled:
+            ctx.act(cadre.id, action)
+            message = Text(
+                zh=f"{label.zh}满意率{shown},低于{below}:{consequence.zh}",
+                en=f"{label.en}: satisfaction {shown} below {below}: {consequence.en}",
+            )
+        else:
+            message = Text(
+                zh=f"{label.zh}满意率{shown},不低于{below}",
+                en=f"{label.en}: satisfaction {shown}, not below {below}",
+            )
+        ctx.explain(
+            message,
+            subject=cadre.id,
+            inputs={"measure": measure, "satisfaction": exact(value)},
+            parameters=used,
+            fulfilled=fulfilled,
+            result=action if fulfilled else None,
+        )
+
+
+def satisfaction(
+    ctx: RuleContext, subject: str, measure: str, satisfied: tuple[str, ...]
+) -> Fraction | None:
+    """Return a subject's satisfaction by ``measure`` (``rate`` or ``score``), if it has one.
+
+    Raises:
+        PackError: ``measure`` is neither, or ``score`` without a score stage.
+    """
+    if measure == "rate":
+        return ctx.evaluation.tallies[subject].share(*satisfied)
+    if measure == "score":
+        if subject not in ctx.evaluation.scores:
+            raise PackError(f"rule {ctx.rule.id} reads a score, but no rule scored {subject}")
+        return ctx.evaluation.scores[subject]
+    raise PackError(f"rule {ctx.rule.id}: measure must be rate or score, not {measure!r}")

@@ -1,0 +1,142 @@
+"""Scores: weighted composites of the ballot and other assessments, or of evaluator groups.
+
+Sources: 温江 (100-point total: democratic evaluation 30%, township committee 20%, target
+assessment 50%); 西充 (ordinary villagers 50%, township officials 30%, resident village
+officers 20% of the satisfaction rate). Every score is an exact fraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from zhiping.glossary import Text
+from zhiping.rules._mechanism import RuleContext, mechanism
+
+__all__ = ["BALLOT", "exact", "weighted_composite", "weighted_groups"]
+
+BALLOT = "ballot"
+"""The component of a composite that is the democratic score, 100 × the satisfaction rate."""
+
+
+def exact(value: Fraction) -> str:
+    """Write a fraction as a decimal when it is one (``85.3``), else as ``a/b (≈x.xx)``."""
+    denominator = value.denominator
+    while denominator % 2 == 0:
+        denominator //= 2
+    while denominator % 5 == 0:
+        denominator //= 5
+    if denominator == 1:
+        text = f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{value} (≈{float(value):.2f})"
+
+
+@mechanism(
+    "weighted_composite",
+    stage="score",
+    parameters={"weights": "table", "satisfied": "texts"},
+    severity="warning",
+)
+def weighted_composite(ctx: RuleContext) -> None:
+    """Score each subject Σ weight × component: ``ballot`` is 100 × rate, others assessments.
+
+    The rate is the share of valid votes for the ``satisfied`` words. A subject missing
+    an assessment, or without valid votes, gets no score and a warning.
+    """
+    weights, weights_used = ctx.parameter("weights", dict)
+    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+    for subject in ctx.evaluation.evaluated():
+        label = ctx.label(subject)
+        components, missing = _components(ctx, subject, weights, satisfied)
+        if missing:
+            ctx.evaluation.scores[subject] = None
+            message = Text(
+                zh=f"{label.zh}缺少{'、'.join(missing)},不计算总分",
+                en=f"{label.en} lacks {', '.join(missing)}: no score",
+            )
+            ctx.find(
+                message, subject=subject, rule="assessment.missing", facts={"missing": missing}
+            )
+            ctx.explain(
+                message, subject=subject, parameters=[weights_used, satisfied_used], fulfilled=False
+            )
+            continue
+        score = sum(
+            (Fraction(weights[name]) * value for name, value in components.items()), Fraction(0)
+        )
+        ctx.evaluation.scores[subject] = score
+        ctx.explain(
+            Text(zh=f"{label.zh}综合得分{exact(score)}", en=f"{label.en} scores {exact(score)}"),
+            subject=subject,
+            inputs={name: exact(value) for name, value in components.items()},
+            parameters=[weights_used, satisfied_used],
+            result=exact(score),
+        )
+
+
+def _components(
+    ctx: RuleContext, subject: str, weights: Mapping[str, Decimal], satisfied: tuple[str, ...]
+) -> tuple[dict[str, Fraction], list[str]]:
+    components: dict[str, Fraction] = {}
+    missing: list[str] = []
+    for name in weights:
+        if name == BALLOT:
+            rate = ctx.evaluation.tallies[subject].share(*satisfied)
+            if rate is None:
+                missing.append("valid votes")
+            else:
+                components[name] = 100 * rate
+            continue
+        score = ctx.session.assessments.get(name, {}).get(subject)
+        if score is None:
+            missing.append(name)
+        else:
+            components[name] = Fraction(score)
+    return components, missing
+
+
+@mechanism(
+    "weighted_groups",
+    stage="score",
+    parameters={"weights": "table", "satisfied": "texts"},
+    severity="warning",
+)
+def weighted_groups(ctx: RuleContext) -> None:
+    """Score each subject Σ weight × each evaluator group's satisfaction rate (0 to 1).
+
+    A group without valid votes for the subject contributes 0, with a warning.
+    """
+    weights, weights_used = ctx.parameter("weights", dict)
+    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+    for subject in ctx.evaluation.evaluated():
+        label = ctx.label(subject)
+        groups = ctx.evaluation.group_tallies.get(subject, {})
+        rates: dict[str, Fraction] = {}
+        for group in weights:
+            tally = groups.get(group)
+            rate = tally.share(*satisfied) if tally else None
+            if rate is None:
+                ctx.find(
+                    Text(
+                        zh=f"{label.zh}:{group}组没有有效票,按0计",
+                        en=f"{label.en}: no valid votes from the {group} group; counted as 0",
+                    ),
+                    subject=subject,
+                    rule="score.group_without_votes",
+                    facts={"group": group},
+                )
+            rates[group] = rate or Fraction(0)
+        score = sum((Fraction(weights[g]) * rates[g] for g in weights), Fraction(0))
+        ctx.evaluation.scores[subject] = score
+        ctx.explain(
+            Text(
+                zh=f"{label.zh}加权满意率{exact(score)}",
+                en=f"{label.en}: weighted satisfaction {exact(score)}",
+            ),
+            subject=subject,
+            inputs={group: exact(rate) for group, rate in rates.items()},
+            parameters=[weights_used, satisfied_used],
+            result=exact(score),
+        )
