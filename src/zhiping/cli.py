@@ -48,7 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error, stderr)
         return EXIT_INPUT
-    except (_Refused, NoApplicableRule, StoreError) as error:
+    except NoApplicableRule as error:
+        stderr.print(f"zhiping: {error}", markup=False)
+        stderr.print("choose a pack with --pack NAME; 'zhiping packs' lists them", markup=False)
+        return EXIT_INPUT
+    except (_Refused, StoreError) as error:
         stderr.print(f"zhiping: {error}", markup=False)
         return EXIT_INPUT
     except PackError as error:

@@ -1,9 +1,11 @@
 """The hooks a zhiping plugin implements.
 
-A plugin is a module (or object) registered under the entry-point group ``zhiping`` of
-an installed distribution. zhiping's own packs and mechanisms are registered through
-the same hooks. pluggy collects what the hooks return; zhiping, not registration
-order, decides precedence (DESIGN §4). See ``docs/plugins.md``.
+A plugin is a module (or object) named under the entry-point group ``zhiping`` of an
+installed distribution. zhiping's own packs and mechanisms are registered through the
+same hooks and the same pack format. pluggy collects what the hooks return
+(``check_pending()`` refuses, naming the plugin, an implementation of a hook that is not
+specified here); zhiping, not registration order, decides precedence (DESIGN §4). See
+``docs/plugins.md``.
 """
 
 from __future__ import annotations
@@ -30,8 +32,15 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def zhiping_packs() -> Iterable[Pack]:  # type: ignore[empty-body]
     """Return the rule packs this plugin provides.
 
-    Every implementation is called; the packs of all plugins are gathered. Two packs
-    with the same name are an error, whoever registered them.
+    Receives nothing. Returns a list of :class:`~zhiping.rulebook.Pack`, usually read
+    from the plugin's ``pack.toml`` by :func:`zhiping.packs.load_pack`;
+    :func:`zhiping.packs.pack_plugin` writes this hook for a pack that is only data.
+
+    Not ``firstresult``: every implementation is called, each on its own so that its
+    packs are known by the plugin or distribution that provides them, and all packs are
+    gathered. Two packs with the same name are an error, whoever provides them.
+    Precedence among packs follows their prefixes and parents, never the order in which
+    plugins were registered.
     """
 
 
@@ -39,5 +48,11 @@ def zhiping_packs() -> Iterable[Pack]:  # type: ignore[empty-body]
 def zhiping_mechanisms() -> Iterable[Mechanism]:  # type: ignore[empty-body]
     """Return the mechanisms (generic rules) this plugin provides, for packs to bind.
 
-    Every implementation is called; two mechanisms with the same name are an error.
+    Receives nothing. Returns a list of :class:`~zhiping.rules.Mechanism`, usually made
+    with the :func:`zhiping.rules.mechanism` decorator; a pack binds one to a rule id
+    with ``mechanism = "<name>"`` in its ``pack.toml``.
+
+    Not ``firstresult``: every implementation is called and all mechanisms gathered;
+    two mechanisms with the same name are an error. zhiping's own mechanisms come
+    through this hook too (``zhiping.plugins.mechanisms``).
     """

@@ -10,6 +10,7 @@ file and the key.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -129,12 +130,28 @@ def load_pack(path: Path | Traversable) -> Pack:
             the message names the file and the key.
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise PackError(f"{path}: cannot read: {error.strerror or error}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise PackError(f"{path}: not a TOML file: {error}") from None
+    except UnicodeDecodeError as error:
+        raise PackError(f"{path}: not UTF-8 text: {error.reason}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise PackError(
+            f"{path}: not valid TOML: {error}{_quoted_line(text, str(error))}"
+        ) from None
     return pack_from_data(data, source=str(path))
+
+
+def _quoted_line(text: str, message: str) -> str:
+    # tomllib says where ("at line 12, column 1") but not which key: quote the line.
+    found = re.search(r"line (\d+)", message)
+    if not found:
+        return ""
+    lines = text.splitlines()
+    number = int(found.group(1))
+    return f": {lines[number - 1].strip()!r}" if 0 < number <= len(lines) else ""
 
 
 def pack_from_data(data: Mapping[str, Any], *, source: str) -> Pack:
