@@ -16,7 +16,7 @@ from zhiping.hookspecs import hookimpl
 from zhiping.packs import pack_from_data
 from zhiping.registry import PackRegistry, discover
 from zhiping.rulebook import Pack
-from zhiping.testing import session_document
+from zhiping.testing import as_cast, session_document
 
 BUNDLED = discover(entry_points=False)
 CN = BUNDLED.packs["cn"]
@@ -302,3 +302,46 @@ def test_a_badly_implemented_hook_is_a_pack_error_not_a_raw_pluggy_error(plugin:
 def test_the_same_pack_provided_twice_is_a_pack_error() -> None:
     with pytest.raises(PackError, match="yangluo"):
         discover(entry_points=False, plugins=[PackPlugin(YANGLUO), PackPlugin(YANGLUO)])
+
+
+# Every bundled pack, registered in any order: the same chains and the same outcomes.
+
+BUNDLED_VILLAGES = {
+    "420117101201": ("cn", "xinzhou"),
+    "321202001001": ("cn", "taizhou"),
+    "510115001001": ("cn", "wenjiang"),
+    "511325001001": ("cn", "xichong"),
+    "411024001001": ("cn", "yanling"),
+}
+
+
+def bundled_results(registry: PackRegistry) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for village in BUNDLED_VILLAGES:
+        document = session_document(village_code=village)
+        results[village] = zhiping.evaluate(document, registry=registry).to_document()
+    # Under the statute's scale a 'satisfied' mark is invalid: counted ballots would be a
+    # document error, cast ones are invalid votes.
+    statute = as_cast(session_document())
+    forced = zhiping.evaluate(statute, pack="cn-organic-law", registry=registry)
+    results["cn-organic-law"] = forced.to_document()
+    return results
+
+
+BUNDLED_EXPECTED = bundled_results(BUNDLED)
+
+
+def test_each_bundled_pack_governs_its_prefix() -> None:
+    chains = {v: BUNDLED.chain(v, HELD_ON).names for v in BUNDLED_VILLAGES}
+    assert chains == BUNDLED_VILLAGES
+    assert BUNDLED_EXPECTED["cn-organic-law"]["packs"] == ["cn", "cn-organic-law"]
+
+
+@given(
+    packs=st.permutations(tuple(BUNDLED.packs.values())),
+    mechanisms=st.permutations(MECHANISMS),
+)
+def test_registering_every_bundled_pack_in_any_order_changes_no_outcome(
+    packs: list[Pack], mechanisms: list[Any]
+) -> None:
+    assert bundled_results(PackRegistry.of(packs, mechanisms)) == BUNDLED_EXPECTED
