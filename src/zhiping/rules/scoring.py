@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
 from zhiping.rules._mechanism import RuleContext, mechanism
 
@@ -106,10 +107,13 @@ def _components(
 def weighted_groups(ctx: RuleContext) -> None:
     """Score each subject Σ weight × each evaluator group's satisfaction rate (0 to 1).
 
-    A group without valid votes for the subject contributes 0, with a warning.
+    A group without valid votes for the subject contributes 0, with a warning. Every
+    ballot must come from one of the weighted groups (``group`` on a cast ballot, or
+    ``group_counts``); ballots that do not say are an input error for this rule.
     """
     weights, weights_used = ctx.parameter("weights", dict)
     satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+    _require_groups(ctx, tuple(weights))
     for subject in ctx.evaluation.evaluated():
         label = ctx.label(subject)
         groups = ctx.evaluation.group_tallies.get(subject, {})
@@ -140,3 +144,28 @@ def weighted_groups(ctx: RuleContext) -> None:
             parameters=[weights_used, satisfied_used],
             result=exact(score),
         )
+
+
+def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
+    """Refuse ballots that do not say which of the weighted groups they come from."""
+    ballots = ctx.session.ballots
+    expected = f"one of {', '.join(groups)}"
+    problems = []
+    if ballots.counts is not None and ballots.returned:
+        problems.append(
+            Problem(
+                "ballots.counts",
+                f"this pack weights evaluator groups "
+                f"({', '.join(groups)}): give group_counts instead",
+            )
+        )
+    for index, ballot in enumerate(ballots.cast or ()):
+        if ballot.group not in groups:
+            problems.append(
+                Problem(f"ballots.cast[{index}].group", f"{ballot.group!r} is not {expected}")
+            )
+    for group in ballots.group_counts or {}:
+        if group not in groups:
+            problems.append(Problem(f"ballots.group_counts.{group}", f"not {expected}"))
+    if problems:
+        raise InputError(problems)

@@ -103,15 +103,29 @@ def session_document(
 
 
 def as_cast(document: Mapping[str, Any], order: Sequence[int] | None = None) -> Document:
-    """Return the same document with its ``counts`` written out as one ballot each.
+    """Return the same document with its ``counts`` or ``group_counts`` as one ballot each.
 
-    Abstentions become missing marks, invalid votes the mark :data:`INVALID_MARK`.
-    ``order`` permutes the ballots (a permutation of ``range(returned)``).
+    Abstentions become missing marks, invalid votes the mark :data:`INVALID_MARK`;
+    ballots from ``group_counts`` carry their ``group``. ``order`` permutes the ballots
+    (a permutation of ``range(returned)``).
     """
     result = copy.deepcopy(dict(document))
     ballots = result["ballots"]
-    counts: Mapping[str, Mapping[str, int]] = ballots.pop("counts")
-    returned: int = ballots["returned"]
+    if "group_counts" in ballots:
+        groups: Mapping[str, Mapping[str, Mapping[str, int]]] = ballots.pop("group_counts")
+        cast = [
+            {"group": group, **ballot}
+            for group, counts in groups.items()
+            for ballot in _ballots(counts, _group_size(counts))
+        ]
+    else:
+        cast = _ballots(ballots.pop("counts"), ballots["returned"])
+    permutation = list(order) if order is not None else list(range(len(cast)))
+    ballots["cast"] = [cast[i] for i in permutation]
+    return result
+
+
+def _ballots(counts: Mapping[str, Mapping[str, int]], returned: int) -> list[Document]:
     marks: list[dict[str, str]] = [{} for _ in range(returned)]
     for subject, words in counts.items():
         index = 0
@@ -120,9 +134,11 @@ def as_cast(document: Mapping[str, Any], order: Sequence[int] | None = None) -> 
                 if word != "abstain":
                     marks[index][subject] = INVALID_MARK if word == "invalid" else word
                 index += 1
-    permutation = list(order) if order is not None else list(range(returned))
-    ballots["cast"] = [{"marks": marks[i]} for i in permutation]
-    return result
+    return [{"marks": ballot} for ballot in marks]
+
+
+def _group_size(counts: Mapping[str, Mapping[str, int]]) -> int:
+    return sum(next(iter(counts.values()), {}).values())
 
 
 def as_counts(document: Mapping[str, Any], scale: Sequence[str]) -> Document:
