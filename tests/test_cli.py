@@ -241,3 +241,70 @@ def test_the_installed_command_and_the_module_agree(tmp_path: Path) -> None:
         )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["status"] == "void"
+
+
+def test_packs_lists_every_bundled_pack_with_prefix_parent_and_origin(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "packs", "--lang", "en")
+    assert code == 0
+    rows = {line.split("│")[0].strip(): line for line in out.splitlines() if "│" in line}
+    assert set(rows) >= {
+        "cn",
+        "cn-organic-law",
+        "taizhou",
+        "wenjiang",
+        "xichong",
+        "xinzhou",
+        "yanling",
+    }
+    assert "420117" in rows["xinzhou"]
+    assert "bundled" in rows["xinzhou"]
+    assert "by name only" in rows["cn-organic-law"]
+
+
+def test_packs_show_prints_the_chain_and_every_dated_cited_parameter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "packs", "show", "xinzhou", "--on", "2027-01-15", "--lang", "en")
+    assert code == 0
+    assert "chain: cn ► xinzhou" in out
+    assert "● quorum.party_members.share" in out
+    assert "4/5" in out
+    assert "2016-01-01" in out
+    assert "assumed: the received text is cut" in out
+
+
+def test_packs_show_of_an_unknown_pack_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "packs", "show", "atlantis")
+    assert code == 2
+    assert "atlantis" in err
+
+
+def test_a_village_no_pack_governs_says_how_to_choose_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, session_document(village_code="330102001001"))
+    code, out, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert out == ""
+    assert "grade stage" in err
+    assert "--pack NAME" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("code", "packs"),
+    [
+        ("511325001001", ["cn", "xichong"]),
+        ("420117101201", ["cn", "xinzhou"]),
+        ("321202001001", ["cn", "taizhou"]),
+    ],
+)
+def test_the_village_code_selects_the_chain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], code: str, packs: list[str]
+) -> None:
+    path = write(tmp_path, session_document(village_code=code))
+    status, out, _ = run(capsys, "evaluate", str(path), "--format", "json")
+    assert status == 0
+    assert json.loads(out)["packs"] == packs

@@ -143,7 +143,7 @@ def test_a_bad_pack_file_is_refused_naming_the_file_and_the_key(
 
 def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path: Path) -> None:
     path = pack_file(tmp_path, HEADER + "[parameters\n")
-    with pytest.raises(PackError, match="not a TOML file") as raised:
+    with pytest.raises(PackError, match="not valid TOML") as raised:
         load_pack(path)
     assert str(path) in str(raised.value)
 

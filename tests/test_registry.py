@@ -345,3 +345,9 @@ def test_registering_every_bundled_pack_in_any_order_changes_no_outcome(
     packs: list[Pack], mechanisms: list[Any]
 ) -> None:
     assert bundled_results(PackRegistry.of(packs, mechanisms)) == BUNDLED_EXPECTED
+
+
+def test_disabling_a_rule_no_pack_above_defines_is_refused_when_the_registry_is_built() -> None:
+    misspelt = township(rules={"notice.rech": {"disabled": "以网格员走访代替入户动员"}})
+    with pytest.raises(PackError, match=r"pack yangluo.*disables rule notice\.rech"):
+        registry_of(misspelt)

@@ -11,7 +11,7 @@ from zhiping.glossary import Text
 from zhiping.parameters import DatedValue, value_to_json
 from zhiping.registry import PackRegistry
 from zhiping.report import Lang
-from zhiping.rulebook import Pack
+from zhiping.rulebook import Pack, RuleDefinition
 
 __all__ = ["render_pack", "render_packs"]
 
@@ -35,6 +35,7 @@ _LABELS = {
     "source": Text("依据", "source"),
     "assumed": Text("假定", "assumed"),
     "disabled": Text("停用", "disabled"),
+    "rule_disabled": Text("所属规则已停用,不适用", "its rule is disabled: not applied"),
     "in_force_on": Text("标 ● 者为该日有效取值", "● marks the value in force on"),
 }
 
@@ -90,8 +91,7 @@ def _rules_table(line: tuple[Pack, ...], lang: Lang) -> Table:
     table = Table(title=_label("rules", lang), show_edge=False, pad_edge=False)
     for key in ("rule", "mechanism", "pack", "source"):
         table.add_column(_label(key, lang))
-    resolved = {rule.id: rule for pack in line for rule in pack.rules}
-    for rule in resolved.values():
+    for rule in _resolved_rules(line):
         mechanism = rule.mechanism or f"{_label('disabled', lang)}: {rule.disabled}"
         basis = "; ".join(f"{c.title} {c.article}" if c.article else c.title for c in rule.basis)
         table.add_row(rule.id, mechanism, rule.pack, basis)
@@ -105,9 +105,11 @@ def _parameters_table(line: tuple[Pack, ...], lang: Lang, on: date | None) -> Ta
     resolved = {
         name: (pack, parameter) for pack in line for name, parameter in pack.parameters.items()
     }
+    disabled = {rule.id for rule in _resolved_rules(line) if rule.disabled is not None}
     for name in sorted(resolved):
         pack, parameter = resolved[name]
-        current = parameter.value_on(on) if on else None
+        off = name.rsplit(".", 1)[0] in disabled
+        current = parameter.value_on(on) if on and not off else None
         for dated in parameter.values:
             mark = "● " if dated is current else ""
             table.add_row(
@@ -115,9 +117,13 @@ def _parameters_table(line: tuple[Pack, ...], lang: Lang, on: date | None) -> Ta
                 _shown(dated),
                 dated.effective_from.isoformat(),
                 pack.name,
-                _source(dated, lang),
+                f"{_label('rule_disabled', lang)}" if off else _source(dated, lang),
             )
     return table
+
+
+def _resolved_rules(line: tuple[Pack, ...]) -> list[RuleDefinition]:
+    return list({rule.id: rule for pack in line for rule in pack.rules}.values())
 
 
 def _shown(dated: DatedValue) -> str:

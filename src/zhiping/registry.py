@@ -35,7 +35,7 @@ class PackRegistry:
         packs: every pack, by name.
         mechanisms: every mechanism, by name.
         origins: where each pack comes from: ``bundled``, or the distribution
-            (``zhiping-yangluo 1.0``) or plugin that provides it.
+            (``zhiping-yangluo 1.0.0``) or plugin that provides it.
     """
 
     packs: Mapping[str, Pack]
@@ -171,6 +171,7 @@ class PackRegistry:
         declared: dict[str, str] = {}
         for rule in chain.rules():
             if rule.disabled is not None:
+                self._check_disabled(chain, rule.id, rule.pack)
                 continue
             mechanism = self.mechanisms.get(rule.mechanism or "")
             if mechanism is None:
@@ -191,8 +192,8 @@ class PackRegistry:
                     )
                 if parameter.kind != declared[name]:
                     raise PackError(
-                        f"{pack.label}: parameter {name} is a {parameter.kind}; "
-                        f"its mechanism reads a {declared[name]}"
+                        f"{pack.label}: parameter {name} is of kind {parameter.kind}; "
+                        f"its mechanism reads kind {declared[name]}"
                     )
         for name in declared:
             if not any(name in pack.parameters for pack in chain.packs):
@@ -201,6 +202,19 @@ class PackRegistry:
                     f"sets parameter {name}"
                 )
         self._checked[chain.names] = None
+
+    def _check_disabled(self, chain: Chain, rule_id: str, pack_name: str) -> None:
+        position = chain.names.index(pack_name)
+        defined = any(
+            rule.id == rule_id and rule.mechanism is not None
+            for pack in chain.packs[:position]
+            for rule in pack.rules
+        )
+        if not defined:
+            raise PackError(
+                f"{self.packs[pack_name].label}: disables rule {rule_id}, which no pack "
+                f"above it in the chain {' ► '.join(chain.names)} defines"
+            )
 
 
 def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PackRegistry:

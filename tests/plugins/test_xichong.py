@@ -52,7 +52,14 @@ def _quarterly_villagers_session(document: dict[str, Any]) -> dict[str, Any]:
     result["quarter"] = 1
     for entry in result["attendance"]:
         entry["as"] = [*entry["as"], "villager"]
-    result["ballots"]["group_counts"] = {"villagers": result["ballots"].pop("counts")}
+    ballots = result["ballots"]
+    counts = ballots.pop("counts")
+    # A group's size is what its subjects' counts sum to: list every subject, a subject
+    # left out of the counts having been left unmarked on every ballot.
+    subjects = ["organization", *(cadre["id"] for cadre in result["cadres"])]
+    ballots["group_counts"] = {
+        "villagers": {s: counts.get(s, {"abstain": ballots["returned"]}) for s in subjects}
+    }
     return result
 
 

@@ -1,7 +1,7 @@
 """Mechanisms: generic, parameterized rules that know no town.
 
 A pack binds a rule id to one of these by name and sets its parameters; see
-``docs/mechanisms.md`` for each mechanism's parameters.
+``docs/packs.md`` for each mechanism's parameters.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import jsonschema
 from hypothesis import given
@@ -88,10 +88,22 @@ class PackTests:
             assert rule.basis or rule.disabled, rule.id
 
     def sessions(self, **options: Any) -> st.SearchStrategy[dict[str, Any]]:
-        """Return valid documents for a village of the pack, in its year."""
+        """Return valid documents for a village of the pack, in its year, on its scale.
+
+        Override it to shape the documents as the pack's sessions are (who attends, in
+        which groups the ballots come), so that the laws also meet valid sessions.
+        """
         prefix = self.village_code[: len(self.the_pack().prefix)]
+        held_on = date(self.year + 1, 1, 15)
+        forced = self.pack if self.the_pack().selectable_only else None
+        chain = self.registry().chain(self.village_code, held_on, pack=forced)
+        scale = chain.parameter("ballots.tally.scale").value
         return session_documents(
-            village_code=self.village_code, village_prefix=prefix, year=self.year, **options
+            village_code=self.village_code,
+            village_prefix=prefix,
+            year=self.year,
+            scale=cast(tuple[str, ...], scale),
+            **options,
         )
 
 

@@ -116,6 +116,7 @@ def session_documents(
     accounting: AccountingKind = "sound",
     history: bool = True,
     uncounted_attendees: bool = True,
+    scale: Sequence[str] = THREE_LEVEL_SCALE,
 ) -> st.SearchStrategy[Document]:
     """Generate valid ``zhiping.session/1`` documents of Xinzhou-shaped sessions.
 
@@ -140,6 +141,7 @@ def session_documents(
             they held office), so that the two-year rule can fire.
         uncounted_attendees: also put people present whose claims do not count
             (not on the roster, invitees of no recognised kind); they bring warnings.
+        scale: the ballot words the counts use, as the pack's ``ballots.tally.scale``.
 
     Returns:
         A strategy for session documents as decoded JSON; each passes
@@ -175,6 +177,7 @@ def session_documents(
         accounting=_one_of("accounting", accounting, ("sound", "any")),
         history=_flag("history", history),
         uncounted_attendees=_flag("uncounted_attendees", uncounted_attendees),
+        scale=_checked_scale(scale),
     )
     return _sessions(options)
 
@@ -193,6 +196,7 @@ class _Options:
     accounting: str
     history: bool
     uncounted_attendees: bool
+    scale: tuple[str, ...]
 
 
 @attrs.frozen
@@ -330,7 +334,7 @@ def _ballots(draw: st.DrawFn, subjects: list[str], evaluators: int, options: _Op
     for subject in subjects:
         # A subject left out of the counts is unmarked on every ballot.
         if draw(st.integers(0, 7)) < 7:
-            counts[subject] = draw(_counts(returned, THREE_LEVEL_SCALE))
+            counts[subject] = draw(_counts(returned, options.scale))
     return {"issued": issued, "returned": returned, "counts": counts}
 
 
