@@ -12,7 +12,7 @@ import pytest
 from zhiping import PackError
 from zhiping.packs import load_pack
 from zhiping.parameters import ShareCondition
-from zhiping.registry import discover
+from zhiping.registry import PackRegistry, discover
 
 HEADER = """
 [pack]
@@ -92,6 +92,18 @@ values = [{ from = 2020-01-01, value = "abc", reference = "rules" }]
             ' { from = 2020-01-01, value = 25, reference = "rules" }]',
         ),
         ["quorum.representatives.minimum", "date"],
+    ),
+    "values out of date order": (
+        MINIMUM.replace(
+            'values = [{ from = 2020-01-01, value = 20, reference = "rules" }]',
+            'values = [{ from = 2024-01-01, value = 20, reference = "rules" },'
+            ' { from = 2020-01-01, value = 25, reference = "rules" }]',
+        ),
+        ["quorum.representatives.minimum", "in order"],
+    ),
+    "a key given twice": (
+        MINIMUM.replace('kind = "integer"', 'kind = "integer"\nkind = "fraction"'),
+        ["not valid TOML", "line 14", 'kind = "fraction"'],
     ),
     "rule with both a mechanism and disabled": (
         """
@@ -261,3 +273,31 @@ def test_the_xinzhou_chain_defines_every_rule_of_design_section_5_with_its_sever
         rule = rules[rule_id]
         assert rule.mechanism is not None
         assert (rule.severity or BUNDLED.mechanisms[rule.mechanism].severity) == severity, rule_id
+
+
+def test_a_parameter_of_no_rule_is_refused_naming_the_file_and_the_key(tmp_path: Path) -> None:
+    """A misspelt parameter name belongs to no rule of the chain: refused when registered."""
+    bundled = discover(entry_points=False)
+    misspelt = MINIMUM.replace("quorum.representatives.minimum", "quorum.representative.minimum")
+    path = pack_file(tmp_path, misspelt)
+    pack = load_pack(path)
+    with pytest.raises(PackError) as raised:
+        PackRegistry.of([*bundled.packs.values(), pack], bundled.mechanisms.values())
+    message = str(raised.value)
+    assert str(path) in message
+    assert "quorum.representative.minimum" in message
+    assert "belongs to no rule" in message
+
+
+def test_a_parameter_of_the_wrong_kind_for_its_mechanism_is_refused(tmp_path: Path) -> None:
+    bundled = discover(entry_points=False)
+    path = pack_file(
+        tmp_path,
+        MINIMUM.replace('kind = "integer"', 'kind = "decimal"').replace(
+            "value = 20", 'value = "20"'
+        ),
+    )
+    with pytest.raises(PackError) as raised:
+        PackRegistry.of([*bundled.packs.values(), load_pack(path)], bundled.mechanisms.values())
+    assert str(path) in str(raised.value)
+    assert "quorum.representatives.minimum is of kind decimal" in str(raised.value)
