@@ -351,3 +351,8 @@ def test_disabling_a_rule_no_pack_above_defines_is_refused_when_the_registry_is_
     misspelt = township(rules={"notice.rech": {"disabled": "以网格员走访代替入户动员"}})
     with pytest.raises(PackError, match=r"pack yangluo.*disables rule notice\.rech"):
         registry_of(misspelt)
+
+
+def test_an_unknown_hook_is_refused_naming_the_hook_and_the_plugin() -> None:
+    with pytest.raises(PackError, match=r"unknown hook 'zhiping_pack' in plugin .*MisspelledHook"):
+        discover(entry_points=False, plugins=[MisspelledHook()])
