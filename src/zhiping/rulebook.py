@@ -7,6 +7,8 @@ most specific pack that speaks to a rule or a parameter wins (DESIGN §4).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date
 
@@ -14,7 +16,7 @@ import attrs
 
 from zhiping.errors import PackError
 from zhiping.glossary import Severity, Text
-from zhiping.parameters import Citation, Parameter, ParameterUse
+from zhiping.parameters import Citation, Parameter, ParameterUse, value_to_json
 
 __all__ = ["Chain", "Pack", "RuleDefinition"]
 
@@ -142,3 +144,34 @@ class Chain:
                 note=dated.note,
             )
         raise PackError(f"no pack of the chain {' ► '.join(self.names)} sets parameter {name}")
+
+    def fingerprint(self) -> str:
+        """Return a SHA-256 of what decides an outcome: the rules and the values in force.
+
+        Two chains with the same fingerprint give the same outcome for the same
+        document; a pack whose rules or values in force changed gives another.
+        """
+        rules = [
+            [rule.id, rule.pack, rule.mechanism, rule.severity, rule.disabled]
+            for rule in self.rules()
+        ]
+        names = sorted({name for pack in self.packs for name in pack.parameters})
+        values = []
+        for name in names:
+            use = self.parameter(name)
+            values.append(
+                [
+                    name,
+                    use.pack,
+                    value_to_json(use.value),
+                    use.effective_from.isoformat(),
+                    use.assumed,
+                ]
+            )
+        text = json.dumps(
+            [list(self.names), rules, values],
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
