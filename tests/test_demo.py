@@ -1,4 +1,4 @@
-"""The demo: the synthetic district, its documents, the results file and the summary."""
+"""The demo: the synthetic district, its documents, the store it fills and the summary."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ import attrs
 import pytest
 from rich.console import Console
 
-from zhiping import StoreError, parse_session
+from zhiping import parse_session
 from zhiping.demo import (
-    DemoResults,
     District,
     DistrictSummary,
     build_district,
@@ -25,6 +24,7 @@ from zhiping.demo import (
     session_documents,
 )
 from zhiping.demo.district import TOWNSHIP_NAMES
+from zhiping.store import Store, canonical_document
 
 YEARS = (2025, 2026)
 
@@ -101,7 +101,7 @@ def test_the_same_seed_gives_the_same_documents_and_another_seed_others() -> Non
 
 def test_the_demo_evaluates_and_keeps_1176_sessions_reporting_progress(demo: DemoRun) -> None:
     assert [year.sessions for year in demo.summary.years] == [588, 588]
-    assert query(demo.database, "SELECT year, count(*) FROM sessions GROUP BY year") == [
+    assert query(demo.database, "SELECT year, count(*) FROM records GROUP BY year") == [
         (2025, 588),
         (2026, 588),
     ]
@@ -116,15 +116,15 @@ def test_some_sessions_are_void_for_quorum_and_for_notice(demo: DemoRun) -> None
         assert year.void_by_rule.get("notice.period", 0) > 0
         assert year.void_by_rule.get("quorum.party_members", 0) > 0
         assert year.void_by_rule.get("quorum.representatives", 0) > 0
-    stored = query(demo.database, "SELECT count(*) FROM sessions WHERE status = 'void'")
+    stored = query(demo.database, "SELECT count(*) FROM records WHERE status = 'void'")
     assert stored == [(sum(year.void for year in demo.summary.years),)]
 
 
 def test_only_valid_sessions_give_grades(demo: DemoRun) -> None:
     void_grades = query(
         demo.database,
-        "SELECT count(*) FROM grades JOIN sessions ON grades.session = sessions.id"
-        " WHERE sessions.status = 'void'",
+        "SELECT count(*) FROM grades JOIN records ON grades.session = records.session"
+        " WHERE records.status = 'void'",
     )
     assert void_grades == [(0,)]
 
@@ -153,7 +153,7 @@ def test_every_adjusted_cadre_was_graded_incompetent_in_both_years_in_the_databa
 def test_the_pay_total_equals_the_stored_outcome_pay_amounts(demo: DemoRun) -> None:
     for year in demo.summary.years:
         total = at_stake = Decimal(0)
-        rows = query(demo.database, "SELECT outcome FROM sessions WHERE year = ?", year.year)
+        rows = query(demo.database, "SELECT outcome FROM records WHERE year = ?", year.year)
         for (outcome,) in rows:
             assert isinstance(outcome, str)
             for subject in json.loads(outcome)["subjects"]:
@@ -164,14 +164,21 @@ def test_the_pay_total_equals_the_stored_outcome_pay_amounts(demo: DemoRun) -> N
         assert year.pay_at_stake == at_stake > total
 
 
-def test_stored_documents_parse_back_to_the_sessions_evaluated(
+def test_stored_documents_are_the_ones_given_with_the_stores_history_added(
     demo: DemoRun, district: District
 ) -> None:
     documents = {d["id"]: d for d in session_documents(district, 2026)}
-    rows = query(demo.database, "SELECT id, document FROM sessions WHERE year = 2026 LIMIT 25")
+    rows = query(demo.database, "SELECT session, document FROM records WHERE year = 2026 LIMIT 25")
+    added = ("history", "carried_commitments")
     for session_id, stored in rows:
         assert isinstance(stored, str)
-        assert parse_session(stored) == parse_session(documents[str(session_id)])
+        kept = canonical_document(parse_session(stored))
+        given = canonical_document(parse_session(documents[str(session_id)]))
+        assert {k: v for k, v in kept.items() if k not in added} == {
+            k: v for k, v in given.items() if k not in added
+        }
+        for part in added:
+            assert all(item in kept[part] for item in given[part])
 
 
 def test_the_history_read_back_is_the_first_years_grades(demo: DemoRun) -> None:
@@ -181,21 +188,21 @@ def test_the_history_read_back_is_the_first_years_grades(demo: DemoRun) -> None:
         "SELECT subject, grade FROM grades WHERE village_code = ? AND year = 2025",
         code,
     )
-    with DemoResults(demo.database) as results:
-        history = results.history(code, before_year=2026)
-        assert results.history(code, before_year=2025) == []
+    with Store(demo.database) as store:
+        history = store.history(code, before_year=2026)
+        assert store.history(code, before_year=2025) == ()
     assert {(entry.subject, entry.grade) for entry in history} == set(stored)
     assert {entry.year for entry in history} == {2025}
 
 
-def test_the_results_file_refuses_a_sqlite_file_that_is_something_else(tmp_path: Path) -> None:
-    other = tmp_path / "other.sqlite"
-    connection = sqlite3.connect(other)
-    connection.execute("CREATE TABLE ledger (entry TEXT)")
-    connection.commit()
-    connection.close()
-    with pytest.raises(StoreError, match="not a zhiping demo results file"):
-        DemoResults(other)
+def test_running_the_demo_again_on_its_store_records_nothing_new(demo: DemoRun) -> None:
+    with Store(demo.database) as store:
+        before = store.checkpoint()
+    again = run_demo(database=demo.database, years=YEARS)
+    with Store(demo.database) as store:
+        assert store.checkpoint() == before
+        assert store.verify().ok
+    assert again == demo.summary
 
 
 def test_the_demo_needs_two_consecutive_years(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """Running the demo: draw the district, evaluate its years in order, keep the results.
 
-The first year is evaluated and recorded first; each session of the second year then
-reads its village's grades back from the results file as history, so that the two-year
-rule (连续两年被评为不称职的进行组织调整) can fire. Nothing here reads the clock.
+The first year is evaluated and recorded in the store first; each session of the second
+year then reads its village's grades and open commitments back from the store, so that
+the two-year rule (连续两年被评为不称职的进行组织调整) can fire. Recording the same
+district again changes nothing. Nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from zhiping import evaluate, parse_session
 from zhiping.demo.district import District, build_district
-from zhiping.demo.results import DemoResults
 from zhiping.demo.sessions import session_documents
 from zhiping.demo.summary import DistrictSummary, summarize_year
 from zhiping.outcome import Outcome
-from zhiping.session import Session
+from zhiping.session import Session, parse_session
+from zhiping.store import Store
 
 __all__ = ["ProgressReport", "evaluate_year", "run_demo"]
 
@@ -37,9 +37,8 @@ def run_demo(
     completed=done, total=total)``.
 
     Args:
-        database: the SQLite file that keeps the results; created if missing. Earlier
-            demo results in it are replaced; a file that is not a demo results file
-            is refused.
+        database: the store that keeps the results; created if missing. Sessions
+            already recorded there are not recorded again.
         seed: the same seed gives the same district, documents and results.
         years: two consecutive work years, the earlier first.
         progress: told how many of the sessions (588 a year) are done.
@@ -49,7 +48,7 @@ def run_demo(
 
     Raises:
         ValueError: the years are not two consecutive years.
-        StoreError: the results file cannot be used.
+        StoreError: the store cannot be used.
     """
     first, second = years
     if second != first + 1:
@@ -60,10 +59,9 @@ def run_demo(
     report = progress or _unreported
     report(0, total)
     summaries = []
-    with DemoResults(database) as results:
-        results.clear()
+    with Store(database) as store:
         for index, year in enumerate(years):
-            evaluated = evaluate_year(district, year, results)
+            evaluated = evaluate_year(district, year, store)
             counted = _counted(evaluated, index * len(district.villages), total, report)
             summaries.append(summarize_year(year, counted, townships=townships))
     return DistrictSummary(
@@ -74,27 +72,22 @@ def run_demo(
     )
 
 
-def evaluate_year(
-    district: District, year: int, results: DemoResults
-) -> Iterator[tuple[Session, Outcome]]:
+def evaluate_year(district: District, year: int, store: Store) -> Iterator[tuple[Session, Outcome]]:
     """Evaluate and record every village's session of the year, one by one.
 
-    Each session is evaluated with its village's grades of earlier years from
-    ``results`` as history, and recorded before the next one is evaluated.
+    Each session is evaluated with its village's grades and open commitments of
+    earlier years from the store, and recorded before the next one is evaluated.
 
     Yields:
         Each session with its outcome, in village order.
 
     Raises:
         InputError: a generated document does not parse (a bug of the demo).
-        StoreError: the results file cannot be used.
+        StoreError: the store cannot be used.
     """
     for document in session_documents(district, year):
         session = parse_session(document)
-        history = results.history(session.village.code, before_year=year)
-        outcome = evaluate(session, history=history)
-        results.record(session, outcome)
-        yield session, outcome
+        yield session, store.evaluate(session)
 
 
 def _counted(

@@ -1,0 +1,152 @@
+"""``zhiping evaluate FILE``: one session document, or a JSON Lines file of many."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from zhiping import evaluate
+from zhiping.cli._common import EXIT_OK, Refused, add_lang, read_text, wide_console
+from zhiping.errors import InputError, Problem
+from zhiping.outcome import Outcome
+from zhiping.registry import PackRegistry, default_registry
+from zhiping.report import Lang, render_explanation, render_outcome
+from zhiping.session import HistoryEntry, Session, parse_history, parse_session
+from zhiping.store import Store
+
+__all__ = ["add_command"]
+
+
+def add_command(commands: Any) -> None:
+    """Add ``evaluate`` to the command line."""
+    parser = commands.add_parser(
+        "evaluate",
+        help="evaluate session documents and print their outcomes",
+        description="Evaluate one session document, or a JSON Lines file of many. Every "
+        "document is checked before any is evaluated.",
+    )
+    parser.add_argument("file", metavar="FILE", help="a session document; - for stdin")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for zhiping.outcome/1",
+    )
+    parser.add_argument(
+        "--history", metavar="FILE", help="prior grades: a JSON array of {subject, year, grade}"
+    )
+    parser.add_argument(
+        "--store",
+        metavar="DB",
+        type=Path,
+        help="read history and open commitments from this store, and record the outcomes in it",
+    )
+    parser.add_argument(
+        "--pack", metavar="NAME", help="apply this pack's chain whatever the village code"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print how every decision was made (text format)"
+    )
+    add_lang(parser)
+    parser.set_defaults(run=run)
+
+
+def run(arguments: argparse.Namespace) -> int:
+    """Evaluate the file's documents and print their outcomes."""
+    if arguments.explain and arguments.format == "json":
+        raise Refused("--explain is for --format text; the JSON outcome carries the trace")
+    if arguments.history and arguments.store:
+        raise Refused("--history and --store: the store supplies the history")
+    sessions = read_sessions(arguments.file)
+    history = read_history(arguments.history) if arguments.history else ()
+    registry = default_registry()
+    if arguments.pack and arguments.pack not in registry.packs:
+        installed = ", ".join(registry.names())
+        raise Refused(f"no pack named {arguments.pack!r}; installed: {installed}")
+    if arguments.store:
+        outcomes = _recorded(sessions, arguments.store, arguments.pack, registry)
+    else:
+        outcomes = [
+            evaluate(session, pack=arguments.pack, history=history, registry=registry)
+            for session in sessions
+        ]
+    if arguments.format == "json":
+        indent = None if len(outcomes) > 1 else 2
+        for outcome in outcomes:
+            sys.stdout.write(
+                json.dumps(outcome.to_document(), ensure_ascii=False, indent=indent) + "\n"
+            )
+        return EXIT_OK
+    console = wide_console()
+    for session, outcome in zip(sessions, outcomes, strict=True):
+        _print_text(outcome, session, console, arguments.lang, explain=arguments.explain)
+    return EXIT_OK
+
+
+def _recorded(
+    sessions: list[Session], path: Path, pack: str | None, registry: PackRegistry
+) -> list[Outcome]:
+    with Store(path) as store:
+        return [store.evaluate(session, pack=pack, registry=registry) for session in sessions]
+
+
+def _print_text(
+    outcome: Outcome, session: Session, console: Console, lang: Lang, *, explain: bool
+) -> None:
+    render_outcome(outcome, session, console, lang)
+    if explain:
+        console.print()
+        render_explanation(outcome, console, lang)
+    console.print()
+
+
+def read_sessions(name: str) -> list[Session]:
+    """Read one document, or a JSON Lines file of many; check them all before any runs.
+
+    Raises:
+        InputError: every problem of every document, with its line for JSON Lines.
+    """
+    text = read_text(name)
+    source = "<stdin>" if name == "-" else name
+    try:
+        return [parse_session(json.loads(text))]
+    except json.JSONDecodeError as error:
+        if error.msg != "Extra data":
+            problem = Problem(
+                "", f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            )
+            raise InputError([problem], source=source) from None
+    except InputError as error:
+        raise error.with_source(source) from None
+    return _read_json_lines(text, source)
+
+
+def _read_json_lines(text: str, source: str) -> list[Session]:
+    sessions: list[Session] = []
+    problems: list[Problem] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            sessions.append(parse_session(line))
+        except InputError as error:
+            problems.extend(
+                Problem(f"line {number}: {p.path}" if p.path else f"line {number}", p.message)
+                for p in error.problems
+            )
+    if problems:
+        raise InputError(problems, source=source)
+    return sessions
+
+
+def read_history(name: str) -> tuple[HistoryEntry, ...]:
+    """Read a history file: a JSON array of ``{subject, year, grade}``."""
+    try:
+        return parse_history(read_text(name))
+    except InputError as error:
+        raise error.with_source(name) from None

@@ -1,0 +1,129 @@
+"""``zhiping store verify|history|checkpoint|export DB``: reading a records store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, wide_console
+from zhiping.store import Checkpoint, Store
+from zhiping.store._chain import canonical_json
+
+__all__ = ["add_command"]
+
+
+def add_command(commands: Any) -> None:
+    """Add ``store`` and its subcommands to the command line."""
+    parser = commands.add_parser(
+        "store",
+        help="verify, query and export a records store",
+        description="Read a records store written by 'zhiping evaluate --store' or "
+        "'zhiping demo'. verify exits 2 when it finds tampering.",
+    )
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    verify = subcommands.add_parser("verify", help="recompute the audit chain and every outcome")
+    verify.add_argument("db", metavar="DB", type=Path)
+    verify.add_argument(
+        "--checkpoint",
+        metavar="SIZE:HASH",
+        type=_checkpoint,
+        help="an earlier checkpoint the chain must still extend",
+    )
+    verify.set_defaults(run=run_verify)
+
+    history = subcommands.add_parser("history", help="a village's grades by year")
+    history.add_argument("db", metavar="DB", type=Path)
+    history.add_argument("--village", metavar="CODE", required=True)
+    history.add_argument("--subject", metavar="ID")
+    history.set_defaults(run=run_history)
+
+    checkpoint = subcommands.add_parser("checkpoint", help="print the head of the audit chain")
+    checkpoint.add_argument("db", metavar="DB", type=Path)
+    checkpoint.set_defaults(run=run_checkpoint)
+
+    export = subcommands.add_parser(
+        "export", help="print every recorded revision as canonical JSON Lines"
+    )
+    export.add_argument("db", metavar="DB", type=Path)
+    export.set_defaults(run=run_export)
+
+
+def _checkpoint(text: str) -> Checkpoint:
+    try:
+        return Checkpoint.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _existing(path: Path) -> Store:
+    # Reading commands never create a store where there was none.
+    if not path.is_file():
+        raise Refused(f"no store at {path}")
+    return Store(path)
+
+
+def run_verify(arguments: argparse.Namespace) -> int:
+    """Verify the store; exit 2 if it was tampered with."""
+    with _existing(arguments.db) as store:
+        verification = store.verify(checkpoint=arguments.checkpoint)
+    out = sys.stdout
+    out.write(f"checkpoint {verification.checkpoint}\n")
+    out.write(f"{verification.sessions} recorded revisions recomputed\n")
+    for finding in verification.changed_packs:
+        out.write(f"packs changed: {finding}\n")
+    for finding in verification.tampered:
+        sys.stderr.write(f"tampered: {finding}\n")
+    if not verification.ok:
+        sys.stderr.write(
+            f"zhiping: {arguments.db}: {len(verification.tampered)} signs of tampering\n"
+        )
+        return EXIT_INPUT
+    out.write("ok\n")
+    return EXIT_OK
+
+
+def run_history(arguments: argparse.Namespace) -> int:
+    """Print a village's grades by year, and its open commitments."""
+    with _existing(arguments.db) as store:
+        grades = store.history(arguments.village, subject=arguments.subject)
+        open_commitments = store.open_commitments(arguments.village)
+    console = wide_console()
+    table = Table("subject", "year", "grade", title=f"{arguments.village}: grades")
+    for entry in grades:
+        table.add_row(entry.subject, str(entry.year), entry.grade)
+    console.print(table)
+    commitments = Table("year", "to", "commitment", "due", title="open commitments")
+    for commitment in open_commitments:
+        if arguments.subject is None or commitment.to == arguments.subject:
+            commitments.add_row(
+                str(commitment.year), commitment.to, commitment.text, commitment.due.isoformat()
+            )
+    console.print(commitments)
+    return EXIT_OK
+
+
+def run_checkpoint(arguments: argparse.Namespace) -> int:
+    """Print the head of the audit chain as SIZE:HASH."""
+    with _existing(arguments.db) as store:
+        sys.stdout.write(f"{store.checkpoint()}\n")
+    return EXIT_OK
+
+
+def run_export(arguments: argparse.Namespace) -> int:
+    """Print every revision, its document and its outcome, one canonical JSON line each."""
+    with _existing(arguments.db) as store:
+        for record in store.sessions():
+            line = {
+                **record,
+                "packs": json.loads(record["packs"]),
+                "document": json.loads(record["document"]),
+                "outcome": json.loads(record["outcome"]),
+            }
+            sys.stdout.write(canonical_json(line) + "\n")
+    return EXIT_OK

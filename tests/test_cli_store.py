@@ -1,0 +1,180 @@
+"""The store on the command line: evaluate --store, store verify|history|checkpoint|export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zhiping.cli import main
+from zhiping.testing import session_document
+
+INCOMPETENT = {"organization": {"satisfied": 62}, "c1": {"dissatisfied": 31, "satisfied": 31}}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def two_years(tmp_path: Path) -> tuple[Path, Path]:
+    """Two sessions of one village, 2025 and 2026, c1 graded incompetent in both."""
+    paths = []
+    for year in (2025, 2026):
+        document: dict[str, Any] = session_document(
+            cadres=1, counts=INCOMPETENT, year=year, held_on=date(year + 1, 1, 15)
+        )
+        if year == 2025:
+            document["inquiries"] = [
+                {
+                    "id": "q1",
+                    "to": "c1",
+                    "topic": "村道",
+                    "answered": "later",
+                    "commitment": {"text": "修通村道", "due": "2026-06-30"},
+                }
+            ]
+        path = tmp_path / f"{year}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_two_years_through_the_store_bring_the_adjustment_and_the_overdue_commitment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    assert run(capsys, "evaluate", str(first), "--store", str(store), "--format", "json")[0] == 0
+    code, out, _ = run(capsys, "evaluate", str(second), "--store", str(store), "--format", "json")
+    assert code == 0
+    outcome = json.loads(out)
+    assert [a["kind"] for a in outcome["subjects"][1]["actions"]] == ["organizational_adjustment"]
+    assert [f["rule"] for f in outcome["findings"]] == ["commitment.overdue"]
+
+
+def test_recording_again_is_a_no_op_and_the_store_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    for path in (first, second, first, second):
+        assert run(capsys, "evaluate", str(path), "--store", str(store), "--format", "json")[0] == 0
+    code, out, _ = run(capsys, "store", "checkpoint", str(store))
+    assert code == 0
+    assert out.startswith("2:")
+    code, out, _ = run(capsys, "store", "verify", str(store), "--checkpoint", out.strip())
+    assert code == 0
+    assert "2 recorded revisions recomputed" in out
+
+
+def test_another_document_under_a_recorded_id_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, _ = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    run(capsys, "evaluate", str(first), "--store", str(store))
+    changed = json.loads(first.read_text("utf-8"))
+    changed["held_on"] = "2026-01-16"
+    first.write_text(json.dumps(changed, ensure_ascii=False), encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(first), "--store", str(store))
+    assert code == 2
+    assert "amendment" in err
+
+
+def test_verify_names_the_session_whose_document_was_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    for path in (first, second):
+        run(capsys, "evaluate", str(path), "--store", str(store))
+    db = sqlite3.connect(store)
+    db.execute("DROP TRIGGER records_are_append_only_update")
+    db.execute(
+        "UPDATE records SET document = replace(document, '管寨村', '管寨庄') WHERE year = 2025"
+    )
+    db.commit()
+    db.close()
+    code, _, err = run(capsys, "store", "verify", str(store))
+    assert code == 2
+    assert "420117101201-2025" in err
+
+
+def test_history_lists_the_grades_and_open_commitments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    for path in (first, second):
+        run(capsys, "evaluate", str(path), "--store", str(store))
+    code, out, _ = run(
+        capsys, "store", "history", str(store), "--village", "420117101201", "--subject", "c1"
+    )
+    assert code == 0
+    assert out.count("incompetent") == 2
+    assert "修通村道" in out
+
+
+def test_export_prints_each_revision_as_canonical_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    for path in (first, second):
+        run(capsys, "evaluate", str(path), "--store", str(store))
+    code, out, _ = run(capsys, "store", "export", str(store))
+    assert code == 0
+    lines = out.splitlines()
+    assert [json.loads(line)["session"] for line in lines] == [
+        "420117101201-2025",
+        "420117101201-2026",
+    ]
+    for line in lines:
+        assert line == json.dumps(
+            json.loads(line), ensure_ascii=False, sort_keys=True, separators=(",", ":")
+        )
+
+
+@pytest.mark.parametrize("command", ["verify", "checkpoint", "export"])
+def test_reading_a_store_that_does_not_exist_exits_2_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    missing = tmp_path / "missing.db"
+    code, _, err = run(capsys, "store", command, str(missing))
+    assert code == 2
+    assert "no store" in err
+    assert not missing.exists()
+
+
+def test_a_file_that_is_not_a_store_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "ledger.db"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE ledger (entry TEXT)")
+    db.commit()
+    db.close()
+    code, _, err = run(capsys, "store", "verify", str(other))
+    assert code == 2
+    assert "not a zhiping store" in err
+
+
+def test_the_demo_twice_on_one_store_leaves_the_same_rows_and_verifies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "demo.db"
+    exports = []
+    for _ in range(2):
+        assert run(capsys, "demo", "--store", str(store), "--lang", "en")[0] == 0
+        code, out, _ = run(capsys, "store", "export", str(store))
+        assert code == 0
+        exports.append(out)
+    assert exports[0] == exports[1]
+    assert len(exports[0].splitlines()) == 1176
+    assert run(capsys, "store", "verify", str(store))[0] == 0
