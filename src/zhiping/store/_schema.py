@@ -12,7 +12,7 @@ import sqlite3
 
 from zhiping.errors import StoreError
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "migrate"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "check_identity", "migrate"]
 
 APPLICATION_ID = 0x5A485053
 """``PRAGMA application_id`` of a zhiping store (``ZHPS``)."""
@@ -88,8 +88,8 @@ SCHEMA_VERSION = len(_MIGRATIONS)
 """The schema version this zhiping writes; each migration raises it by one."""
 
 
-def migrate(connection: sqlite3.Connection, path: str) -> None:
-    """Create the schema in a new file, or bring an older store up to date.
+def check_identity(connection: sqlite3.Connection, path: str) -> None:
+    """Refuse, before anything is written, a file that is not a store this zhiping can use.
 
     Raises:
         StoreError: the file is another application's SQLite file, or a store written
@@ -105,13 +105,29 @@ def migrate(connection: sqlite3.Connection, path: str) -> None:
             f"{path}: written by a newer zhiping (schema {version}; this one knows "
             f"{SCHEMA_VERSION})"
         )
-    for number in range(version, SCHEMA_VERSION):
+
+
+def migrate(connection: sqlite3.Connection, path: str) -> None:
+    """Create the schema in a new file, or bring an older store up to date.
+
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction and reads the version
+    inside it, so that two processes opening a new file at once create it once.
+
+    Raises:
+        StoreError: as :func:`check_identity`.
+    """
+    while True:
         connection.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(_MIGRATIONS[number]):
+            check_identity(connection, path)
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                connection.execute("COMMIT")
+                return
+            for statement in _statements(_MIGRATIONS[version]):
                 connection.execute(statement)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {number + 1}")
+            connection.execute(f"PRAGMA user_version = {version + 1}")
             connection.execute("COMMIT")
         except BaseException:
             connection.execute("ROLLBACK")

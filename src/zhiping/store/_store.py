@@ -8,6 +8,7 @@ session survives a crash and two writers wait for each other rather than fail.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -23,7 +24,7 @@ from zhiping.registry import PackRegistry, default_registry
 from zhiping.rulebook import Chain
 from zhiping.session import CarriedCommitment, HistoryEntry, Session, parse_session
 from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
-from zhiping.store._schema import migrate
+from zhiping.store._schema import check_identity, migrate
 from zhiping.store._verify import Verification, verify_store
 
 __all__ = ["Store"]
@@ -54,7 +55,8 @@ class Store:
         try:
             with _sqlite_errors(self.path):
                 self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                self._db.execute("PRAGMA journal_mode = WAL")
+                check_identity(self._db, str(self.path))
+                _use_wal(self._db)
                 self._db.execute("PRAGMA synchronous = FULL")
                 self._db.execute("PRAGMA foreign_keys = ON")
                 migrate(self._db, str(self.path))
@@ -146,9 +148,25 @@ class Store:
                 raise StoreError(f"session {session.id} is not recorded: nothing to amend")
             evaluated = parse_session(self._with_records(given, session))
             outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+            if outcome.status == "valid":
+                self._refuse_a_second_valid_session(evaluated)
             revision = 1 if latest is None else latest["revision"] + 1
             self._write(evaluated, outcome, chain, registry, input_hash, revision, reason)
         return outcome
+
+    def _refuse_a_second_valid_session(self, session: Session) -> None:
+        other = self._db.execute(
+            "SELECT r.session FROM records r WHERE r.village_code = ? AND r.year = ? "
+            "AND r.quarter = ? AND r.session != ? AND r.status = 'valid' AND r.revision = "
+            "(SELECT max(revision) FROM records WHERE session = r.session)",
+            (session.village.code, session.year, session.quarter or 0, session.id),
+        ).fetchone()
+        if other is not None:
+            raise SessionConflict(
+                f"village {session.village.code} already has a valid session for "
+                f"{session.year}: {other[0]}; a village is graded once a year (or quarter), "
+                "so amend that session instead"
+            )
 
     def _with_records(self, given: dict[str, Any], session: Session) -> dict[str, Any]:
         """Add the grades and open commitments of earlier years kept here."""
@@ -451,6 +469,28 @@ def derived_commitments(session: Session, fulfilled: Mapping[str, str]) -> list[
             )
         )
     return rows
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting while another process holds it.
+
+    SQLite does not apply the busy timeout to a change of journal mode, so a second
+    process opening a new store at the same moment retries here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+            continue
+        if mode == "wal":
+            return
+        if time.monotonic() > deadline:
+            raise StoreError(f"cannot switch the store to WAL (journal mode {mode})")
+        time.sleep(0.01)
 
 
 @contextmanager
