@@ -43,7 +43,6 @@ _STATUTORY_WORDS = {
 
 class TestCnOrganicLaw(PackTests):
     pack = PACK
-    village_code = VILLAGE
 
 
 def marks(

@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 import zhiping
 from zhiping.testing import PackTests, session_document, subject_counts
@@ -34,23 +33,6 @@ Document = dict[str, Any]
 
 class TestTaizhou(PackTests):
     pack = "taizhou"
-    village_code = VILLAGE
-
-    def sessions(self, **options: Any) -> st.SearchStrategy[Document]:
-        """Return the shared sessions with everyone present also a villager.
-
-        The shared sessions seat party members, representatives and invitees, none of
-        whom evaluate in Taizhou; as villagers they do, so the laws also meet valid,
-        graded sessions and not only void ones.
-        """
-        return super().sessions(**options).map(_everyone_a_villager)
-
-
-def _everyone_a_villager(document: Document) -> Document:
-    result = copy.deepcopy(document)
-    for entry in result["attendance"]:
-        entry["as"] = [*entry["as"], "villager"]
-    return result
 
 
 def marks(

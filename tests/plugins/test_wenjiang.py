@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import pytest
-from hypothesis import strategies as st
 
 import zhiping
 from zhiping.testing import PackTests, session_document
@@ -31,33 +30,6 @@ Document = dict[str, Any]
 
 class TestWenjiang(PackTests):
     pack = "wenjiang"
-    village_code = VILLAGE
-
-    def sessions(self, **options: Any) -> st.SearchStrategy[Document]:
-        """Return the shared sessions with township and target scores, and some vetoes.
-
-        The shared sessions carry no assessments, so no cadre would ever be scored:
-        most cadres get both scores here, so the laws also meet graded sessions.
-        """
-        return _with_assessments(super().sessions(**options))
-
-
-_SCORES = st.integers(0, 1000).map(lambda tenths: f"{tenths // 10}.{tenths % 10}")
-
-
-@st.composite
-def _with_assessments(draw: st.DrawFn, sessions: st.SearchStrategy[Document]) -> Document:
-    document = draw(sessions)
-    cadres = [cadre["id"] for cadre in document["cadres"]]
-    assessments: dict[str, dict[str, str]] = {"township_committee": {}, "target": {}}
-    for cadre in cadres:
-        for name in assessments:
-            if draw(st.integers(0, 5)) > 0:
-                assessments[name][cadre] = draw(_SCORES)
-    document["assessments"] = assessments
-    vetoed = draw(st.lists(st.sampled_from(cadres), unique=True, max_size=1)) if cadres else []
-    document["vetoes"] = [{"subject": cadre, "reason": "违反换届纪律"} for cadre in vetoed]
-    return document
 
 
 def marks(

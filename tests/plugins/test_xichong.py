@@ -16,7 +16,6 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import strategies as st
 
 import zhiping
 from zhiping.errors import InputError
@@ -38,29 +37,6 @@ GroupCounts = dict[str, dict[str, Counts]]
 
 class TestXichong(PackTests):
     pack = "xichong"
-    village_code = VILLAGE
-
-    def sessions(self, **options: Any) -> st.SearchStrategy[dict[str, Any]]:
-        # Xichong's sessions name their quarter, are attended by villagers, and their
-        # ballots say which group they come from: shape the shared ones so, so that the
-        # laws meet valid, graded sessions and not only void ones.
-        return super().sessions(**options).map(_quarterly_villagers_session)
-
-
-def _quarterly_villagers_session(document: dict[str, Any]) -> dict[str, Any]:
-    result = copy.deepcopy(document)
-    result["quarter"] = 1
-    for entry in result["attendance"]:
-        entry["as"] = [*entry["as"], "villager"]
-    ballots = result["ballots"]
-    counts = ballots.pop("counts")
-    # A group's size is what its subjects' counts sum to: list every subject, a subject
-    # left out of the counts having been left unmarked on every ballot.
-    subjects = ["organization", *(cadre["id"] for cadre in result["cadres"])]
-    ballots["group_counts"] = {
-        "villagers": {s: counts.get(s, {"abstain": ballots["returned"]}) for s in subjects}
-    }
-    return result
 
 
 def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:

@@ -10,4 +10,3 @@ from zhiping.testing import PackTests
 
 class TestXinzhou(PackTests):
     pack = "xinzhou"
-    village_code = "420117101201"

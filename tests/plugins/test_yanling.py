@@ -25,7 +25,6 @@ Counts = dict[str, int]
 
 class TestYanling(PackTests):
     pack = "yanling"
-    village_code = VILLAGE
 
 
 def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:

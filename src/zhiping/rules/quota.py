@@ -80,3 +80,17 @@ def top_share_quota(ctx: RuleContext) -> None:
         fulfilled=tied_rate is None,
         result=", ".join(chosen) or None,
     )
+    for rank, cadre_id in enumerate(chosen, 1):
+        label = ctx.label(cadre_id)
+        ctx.explain(
+            Text(
+                zh=f"{label.zh}满意率{exact(rates[cadre_id])},名列第{rank},评为{name_of(grade).zh}",
+                en=f"{label.en}: rate {exact(rates[cadre_id])}, ranked {rank} of {quota} "
+                f"places: {name_of(grade).en}",
+            ),
+            subject=cadre_id,
+            inputs={"rank": rank, "rate": exact(rates[cadre_id]), "quota": quota},
+            parameters=used,
+            fulfilled=True,
+            result=grade,
+        )

@@ -22,7 +22,13 @@ from hypothesis.errors import InvalidArgument
 from zhiping.glossary import ANSWERS, GRADES, ORGANIZATION, POSTS
 from zhiping.testing._documents import as_cast
 
-__all__ = ["THREE_LEVEL_SCALE", "histories", "session_documents", "subject_counts"]
+__all__ = [
+    "RECOGNISED_INVITEE_KINDS",
+    "THREE_LEVEL_SCALE",
+    "histories",
+    "session_documents",
+    "subject_counts",
+]
 
 THREE_LEVEL_SCALE: tuple[str, ...] = ("satisfied", "basically_satisfied", "dissatisfied")
 """The ballot words of the root pack's scale (满意 / 基本满意 / 不满意)."""
@@ -38,13 +44,14 @@ AccountingKind = Literal["sound", "any"]
 _CHANNELS = ("village_board", "group_chat", "phone", "broadcast", "door_to_door")
 _OTHER_CHANNELS = ("poster", "loudspeaker_van")
 _CONTENTS = ("time", "place", "procedure")
-_INVITEE_KINDS = (
+RECOGNISED_INVITEE_KINDS = (
     "mass_organization",
     "resident_enterprise",
     "work_team",
     "paired_department",
     "deputy",
 )
+"""The invitee kinds the Xinzhou text names: the documents' invitees are of these."""
 _PARTY_SHARE = (4, 5)
 _REPRESENTATIVES = 30
 _MAX_ROSTER = 60
@@ -285,7 +292,7 @@ def _meetings(draw: st.DrawFn, quorum: str, uncounted: bool) -> _Meeting:
         claims.setdefault(person, []).append("representative")
     attendance: list[Document] = [{"person": p, "as": held} for p, held in claims.items()]
     for person in _ids("x", draw(st.integers(0, 5)), 2):
-        kind = draw(st.sampled_from(_INVITEE_KINDS))
+        kind = draw(st.sampled_from(RECOGNISED_INVITEE_KINDS))
         attendance.append({"person": person, "as": ["invitee"], "invitee_kind": kind})
     evaluators = len(attendance)
     if uncounted:
