@@ -6,11 +6,9 @@ Source: Xinzhou, 一(四): the evaluation identifies weak and lax party organiza
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from zhiping.glossary import ORGANIZATION, Text, name_of
 from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.rules.sanctions import satisfaction
+from zhiping.rules.sanctions import SatisfactionLine
 
 __all__ = ["organization_grade_action", "team_action_when_any_below"]
 
@@ -56,15 +54,13 @@ def team_action_when_any_below(ctx: RuleContext) -> None:
     Source: 西充: below 60% brings an individual interview and a team interview (班子集体约谈)
     by the town's discipline committee. ``measure`` as for ``low_satisfaction_action``.
     """
-    measure, measure_used = ctx.parameter("measure", str)
-    below, below_used = ctx.parameter("below", Fraction)
-    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
-    action, action_used = ctx.parameter("action", str)
+    line = SatisfactionLine.of(ctx)
+    below, action = line.below, line.action
     low = []
     for cadre in ctx.session.cadres:
         if not ctx.evaluation.eligible.get(cadre.id, False):
             continue
-        value = satisfaction(ctx, cadre.id, measure, satisfied)
+        value = line.satisfaction(ctx, cadre.id)
         if value is not None and value < below:
             low.append(cadre.id)
     if low:
@@ -79,7 +75,7 @@ def team_action_when_any_below(ctx: RuleContext) -> None:
         ),
         subject=ORGANIZATION,
         inputs={"below": low},
-        parameters=[measure_used, below_used, satisfied_used, action_used],
+        parameters=line.used,
         fulfilled=bool(low),
         result=action if low else None,
     )

@@ -14,16 +14,19 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+import attrs
+
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
+from zhiping.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 
 __all__ = [
+    "SatisfactionLine",
     "consecutive_evaluations",
     "consecutive_grade",
     "low_satisfaction_action",
-    "satisfaction",
 ]
 
 
@@ -134,15 +137,12 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
     ``measure`` is ``rate`` (the share of valid votes for the ``satisfied`` words) or
     ``score`` (the score stage's result, e.g. a weighted satisfaction).
     """
-    measure, measure_used = ctx.parameter("measure", str)
-    below, below_used = ctx.parameter("below", Fraction)
-    satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
-    action, action_used = ctx.parameter("action", str)
-    used = [measure_used, below_used, satisfied_used, action_used]
+    line = SatisfactionLine.of(ctx)
+    measure, below, action = line.measure, line.below, line.action
     for cadre in ctx.session.cadres:
         if not ctx.evaluation.eligible.get(cadre.id, False):
             continue
-        value = satisfaction(ctx, cadre.id, measure, satisfied)
+        value = line.satisfaction(ctx, cadre.id)
         if value is None:
             continue
         fulfilled = value < below
@@ -162,24 +162,57 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
             message,
             subject=cadre.id,
             inputs={"measure": measure, "satisfaction": exact(value)},
-            parameters=used,
+            parameters=line.used,
             fulfilled=fulfilled,
             result=action if fulfilled else None,
         )
 
 
-def satisfaction(
-    ctx: RuleContext, subject: str, measure: str, satisfied: tuple[str, ...]
-) -> Fraction | None:
-    """Return a subject's satisfaction by ``measure`` (``rate`` or ``score``), if it has one.
+@attrs.frozen
+class SatisfactionLine:
+    """The parameters of a rule acting on low satisfaction: what, below which line, then what.
 
-    Raises:
-        PackError: ``measure`` is neither, or ``score`` without a score stage.
+    Attributes:
+        measure: ``rate`` (the share of valid votes for the ``satisfied`` words) or
+            ``score`` (the score stage's result).
+        below: the line.
+        satisfied: the ballot words counted as satisfied.
+        action: the consequence.
+        used: the four parameter values, for the trace.
     """
-    if measure == "rate":
-        return ctx.evaluation.tallies[subject].share(*satisfied)
-    if measure == "score":
-        if subject not in ctx.evaluation.scores:
-            raise PackError(f"rule {ctx.rule.id} reads a score, but no rule scored {subject}")
-        return ctx.evaluation.scores[subject]
-    raise PackError(f"rule {ctx.rule.id}: measure must be rate or score, not {measure!r}")
+
+    measure: str
+    below: Fraction
+    satisfied: tuple[str, ...]
+    action: str
+    used: tuple[ParameterUse, ...]
+
+    @classmethod
+    def of(cls, ctx: RuleContext) -> SatisfactionLine:
+        """Read the rule's ``measure``, ``below``, ``satisfied`` and ``action``."""
+        measure, measure_used = ctx.parameter("measure", str)
+        below, below_used = ctx.parameter("below", Fraction)
+        satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
+        action, action_used = ctx.parameter("action", str)
+        return cls(
+            measure,
+            below,
+            satisfied,
+            action,
+            (measure_used, below_used, satisfied_used, action_used),
+        )
+
+    def satisfaction(self, ctx: RuleContext, subject: str) -> Fraction | None:
+        """Return a subject's satisfaction by the measure, if it has one.
+
+        Raises:
+            PackError: the measure is neither ``rate`` nor ``score``, or ``score``
+                without a score stage.
+        """
+        if self.measure == "rate":
+            return ctx.evaluation.tallies[subject].share(*self.satisfied)
+        if self.measure == "score":
+            if subject not in ctx.evaluation.scores:
+                raise PackError(f"rule {ctx.rule.id} reads a score, but no rule scored {subject}")
+            return ctx.evaluation.scores[subject]
+        raise PackError(f"rule {ctx.rule.id}: measure must be rate or score, not {self.measure!r}")

@@ -151,16 +151,17 @@ def as_counts(document: Mapping[str, Any], scale: Sequence[str]) -> Document:
     for subject in sorted(subjects):
         words = dict.fromkeys([*scale, "abstain", "invalid"], 0)
         for ballot in cast:
-            mark = ballot.get("marks", {}).get(subject)
-            if mark is None or mark == "unknown":
-                words["abstain"] += 1
-            elif mark in scale:
-                words[mark] += 1
-            else:
-                words["invalid"] += 1
+            words[word_counted(ballot.get("marks", {}).get(subject), scale)] += 1
         counts[subject] = words
     ballots["counts"] = counts
     return result
+
+
+def word_counted(mark: str | None, scale: Sequence[str]) -> str:
+    """Return the count a mark adds to: its word, ``abstain`` or ``invalid``."""
+    if mark is None or mark == "unknown":
+        return "abstain"
+    return mark if mark in scale else "invalid"
 
 
 def _ids(prefix: str, count: int, width: int) -> list[str]:

@@ -20,7 +20,7 @@ from hypothesis.errors import InvalidArgument
 from zhiping.glossary import ORGANIZATION
 from zhiping.registry import PackRegistry, default_registry
 from zhiping.rulebook import Chain
-from zhiping.testing._documents import as_cast
+from zhiping.testing._documents import as_cast, word_counted
 from zhiping.testing.strategies import RECOGNISED_INVITEE_KINDS, session_documents
 
 __all__ = ["BallotForm", "PackProfile", "as_group_counts", "pack_documents"]
@@ -224,12 +224,6 @@ def as_group_counts(document: Mapping[str, Any], scale: Sequence[str]) -> Docume
             },
         )
         for subject, words in group.items():
-            mark = ballot.get("marks", {}).get(subject)
-            if mark is None or mark == "unknown":
-                words["abstain"] += 1
-            elif mark in scale:
-                words[mark] += 1
-            else:
-                words["invalid"] += 1
+            words[word_counted(ballot.get("marks", {}).get(subject), scale)] += 1
     ballots["group_counts"] = counts
     return result
