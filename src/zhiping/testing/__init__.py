@@ -4,6 +4,8 @@
 - Hypothesis strategies: :func:`session_documents` (Xinzhou-shaped) and
   :func:`pack_documents` (shaped for any installed pack), also in
   :mod:`zhiping.testing.strategies`.
+- :func:`invalid_documents`: documents broken in one known way (:data:`DEFECT_KINDS`),
+  each with the JSON path at which parsing must report the problem.
 - The laws every pack must obey (:data:`LAWS`, :func:`check_law`, :func:`check_laws`),
   each raising :class:`LawBroken` with a shrunk counterexample.
 - :class:`PackTests`, a test class to inherit that runs them all for one pack.
@@ -24,6 +26,7 @@ except ImportError as error:  # pragma: no cover - depends on the installation
 from zhiping.testing._documents import INVALID_MARK, as_cast, as_counts, session_document
 from zhiping.testing._pack_documents import PackProfile, as_group_counts, pack_documents
 from zhiping.testing._pack_tests import PackTests
+from zhiping.testing.invalid import DEFECT_KINDS, DefectKind, invalid_documents
 from zhiping.testing.laws import LAWS, Law, LawBroken, check_law, check_laws
 from zhiping.testing.strategies import (
     RECOGNISED_INVITEE_KINDS,
@@ -34,10 +37,12 @@ from zhiping.testing.strategies import (
 )
 
 __all__ = [
+    "DEFECT_KINDS",
     "INVALID_MARK",
     "LAWS",
     "RECOGNISED_INVITEE_KINDS",
     "THREE_LEVEL_SCALE",
+    "DefectKind",
     "Law",
     "LawBroken",
     "PackProfile",
@@ -48,6 +53,7 @@ __all__ = [
     "check_law",
     "check_laws",
     "histories",
+    "invalid_documents",
     "pack_documents",
     "session_document",
     "session_documents",
