@@ -24,13 +24,12 @@ import zhiping
 from zhiping.errors import PackError
 from zhiping.registry import discover
 from zhiping.testing import PackProfile
+from zhiping.testing._case_file import _Base, _Expect
 from zhiping.testing.cases import (
     Case,
     CaseFailed,
     Expectation,
     Mismatch,
-    _Base,
-    _Expect,
     case_files,
     check_case,
     compare,

@@ -154,7 +154,9 @@ def _monotonicity(ctx: LawContext, data: st.DataObject) -> None:
     index, subject = data.draw(st.sampled_from(movable), label="vote")
     better = copy.deepcopy(document)
     marks = better["ballots"]["cast"][index]["marks"]
+    moved = f"ballot {index}'s mark for {subject}, {marks[subject]}"
     marks[subject] = scale[scale.index(marks[subject]) - 1]
+    moved += f", moved up to {marks[subject]},"
     before, after = ctx.evaluate(document), ctx.evaluate(better)
     if before.status != "valid" or subject not in {s.id for s in before.subjects}:
         return
@@ -166,7 +168,7 @@ def _monotonicity(ctx: LawContext, data: st.DataObject) -> None:
             document,
         )
     if was.pay is not None and (now.pay is None or now.pay.amount < was.pay.amount):
-        raise ctx.broken(f"one vote for {subject} moved up the scale lowered its pay", document)
+        raise ctx.broken(f"{moved} lowered its pay", document)
     for who in {subject, ORGANIZATION}:
         added = _kinds(after, who) - _kinds(before, who)
         if added:
