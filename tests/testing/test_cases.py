@@ -110,12 +110,14 @@ def test_the_wheel_ships_the_case_files(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (wheel,) = tmp_path.glob("*.whl")
     shipped = {name for name in zipfile.ZipFile(wheel).namelist() if "/cases/" in name}
+    sources = ROOT / "src"
     expected = {
-        path.relative_to(ROOT / "src").as_posix()
-        for pack in BUNDLED.packs.values()
-        for path in case_files(pack)
+        path.relative_to(sources).as_posix()
+        for path in (sources / "zhiping" / "plugins").glob("*/cases/*.toml")
     }
     assert shipped == expected
+    installed = {path.name for pack in BUNDLED.packs.values() for path in case_files(pack)}
+    assert installed == {Path(name).name for name in expected}
 
 
 # Loading
