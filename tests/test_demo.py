@@ -72,7 +72,8 @@ def test_the_district_has_14_townships_of_42_villages_with_unique_valid_codes(
     assert all(re.fullmatch(r"420117[0-9]{6}", code) for code in codes)
     assert all(v.code.startswith(v.township.code) for v in district.villages)
     assert set(Counter(v.township.code for v in district.villages).values()) == {42}
-    assert len({village.name for village in district.villages}) == 588
+    # Names repeat across townships, as they do in Xinzhou, but not within one.
+    assert len({(v.township.code, v.name) for v in district.villages}) == 588
 
 
 def test_every_generated_document_parses_and_both_ballot_forms_occur(district: District) -> None:
@@ -230,3 +231,19 @@ def test_the_summary_renders_in_chinese_and_english(
 def test_the_summary_refuses_an_unknown_language(demo: DemoRun) -> None:
     with pytest.raises(ValueError, match="lang"):
         render_summary(demo.summary, Console(file=io.StringIO()), "fr")
+
+
+def test_a_district_of_any_size_fills_townships_of_42_in_code_order() -> None:
+    big = build_district(7, first_year=2025, villages=1000)
+    assert len(big.villages) == 1000
+    assert len(big.townships) == 24  # ⌈1000 / 42⌉
+    assert big.townships[14].name == f"{TOWNSHIP_NAMES[0]}2"
+    assert [v.code for v in big.villages] == sorted(v.code for v in big.villages)
+    # Township 24 (code 124) holds 1000 − 23 × 42 = 34 villages, numbered 201 to 234.
+    assert big.villages[-1].code == "420117124234"
+
+
+@pytest.mark.parametrize("villages", [0, 37_759])
+def test_a_district_size_out_of_range_is_refused(villages: int) -> None:
+    with pytest.raises(ValueError, match="villages"):
+        build_district(7, first_year=2025, villages=villages)

@@ -47,6 +47,8 @@ TOWNSHIP_NAMES: tuple[str, ...] = (
 
 VILLAGES_PER_TOWNSHIP = 42
 """588 villages spread evenly: 14 × 42."""
+MAX_VILLAGES = (999 - 101 + 1) * VILLAGES_PER_TOWNSHIP
+"""The most villages a synthetic district holds: township codes 101 to 999 under 420117."""
 
 # Villages the source text names, placed first in their township.
 _NAMED_VILLAGES = {"潘塘街": "管寨村", "三店街": "宋寨村"}
@@ -190,31 +192,45 @@ class District:
     villages: tuple[VillageProfile, ...]
 
 
-def build_district(seed: int, *, first_year: int) -> District:
+def build_district(seed: int, *, first_year: int, villages: int = 588) -> District:
     """Draw a district shaped like Xinzhou from a seed.
 
     Args:
         seed: the same seed gives the same district.
         first_year: the first work year evaluated; cadres took office before it, and
             a few are replaced in the year after it.
+        villages: how many villages; 588 (Xinzhou's 14 townships of 42) by default.
+            More villages make more townships of 42, named after Xinzhou's with a number,
+            for load tests the size of a province.
 
     Returns:
-        14 townships of 42 villages each.
+        The townships and their villages, in code order.
+
+    Raises:
+        ValueError: fewer than one village, or more than the codes under 420117 hold.
     """
+    if not 1 <= villages <= MAX_VILLAGES:
+        raise ValueError(f"villages must be from 1 to {MAX_VILLAGES}, not {villages}")
     rng = random.Random(seed)
+    count = -(-villages // VILLAGES_PER_TOWNSHIP)
     townships = tuple(
-        Township(f"{DISTRICT_CODE}{101 + index}", name) for index, name in enumerate(TOWNSHIP_NAMES)
+        Township(f"{DISTRICT_CODE}{101 + index}", _township_name(index)) for index in range(count)
     )
-    names: set[str] = set()
-    villages = []
+    profiles = []
     for township in townships:
-        for number in range(VILLAGES_PER_TOWNSHIP):
+        names: set[str] = set()  # village names are unique within a township
+        for number in range(min(VILLAGES_PER_TOWNSHIP, villages - len(profiles))):
             name = _NAMED_VILLAGES.get(township.name) if number == 0 else None
             name = name or _village_name(rng, names)
             names.add(name)
             code = f"{township.code}{201 + number}"
-            villages.append(_village(rng, code, name, township, first_year))
-    return District(seed, first_year, townships, tuple(villages))
+            profiles.append(_village(rng, code, name, township, first_year))
+    return District(seed, first_year, townships, tuple(profiles))
+
+
+def _township_name(index: int) -> str:
+    name = TOWNSHIP_NAMES[index % len(TOWNSHIP_NAMES)]
+    return name if index < len(TOWNSHIP_NAMES) else f"{name}{index // len(TOWNSHIP_NAMES) + 1}"
 
 
 def _village(
