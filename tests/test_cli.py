@@ -215,17 +215,20 @@ def test_json_lines_evaluate_each_document(
     assert [json.loads(line)["status"] for line in out.splitlines()] == ["void", "valid"]
 
 
-def test_json_lines_with_a_broken_line_evaluate_nothing(
+def test_json_lines_with_a_broken_line_report_it_and_go_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Streaming: the good lines are evaluated, the broken one named; the exit is 2."""
     broken = session_document()
     broken["year"] = "twenty"
+    lines = [session_document(), broken, session_document(party_members_present=29)]
     path = tmp_path / "sessions.jsonl"
-    path.write_text(json.dumps(session_document()) + "\n" + json.dumps(broken) + "\n", "utf-8")
-    code, out, err = run(capsys, "evaluate", str(path), "--format", "json")
+    path.write_text("\n".join(json.dumps(d) for d in lines) + "\n", "utf-8")
+    code, out, err = run(capsys, "evaluate", str(path), "--format", "jsonl")
     assert code == 2
-    assert out == ""
+    assert [json.loads(line)["status"] for line in out.splitlines()] == ["valid", "void"]
     assert "line 2: year" in err
+    assert "3 sessions: 1 valid, 1 void, 1 broken" in err
 
 
 def test_the_installed_command_and_the_module_agree(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The command line: ``zhiping evaluate | demo | packs | schema | store``.
+"""The command line: ``zhiping evaluate | demo | synth | packs | schema | store``.
 
 One module per command; this one assembles them and turns errors into exit codes.
 
@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import traceback
 from collections.abc import Sequence
 
 from rich.console import Console
 
 from zhiping import __version__
-from zhiping.cli import demo, evaluate, packs, schema, store
-from zhiping.cli._common import EXIT_FAULT, EXIT_INPUT, Refused
+from zhiping.cli import demo, evaluate, packs, schema, store, synth
+from zhiping.cli._common import EXIT_FAULT, EXIT_INPUT, EXIT_OK, Refused
 from zhiping.errors import InputError, NoApplicableRule, PackError, StoreError
 
 __all__ = ["main"]
@@ -46,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         stderr.print("zhiping: interrupted", markup=False)
         return 130
+    except BrokenPipeError:
+        # The reader went away (| head): stop quietly, as command-line tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # the last line of defence: a fault of zhiping itself
         stderr.print(f"zhiping: internal error: {type(error).__name__}: {error}", markup=False)
         if os.environ.get("ZHIPING_DEBUG"):
@@ -63,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"zhiping {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for command in (evaluate, demo, packs, schema, store):
+    for command in (evaluate, demo, synth, packs, schema, store):
         command.add_command(commands)
     return parser
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 
 from zhiping import evaluate
 from zhiping.cli._common import EXIT_OK, Refused, add_lang, read_text, wide_console
+from zhiping.cli.stream import numbered_lines, stream_outcomes
 from zhiping.errors import InputError, Problem
 from zhiping.outcome import Outcome
 from zhiping.registry import PackRegistry, default_registry
@@ -30,12 +34,14 @@ def add_command(commands: Any) -> None:
         description="Evaluate one session document, or a JSON Lines file of many. Every "
         "document is checked before any is evaluated.",
     )
-    parser.add_argument("file", metavar="FILE", help="a session document; - for stdin")
+    parser.add_argument(
+        "file", metavar="FILE", help="a session document, or JSON Lines of many; - for stdin"
+    )
     parser.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "jsonl"),
         default="text",
-        help="text for people (default), json for zhiping.outcome/1",
+        help="text for people (default); json or jsonl (one line each) for zhiping.outcome/1",
     )
     parser.add_argument(
         "--history", metavar="FILE", help="prior grades: a JSON array of {subject, year, grade}"
@@ -52,22 +58,55 @@ def add_command(commands: Any) -> None:
     parser.add_argument(
         "--explain", action="store_true", help="print how every decision was made (text format)"
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="evaluate JSON Lines in N processes (default 1)",
+    )
     add_lang(parser)
     parser.set_defaults(run=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
     """Evaluate the file's documents and print their outcomes."""
-    if arguments.explain and arguments.format == "json":
+    if arguments.explain and arguments.format != "text":
         raise Refused("--explain is for --format text; the JSON outcome carries the trace")
     if arguments.history and arguments.store:
         raise Refused("--history and --store: the store supplies the history")
-    sessions = read_sessions(arguments.file)
-    history = read_history(arguments.history) if arguments.history else ()
+    if arguments.jobs < 1:
+        raise Refused("--jobs must be at least 1")
+    if arguments.jobs > 1 and arguments.store:
+        raise Refused(
+            "--jobs and --store: recording is serial, each session reading the "
+            "history the ones before it wrote"
+        )
     registry = default_registry()
     if arguments.pack and arguments.pack not in registry.packs:
         installed = ", ".join(registry.names())
         raise Refused(f"no pack named {arguments.pack!r}; installed: {installed}")
+    with _opened(arguments.file) as stream:
+        head, is_json_lines = _peek(stream)
+        if is_json_lines:
+            if arguments.history or arguments.explain:
+                raise Refused(
+                    "--history and --explain are for one document; a JSON Lines "
+                    "document carries its own history"
+                )
+            lines = numbered_lines(itertools.chain(head, stream))
+            source = "<stdin>" if arguments.file == "-" else arguments.file
+            return stream_outcomes(
+                lines,
+                output_format=arguments.format,
+                jobs=arguments.jobs,
+                pack=arguments.pack,
+                store=arguments.store,
+                source=source,
+            )
+        text = "".join(head) + _rest(stream, arguments.file)
+    sessions = read_sessions(arguments.file, text)
+    history = read_history(arguments.history) if arguments.history else ()
     if arguments.store:
         outcomes = _recorded(sessions, arguments.store, arguments.pack, registry)
     else:
@@ -75,8 +114,8 @@ def run(arguments: argparse.Namespace) -> int:
             evaluate(session, pack=arguments.pack, history=history, registry=registry)
             for session in sessions
         ]
-    if arguments.format == "json":
-        indent = None if len(outcomes) > 1 else 2
+    if arguments.format in ("json", "jsonl"):
+        indent = 2 if arguments.format == "json" else None
         for outcome in outcomes:
             sys.stdout.write(
                 json.dumps(outcome.to_document(), ensure_ascii=False, indent=indent) + "\n"
@@ -105,13 +144,50 @@ def _print_text(
     console.print()
 
 
-def read_sessions(name: str) -> list[Session]:
-    """Read one document, or a JSON Lines file of many; check them all before any runs.
+@contextmanager
+def _opened(name: str) -> Iterator[TextIO]:
+    if name == "-":
+        yield sys.stdin
+        return
+    try:
+        stream = open(name, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise Refused(f"cannot read {name}: {error.strerror or error}") from None
+    with stream:
+        yield stream
+
+
+def _peek(stream: TextIO) -> tuple[list[str], bool]:
+    """Read up to the second non-blank line: JSON Lines if the first is a whole document."""
+    try:
+        head = [stream.readline()]
+        try:
+            first = json.loads(head[0])
+        except ValueError:
+            return head, False
+        while line := stream.readline():
+            head.append(line)
+            if line.strip():
+                return head, isinstance(first, dict)
+    except UnicodeDecodeError as error:
+        raise Refused(f"not UTF-8 text ({error.reason})") from None
+    return head, False
+
+
+def _rest(stream: TextIO, name: str) -> str:
+    try:
+        return stream.read()
+    except UnicodeDecodeError as error:
+        raise Refused(f"{name}: not UTF-8 text ({error.reason})") from None
+
+
+def read_sessions(name: str, text: str | None = None) -> list[Session]:
+    """Read one document (or, given whole, a JSON Lines text of many); check them all.
 
     Raises:
         InputError: every problem of every document, with its line for JSON Lines.
     """
-    text = read_text(name)
+    text = read_text(name) if text is None else text
     source = "<stdin>" if name == "-" else name
     try:
         return [parse_session(json.loads(text))]

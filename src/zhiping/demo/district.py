@@ -216,7 +216,7 @@ def build_district(seed: int, *, first_year: int, villages: int = 588) -> Distri
     townships = tuple(
         Township(f"{DISTRICT_CODE}{101 + index}", _township_name(index)) for index in range(count)
     )
-    profiles = []
+    profiles: list[VillageProfile] = []
     for township in townships:
         names: set[str] = set()  # village names are unique within a township
         for number in range(min(VILLAGES_PER_TOWNSHIP, villages - len(profiles))):

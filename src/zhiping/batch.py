@@ -1,0 +1,144 @@
+"""Evaluating many sessions: streaming, in input order, on any executor.
+
+:func:`evaluate_many` takes an iterable of documents (JSON text, decoded JSON or parsed
+sessions) and yields one :class:`BatchResult` per document, in input order, while
+holding only a bounded window of them in memory, whatever the count. Work goes to any
+:class:`concurrent.futures.Executor` in chunks of consecutive documents (a JSON Lines
+file of a district lists a village's sessions together, so each chunk stays local): a
+``ProcessPoolExecutor`` on one machine, or Dask's ``Client.get_executor()`` on a cluster.
+Without an executor everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
+from typing import Any
+
+import attrs
+
+from zhiping.engine import evaluate_chain
+from zhiping.errors import InputError, Problem
+from zhiping.outcome import Outcome
+from zhiping.registry import PackRegistry, default_registry
+from zhiping.session import Session, parse_session
+
+__all__ = ["BatchResult", "evaluate_many"]
+
+Document = Session | str | bytes | Mapping[str, Any]
+
+
+@attrs.frozen
+class BatchResult:
+    """The result for one document of a batch.
+
+    Attributes:
+        index: the document's position in the input, from 0.
+        session: the session's id, when the document could be read that far.
+        outcome: the outcome document (``zhiping.outcome/1``) when it was evaluated.
+        problems: what was wrong with the document when it was not.
+    """
+
+    index: int
+    session: str | None
+    outcome: Mapping[str, Any] | None = None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the document was evaluated."""
+        return self.outcome is not None
+
+
+def evaluate_many(
+    documents: Iterable[Document],
+    *,
+    executor: Executor | None = None,
+    pack: str | None = None,
+    chunk_size: int = 64,
+    window: int | None = None,
+    registry: PackRegistry | None = None,
+) -> Iterator[BatchResult]:
+    """Evaluate documents one by one or in parallel, yielding results in input order.
+
+    A broken document gives a result with its problems; the batch goes on.
+
+    Args:
+        documents: the documents, in any form :func:`zhiping.evaluate` accepts.
+        executor: where to evaluate; None evaluates in this process. Workers discover
+            the installed packs themselves (``registry`` is for in-process runs).
+        pack: apply this pack's chain whatever the village codes.
+        chunk_size: documents sent to a worker at once.
+        window: chunks in flight at once (by default twice the executor's workers, or 4);
+            memory is bounded by ``window × chunk_size`` documents.
+        registry: the packs to evaluate with, in this process.
+
+    Raises:
+        ValueError: ``chunk_size`` or ``window`` is not positive.
+        PackError, NoApplicableRule: as :func:`zhiping.evaluate`.
+    """
+    if chunk_size < 1 or (window is not None and window < 1):
+        raise ValueError("chunk_size and window must be positive")
+    chunks = _chunks(documents, chunk_size)
+    if executor is None:
+        for start, chunk in chunks:
+            yield from evaluate_chunk(start, chunk, pack, registry)
+        return
+    in_flight: deque[Future[list[BatchResult]]] = deque()
+    limit = window or 2 * max(1, getattr(executor, "_max_workers", 2))
+    for start, chunk in chunks:
+        in_flight.append(executor.submit(evaluate_chunk, start, chunk, pack))
+        if len(in_flight) >= limit:
+            yield from in_flight.popleft().result()
+    while in_flight:
+        yield from in_flight.popleft().result()
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[tuple[int, list[Document]]]:
+    iterator = iter(documents)
+    start = 0
+    while chunk := list(itertools.islice(iterator, size)):
+        yield start, chunk
+        start += len(chunk)
+
+
+def evaluate_chunk(
+    start: int, chunk: list[Document], pack: str | None, registry: PackRegistry | None = None
+) -> list[BatchResult]:
+    """Evaluate consecutive documents; a top-level function, so that it pickles.
+
+    Args:
+        start: the index of the first document in the batch.
+        chunk: the documents.
+        pack: apply this pack's chain whatever the village codes.
+        registry: the packs (the installed ones by default, discovered once per process).
+    """
+    registry = registry or default_registry()
+    results = []
+    for index, document in enumerate(chunk, start):
+        try:
+            session = document if isinstance(document, Session) else parse_session(document)
+        except InputError as error:
+            results.append(BatchResult(index, _session_id(document), problems=error.problems))
+            continue
+        try:
+            outcome: Outcome = _evaluate(session, pack, registry)
+        except InputError as error:
+            results.append(BatchResult(index, session.id, problems=error.problems))
+            continue
+        results.append(BatchResult(index, session.id, outcome=outcome.to_document()))
+    return results
+
+
+def _evaluate(session: Session, pack: str | None, registry: PackRegistry) -> Outcome:
+    chain = registry.chain(session.village.code, session.held_on, pack=pack)
+    return evaluate_chain(session, chain, registry.mechanisms)
+
+
+def _session_id(document: Document) -> str | None:
+    if isinstance(document, Mapping):
+        found = document.get("id")
+        return found if isinstance(found, str) else None
+    return None
