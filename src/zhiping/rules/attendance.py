@@ -29,10 +29,11 @@ _NAMES = {
 def roster_backing(ctx: RuleContext) -> None:
     """A party-member or representative capacity counts only if the roster lists the person."""
     roster = ctx.session.roster
+    listed = {capacity: frozenset(getattr(roster, field)) for capacity, field in _ROSTERED.items()}
     ignored = 0
     for person, held in ctx.evaluation.capacities.items():
-        for capacity, field in _ROSTERED.items():
-            if capacity in held and person not in getattr(roster, field):
+        for capacity in _ROSTERED:
+            if capacity in held and person not in listed[capacity]:
                 held.discard(capacity)
                 ignored += 1
                 ctx.find(
