@@ -12,6 +12,7 @@ Without an executor everything runs in this process.
 from __future__ import annotations
 
 import itertools
+import json
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
@@ -37,19 +38,23 @@ class BatchResult:
     Attributes:
         index: the document's position in the input, from 0.
         session: the session's id, when the document could be read that far.
-        outcome: the outcome document (``zhiping.outcome/1``) when it was evaluated.
-        problems: what was wrong with the document when it was not.
+        status: ``valid`` or ``void`` when it was evaluated.
+        outcome: the outcome document (``zhiping.outcome/1``), unless asked as text.
+        text: the outcome document as one line of compact JSON, when asked as text.
+        problems: what was wrong with the document when it was not evaluated.
     """
 
     index: int
     session: str | None
+    status: str | None = None
     outcome: Mapping[str, Any] | None = None
+    text: str | None = None
     problems: tuple[Problem, ...] = ()
 
     @property
     def ok(self) -> bool:
         """Return whether the document was evaluated."""
-        return self.outcome is not None
+        return self.status is not None
 
 
 def evaluate_many(
@@ -60,6 +65,7 @@ def evaluate_many(
     chunk_size: int = 64,
     window: int | None = None,
     registry: PackRegistry | None = None,
+    as_text: bool = False,
 ) -> Iterator[BatchResult]:
     """Evaluate documents one by one or in parallel, yielding results in input order.
 
@@ -74,6 +80,8 @@ def evaluate_many(
         window: chunks in flight at once (by default twice the executor's workers, or 4);
             memory is bounded by ``window × chunk_size`` documents.
         registry: the packs to evaluate with, in this process.
+        as_text: give each outcome as a line of compact JSON (``text``) rather than as
+            data (``outcome``): the workers then do the encoding, not this process.
 
     Raises:
         ValueError: ``chunk_size`` or ``window`` is not positive.
@@ -84,12 +92,12 @@ def evaluate_many(
     chunks = _chunks(documents, chunk_size)
     if executor is None:
         for start, chunk in chunks:
-            yield from evaluate_chunk(start, chunk, pack, registry)
+            yield from evaluate_chunk(start, chunk, pack, registry, as_text=as_text)
         return
     in_flight: deque[Future[list[BatchResult]]] = deque()
     limit = window or 2 * max(1, getattr(executor, "_max_workers", 2))
     for start, chunk in chunks:
-        in_flight.append(executor.submit(evaluate_chunk, start, chunk, pack))
+        in_flight.append(executor.submit(evaluate_chunk, start, chunk, pack, None, as_text=as_text))
         if len(in_flight) >= limit:
             yield from in_flight.popleft().result()
     while in_flight:
@@ -105,7 +113,12 @@ def _chunks(documents: Iterable[Document], size: int) -> Iterator[tuple[int, lis
 
 
 def evaluate_chunk(
-    start: int, chunk: list[Document], pack: str | None, registry: PackRegistry | None = None
+    start: int,
+    chunk: list[Document],
+    pack: str | None,
+    registry: PackRegistry | None = None,
+    *,
+    as_text: bool = False,
 ) -> list[BatchResult]:
     """Evaluate consecutive documents; a top-level function, so that it pickles.
 
@@ -114,6 +127,7 @@ def evaluate_chunk(
         chunk: the documents.
         pack: apply this pack's chain whatever the village codes.
         registry: the packs (the installed ones by default, discovered once per process).
+        as_text: give each outcome as a line of compact JSON rather than as data.
     """
     registry = registry or default_registry()
     results = []
@@ -128,7 +142,12 @@ def evaluate_chunk(
         except InputError as error:
             results.append(BatchResult(index, session.id, problems=error.problems))
             continue
-        results.append(BatchResult(index, session.id, outcome=outcome.to_document()))
+        rendered = outcome.to_document()
+        if as_text:
+            text = json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
+            results.append(BatchResult(index, session.id, outcome.status, text=text))
+        else:
+            results.append(BatchResult(index, session.id, outcome.status, outcome=rendered))
     return results
 
 

@@ -83,7 +83,7 @@ def _recorded(texts: Iterable[str], path: Path, pack: str | None) -> Iterator[Ba
             except InputError as error:
                 yield BatchResult(index, None, problems=error.problems)
                 continue
-            yield BatchResult(index, session.id, outcome=outcome.to_document())
+            yield BatchResult(index, session.id, outcome.status, outcome=outcome.to_document())
 
 
 def _write(
@@ -94,15 +94,18 @@ def _write(
     stderr: Console,
     tally: Counter[str],
 ) -> None:
-    if result.outcome is None:
+    if not result.ok:
         tally["broken"] += 1
         for problem in result.problems:
             where = f"line {number}: {problem.path}" if problem.path else f"line {number}"
             stderr.print(f"zhiping: {source}: {where}: {problem.message}", markup=False)
         return
-    outcome: dict[str, Any] = dict(result.outcome)
-    tally[outcome["status"]] += 1
+    tally[str(result.status)] += 1
     out: IO[str] = sys.stdout
+    if result.text is not None:
+        out.write(result.text + "\n")
+        return
+    outcome: dict[str, Any] = dict(result.outcome or {})
     if output_format == "text":
         grades = ", ".join(f"{s['id']} {s['grade']}" for s in outcome["subjects"] if s["grade"])
         out.write(f"{outcome['session']}\t{outcome['status']}\t{grades}\n")
