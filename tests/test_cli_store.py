@@ -45,6 +45,14 @@ def two_years(tmp_path: Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
+def recorded_two_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Record the two sessions of :func:`two_years` in a new store; return its path."""
+    store = tmp_path / "records.db"
+    for path in two_years(tmp_path):
+        assert run(capsys, "evaluate", str(path), "--store", str(store))[0] == 0
+    return store
+
+
 def test_two_years_through_the_store_bring_the_adjustment_and_the_overdue_commitment(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -90,10 +98,7 @@ def test_another_document_under_a_recorded_id_exits_2(
 def test_verify_names_the_session_whose_document_was_changed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, second = two_years(tmp_path)
-    store = tmp_path / "records.db"
-    for path in (first, second):
-        run(capsys, "evaluate", str(path), "--store", str(store))
+    store = recorded_two_years(tmp_path, capsys)
     db = sqlite3.connect(store)
     db.execute("DROP TRIGGER records_are_append_only_update")
     db.execute(
@@ -109,10 +114,7 @@ def test_verify_names_the_session_whose_document_was_changed(
 def test_history_lists_the_grades_and_open_commitments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, second = two_years(tmp_path)
-    store = tmp_path / "records.db"
-    for path in (first, second):
-        run(capsys, "evaluate", str(path), "--store", str(store))
+    store = recorded_two_years(tmp_path, capsys)
     code, out, _ = run(
         capsys, "store", "history", str(store), "--village", "420117101201", "--subject", "c1"
     )
@@ -124,10 +126,7 @@ def test_history_lists_the_grades_and_open_commitments(
 def test_export_prints_each_revision_as_canonical_json_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, second = two_years(tmp_path)
-    store = tmp_path / "records.db"
-    for path in (first, second):
-        run(capsys, "evaluate", str(path), "--store", str(store))
+    store = recorded_two_years(tmp_path, capsys)
     code, out, _ = run(capsys, "store", "export", str(store))
     assert code == 0
     lines = out.splitlines()

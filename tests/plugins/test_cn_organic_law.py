@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 import zhiping
-from zhiping.testing import PackTests, as_cast, session_document
+from zhiping.testing import PackTests, as_cast, counted, session_document
 
 PACK = "cn-organic-law"
 VILLAGE = "420117101201"  # any code: the pack is chosen by name
@@ -41,25 +41,16 @@ _STATUTORY_WORDS = {
 }
 
 
+STATUTE_SCALE = ("competent", "basically_competent", "incompetent")
+
+
 class TestCnOrganicLaw(PackTests):
     pack = PACK
 
 
-def marks(
-    competent: int = 0,
-    basically_competent: int = 0,
-    incompetent: int = 0,
-    abstain: int = 0,
-    invalid: int = 0,
-) -> dict[str, int]:
+def marks(**votes: int) -> dict[str, int]:
     """One subject's pre-counted marks on the statute's scale."""
-    return {
-        "competent": competent,
-        "basically_competent": basically_competent,
-        "incompetent": incompetent,
-        "abstain": abstain,
-        "invalid": invalid,
-    }
+    return counted(scale=STATUTE_SCALE, **votes)
 
 
 def statutory_document(

@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given
 
 import zhiping
-from zhiping.testing import PackTests, session_document, subject_counts
+from zhiping.testing import PackTests, counted, session_document, subject_counts
 
 VILLAGE = "321202001001"  # 泰州市海陵区
 COUNTY_VILLAGE = "321281001001"  # 兴化市, a county-level city of Taizhou
@@ -33,23 +33,6 @@ Document = dict[str, Any]
 
 class TestTaizhou(PackTests):
     pack = "taizhou"
-
-
-def marks(
-    satisfied: int = 0,
-    basically_satisfied: int = 0,
-    dissatisfied: int = 0,
-    abstain: int = 0,
-    invalid: int = 0,
-) -> dict[str, int]:
-    """One subject's pre-counted marks."""
-    return {
-        "satisfied": satisfied,
-        "basically_satisfied": basically_satisfied,
-        "dissatisfied": dissatisfied,
-        "abstain": abstain,
-        "invalid": invalid,
-    }
 
 
 def taizhou_document(
@@ -65,7 +48,7 @@ def taizhou_document(
     Without marks, every ballot marks both subjects ``satisfied``; ``issued`` equals
     ``returned`` equals the villagers present, so the accounting is sound.
     """
-    c1 = dict(c1 if c1 is not None else marks(satisfied=10))
+    c1 = dict(c1 if c1 is not None else counted(satisfied=10))
     returned = sum(c1.values())
     organization = dict(organization or {"satisfied": returned})
     document = session_document(
@@ -91,7 +74,7 @@ def villagers(count: int) -> list[dict[str, Any]]:
 
 
 def grade_of(**counts: int) -> str | None:
-    outcome = zhiping.evaluate(taizhou_document(marks(**counts)))
+    outcome = zhiping.evaluate(taizhou_document(counted(**counts)))
     assert outcome.status == "valid"
     assert outcome.subject("c1").eligible
     return outcome.subject("c1").grade
@@ -121,14 +104,14 @@ def test_a_village_of_a_neighbouring_city_is_not_governed_by_taizhou(code: str) 
 
 def test_villagers_present_are_the_evaluators() -> None:
     """10 villagers present, 10 ballots issued and returned: sound accounting."""
-    outcome = zhiping.evaluate(taizhou_document(marks(satisfied=10)))
+    outcome = zhiping.evaluate(taizhou_document(counted(satisfied=10)))
     assert outcome.status == "valid"
     assert outcome.findings_of("ballots.issued") == ()
 
 
 def test_one_ballot_more_than_villagers_present_voids_the_session() -> None:
     """10 villagers present: issued 10 is sound, issued 11 > 10 is a violation."""
-    document = taizhou_document(marks(satisfied=10))
+    document = taizhou_document(counted(satisfied=10))
     document["ballots"]["issued"] = 11
     outcome = zhiping.evaluate(document)
     assert outcome.status == "void"
@@ -141,7 +124,7 @@ def test_one_ballot_more_than_villagers_present_voids_the_session() -> None:
 def test_party_members_and_representatives_present_are_not_evaluators() -> None:
     """5 party members and 5 representatives on the roster are present, no villager:
     0 evaluators, so issuing 10 ballots voids the session."""
-    document = taizhou_document(marks(satisfied=10))
+    document = taizhou_document(counted(satisfied=10))
     document["attendance"] = [
         *({"person": f"pm{i:03d}", "as": ["party_member"]} for i in range(1, 6)),
         *({"person": f"r{i:03d}", "as": ["representative"]} for i in range(1, 6)),
@@ -155,7 +138,7 @@ def test_party_members_and_representatives_present_are_not_evaluators() -> None:
 
 def test_a_party_member_present_also_as_a_villager_evaluates_once() -> None:
     """10 party members present each also as a villager: 10 evaluators, 10 ballots."""
-    document = taizhou_document(marks(satisfied=10))
+    document = taizhou_document(counted(satisfied=10))
     document["attendance"] = [
         {"person": f"pm{i:03d}", "as": ["party_member", "villager"]} for i in range(1, 11)
     ]
@@ -172,7 +155,7 @@ def test_a_session_without_notice_and_with_three_representatives_is_valid() -> N
     """No notice at all; 3 representatives on the roster, all present, also as
     villagers; 37 party members on the roster, none present; 3 ballots issued and
     returned. Xinzhou would void it three times over; Taizhou states no such rule."""
-    document = taizhou_document(marks(satisfied=3))
+    document = taizhou_document(counted(satisfied=3))
     document["roster"]["representatives"] = ["r001", "r002", "r003"]
     document["attendance"] = [
         {"person": f"r{i:03d}", "as": ["representative", "villager"]} for i in range(1, 4)
@@ -223,7 +206,7 @@ def test_a_cadre_is_evaluated_only_after_six_calendar_months_in_office(
     in_office_since: str, held_on: date, eligible: bool
 ) -> None:
     document = taizhou_document(
-        marks(satisfied=10), in_office_since=in_office_since, held_on=held_on
+        counted(satisfied=10), in_office_since=in_office_since, held_on=held_on
     )
     outcome = zhiping.evaluate(document)
     assert outcome.status == "valid"
@@ -242,7 +225,7 @@ def test_a_cadre_is_evaluated_only_after_six_calendar_months_in_office(
 def test_an_ineligible_cadre_gets_no_grade_and_no_action_but_keeps_a_tally() -> None:
     """In office since 2026-12-01: 2027-06-01 is after 2027-01-15. All 10 dissatisfied
     would make an eligible cadre incompetent (20 > 10)."""
-    document = taizhou_document(marks(dissatisfied=10), in_office_since="2026-12-01")
+    document = taizhou_document(counted(dissatisfied=10), in_office_since="2026-12-01")
     outcome = zhiping.evaluate(document)
     assert outcome.status == "valid"
     c1 = outcome.subject("c1")
@@ -255,11 +238,11 @@ def test_an_ineligible_cadre_gets_no_grade_and_no_action_but_keeps_a_tally() -> 
 
 def test_an_ineligible_cadre_does_not_affect_an_eligible_one() -> None:
     """c1 since 2026-10-01 (+6 = 2027-04-01, after the session), c2 since 2021-01-10."""
-    document = taizhou_document(marks(satisfied=4, dissatisfied=6), in_office_since="2026-10-01")
+    document = taizhou_document(counted(satisfied=4, dissatisfied=6), in_office_since="2026-10-01")
     second = copy.deepcopy(document["cadres"][0])
     second.update(id="c2", name="干部2", in_office_since="2021-01-10")
     document["cadres"].append(second)
-    document["ballots"]["counts"]["c2"] = marks(satisfied=4, dissatisfied=6)
+    document["ballots"]["counts"]["c2"] = counted(satisfied=4, dissatisfied=6)
     outcome = zhiping.evaluate(document)
     assert outcome.subject("c1").eligible is False
     assert outcome.subject("c1").grade is None
@@ -375,7 +358,7 @@ def test_abstentions_are_left_out_of_n_for_incompetent() -> None:
 
 def test_no_valid_votes_gives_no_grade() -> None:
     """All 10 abstain: n = 0."""
-    outcome = zhiping.evaluate(taizhou_document(marks(abstain=6, invalid=4)))
+    outcome = zhiping.evaluate(taizhou_document(counted(abstain=6, invalid=4)))
     assert outcome.status == "valid"
     assert outcome.subject("c1").eligible
     assert outcome.subject("c1").grade is None
@@ -387,15 +370,15 @@ def test_no_valid_votes_gives_no_grade() -> None:
 @pytest.mark.parametrize(
     ("organization", "grade"),
     [
-        (marks(satisfied=5, dissatisfied=5), "competent"),  # 2d = 10 ≤ 10; 25 < 40
-        (marks(satisfied=4, dissatisfied=6), "incompetent"),  # 12 > 10
-        (marks(satisfied=8, basically_satisfied=2), "excellent"),  # 40 ≥ 40
-        (marks(satisfied=7, basically_satisfied=3), "competent"),  # 35 < 40
-        (marks(satisfied=6, dissatisfied=4), "competent"),  # never basically competent
+        (counted(satisfied=5, dissatisfied=5), "competent"),  # 2d = 10 ≤ 10; 25 < 40
+        (counted(satisfied=4, dissatisfied=6), "incompetent"),  # 12 > 10
+        (counted(satisfied=8, basically_satisfied=2), "excellent"),  # 40 ≥ 40
+        (counted(satisfied=7, basically_satisfied=3), "competent"),  # 35 < 40
+        (counted(satisfied=6, dissatisfied=4), "competent"),  # never basically competent
     ],
 )
 def test_the_organization_is_graded_like_a_cadre(organization: dict[str, int], grade: str) -> None:
-    outcome = zhiping.evaluate(taizhou_document(marks(satisfied=10), organization=organization))
+    outcome = zhiping.evaluate(taizhou_document(counted(satisfied=10), organization=organization))
     assert outcome.status == "valid"
     assert outcome.subject("organization").eligible
     assert outcome.subject("organization").grade == grade

@@ -20,7 +20,7 @@ import pytest
 import zhiping
 from zhiping.errors import InputError
 from zhiping.outcome import Outcome
-from zhiping.testing import PackTests, as_cast, session_document
+from zhiping.testing import PackTests, as_cast, counted, session_document
 
 VILLAGE = "511325001001"
 
@@ -35,19 +35,15 @@ Counts = dict[str, int]
 GroupCounts = dict[str, dict[str, Counts]]
 
 
+def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:
+    """One subject's counts: s satisfied, b basically satisfied, d dissatisfied."""
+    return counted(
+        satisfied=s, basically_satisfied=b, dissatisfied=d, abstain=abstain, invalid=invalid
+    )
+
+
 class TestXichong(PackTests):
     pack = "xichong"
-
-
-def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:
-    """One subject's counts within a group: satisfied, basically satisfied, dissatisfied…"""
-    return {
-        "satisfied": s,
-        "basically_satisfied": b,
-        "dissatisfied": d,
-        "abstain": abstain,
-        "invalid": invalid,
-    }
 
 
 def size(counts: dict[str, Counts]) -> int:

@@ -16,25 +16,22 @@ import pytest
 
 import zhiping
 from zhiping.outcome import Outcome
-from zhiping.testing import PackTests, session_document
+from zhiping.testing import PackTests, counted, session_document
 
 VILLAGE = "411024001001"
 
 Counts = dict[str, int]
 
 
+def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:
+    """One subject's counts: s satisfied, b basically satisfied, d dissatisfied."""
+    return counted(
+        satisfied=s, basically_satisfied=b, dissatisfied=d, abstain=abstain, invalid=invalid
+    )
+
+
 class TestYanling(PackTests):
     pack = "yanling"
-
-
-def marks(s: int = 0, b: int = 0, d: int = 0, abstain: int = 0, invalid: int = 0) -> Counts:
-    return {
-        "satisfied": s,
-        "basically_satisfied": b,
-        "dissatisfied": d,
-        "abstain": abstain,
-        "invalid": invalid,
-    }
 
 
 def document(

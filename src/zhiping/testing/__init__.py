@@ -23,7 +23,13 @@ except ImportError as error:  # pragma: no cover - depends on the installation
         "zhiping.testing needs hypothesis: install the test extra, pip install 'zhiping[test]'"
     ) from error
 
-from zhiping.testing._documents import INVALID_MARK, as_cast, as_counts, session_document
+from zhiping.testing._documents import (
+    INVALID_MARK,
+    as_cast,
+    as_counts,
+    counted,
+    session_document,
+)
 from zhiping.testing._pack_documents import PackProfile, as_group_counts, pack_documents
 from zhiping.testing._pack_tests import PackTests
 from zhiping.testing.invalid import DEFECT_KINDS, DefectKind, invalid_documents
@@ -52,6 +58,7 @@ __all__ = [
     "as_group_counts",
     "check_law",
     "check_laws",
+    "counted",
     "histories",
     "invalid_documents",
     "pack_documents",

@@ -9,7 +9,7 @@ from typing import Any
 
 from zhiping.glossary import ORGANIZATION
 
-__all__ = ["INVALID_MARK", "as_cast", "as_counts", "session_document"]
+__all__ = ["INVALID_MARK", "as_cast", "as_counts", "counted", "session_document", "word_counted"]
 
 INVALID_MARK = "不清楚"
 """A mark outside every bundled scale, used for invalid votes in the ``cast`` form."""
@@ -155,6 +155,31 @@ def as_counts(document: Mapping[str, Any], scale: Sequence[str]) -> Document:
         counts[subject] = words
     ballots["counts"] = counts
     return result
+
+
+def counted(
+    *,
+    scale: Sequence[str] = ("satisfied", "basically_satisfied", "dissatisfied"),
+    abstain: int = 0,
+    invalid: int = 0,
+    **votes: int,
+) -> dict[str, int]:
+    """Return one subject's pre-counted marks: every word of ``scale``, abstain, invalid.
+
+    ``counted(satisfied=8, dissatisfied=2)`` gives
+    ``{"satisfied": 8, "basically_satisfied": 0, "dissatisfied": 2, "abstain": 0,
+    "invalid": 0}``.
+
+    Raises:
+        ValueError: a word that is not on the scale, or a negative count.
+    """
+    unknown = sorted(set(votes) - set(scale))
+    if unknown:
+        raise ValueError(f"not words of the scale {list(scale)}: {unknown}")
+    counts = {word: votes.get(word, 0) for word in scale} | {"abstain": abstain, "invalid": invalid}
+    if any(count < 0 for count in counts.values()):
+        raise ValueError(f"counts cannot be negative: {counts}")
+    return counts
 
 
 def word_counted(mark: str | None, scale: Sequence[str]) -> str:
