@@ -23,6 +23,7 @@ __all__ = [
     "Answer",
     "Capacity",
     "Grade",
+    "Lang",
     "Post",
     "Severity",
     "Text",
@@ -47,6 +48,8 @@ Post = Literal[
 Grade = Literal["excellent", "competent", "basically_competent", "incompetent"]
 Answer = Literal["on_site", "later", "no"]
 Severity = Literal["violation", "warning", "info"]
+Lang = Literal["zh", "en"]
+"""The two languages of every message: Chinese and English."""
 ActionKind = Literal[
     "organizational_adjustment",
     "office_terminated",

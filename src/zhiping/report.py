@@ -7,20 +7,17 @@ message comes from the outcome itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from zhiping.glossary import Text, name_of
+from zhiping.glossary import Lang, Text, name_of
 from zhiping.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
 from zhiping.parameters import ParameterUse, value_to_json
 from zhiping.session import Session
 
 __all__ = ["Lang", "render_explanation", "render_outcome"]
-
-Lang = Literal["zh", "en"]
 
 _LABELS = {
     "status": Text("结果", "Status"),

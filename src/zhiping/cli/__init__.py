@@ -38,7 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         stderr.print(f"zhiping: {error}", markup=False)
         stderr.print("choose a pack with --pack NAME; 'zhiping packs' lists them", markup=False)
         return EXIT_INPUT
-    except (Refused, StoreError) as error:
+    except Refused as error:
+        stderr.print(f"zhiping: {error.text[arguments.lang]}", markup=False)
+        return EXIT_INPUT
+    except StoreError as error:
         stderr.print(f"zhiping: {error}", markup=False)
         return EXIT_INPUT
     except PackError as error:

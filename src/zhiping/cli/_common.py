@@ -10,6 +10,8 @@ from pathlib import Path
 
 from rich.console import Console
 
+from zhiping.glossary import Text
+
 __all__ = [
     "EXIT_FAULT",
     "EXIT_INPUT",
@@ -25,7 +27,15 @@ EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
 
 
 class Refused(Exception):
-    """A request the CLI turns down as bad input (exit 2), with the message to print."""
+    """A request the CLI turns down as bad input (exit 2), with its message in both languages.
+
+    Attributes:
+        text: what to print, in Chinese and in English.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.text = Text(zh, en)
 
 
 def add_lang(parser: argparse.ArgumentParser) -> None:
@@ -58,9 +68,12 @@ def read_text(name: str) -> str:
             return sys.stdin.read()
         return Path(name).read_text(encoding="utf-8")
     except OSError as error:
-        raise Refused(f"cannot read {name}: {error.strerror or error}") from None
+        reason = error.strerror or str(error)
+        raise Refused(f"无法读取 {name}:{reason}", f"cannot read {name}: {reason}") from None
     except UnicodeDecodeError as error:
-        raise Refused(f"{name}: not UTF-8 text ({error.reason})") from None
+        raise Refused(
+            f"{name}:不是 UTF-8 文本({error.reason})", f"{name}: not UTF-8 text ({error.reason})"
+        ) from None
 
 
 def iso_date(text: str) -> date:

@@ -72,27 +72,38 @@ def add_command(commands: Any) -> None:
 def run(arguments: argparse.Namespace) -> int:
     """Evaluate the file's documents and print their outcomes."""
     if arguments.explain and arguments.format != "text":
-        raise Refused("--explain is for --format text; the JSON outcome carries the trace")
+        raise Refused(
+            "--explain 只用于 --format text;其他格式的结果自带决定过程",
+            "--explain is for --format text; the JSON outcome carries the trace",
+        )
     if arguments.history and arguments.store:
-        raise Refused("--history and --store: the store supplies the history")
+        raise Refused(
+            "--history 与 --store 不能同用:历年等次由记录库提供",
+            "--history and --store: the store supplies the history",
+        )
     if arguments.jobs < 1:
-        raise Refused("--jobs must be at least 1")
+        raise Refused("--jobs 至少为 1", "--jobs must be at least 1")
     if arguments.jobs > 1 and arguments.store:
         raise Refused(
+            "--jobs 与 --store 不能同用:记录须逐场进行,每场读取此前各场写下的历年等次",
             "--jobs and --store: recording is serial, each session reading the "
-            "history the ones before it wrote"
+            "history the ones before it wrote",
         )
     registry = default_registry()
     if arguments.pack and arguments.pack not in registry.packs:
         installed = ", ".join(registry.names())
-        raise Refused(f"no pack named {arguments.pack!r}; installed: {installed}")
+        raise Refused(
+            f"没有名为 {arguments.pack!r} 的规则包;已安装:{installed}",
+            f"no pack named {arguments.pack!r}; installed: {installed}",
+        )
     with _opened(arguments.file) as stream:
         head, is_json_lines = _peek(stream)
         if is_json_lines:
             if arguments.history or arguments.explain:
                 raise Refused(
+                    "--history 与 --explain 只用于单个文档;JSON Lines 中每个文档自带历年等次",
                     "--history and --explain are for one document; a JSON Lines "
-                    "document carries its own history"
+                    "document carries its own history",
                 )
             lines = numbered_lines(itertools.chain(head, stream))
             source = "<stdin>" if arguments.file == "-" else arguments.file
@@ -152,7 +163,8 @@ def _opened(name: str) -> Iterator[TextIO]:
     try:
         stream = open(name, encoding="utf-8")  # noqa: SIM115 - closed below
     except OSError as error:
-        raise Refused(f"cannot read {name}: {error.strerror or error}") from None
+        reason = error.strerror or str(error)
+        raise Refused(f"无法读取 {name}:{reason}", f"cannot read {name}: {reason}") from None
     with stream:
         yield stream
 
@@ -170,7 +182,9 @@ def _peek(stream: TextIO) -> tuple[list[str], bool]:
             if line.strip():
                 return head, isinstance(first, dict)
     except UnicodeDecodeError as error:
-        raise Refused(f"not UTF-8 text ({error.reason})") from None
+        raise Refused(
+            f"不是 UTF-8 文本({error.reason})", f"not UTF-8 text ({error.reason})"
+        ) from None
     return head, False
 
 
@@ -178,7 +192,9 @@ def _rest(stream: TextIO, name: str) -> str:
     try:
         return stream.read()
     except UnicodeDecodeError as error:
-        raise Refused(f"{name}: not UTF-8 text ({error.reason})") from None
+        raise Refused(
+            f"{name}:不是 UTF-8 文本({error.reason})", f"{name}: not UTF-8 text ({error.reason})"
+        ) from None
 
 
 def read_sessions(name: str, text: str | None = None) -> list[Session]:

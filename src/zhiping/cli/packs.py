@@ -46,6 +46,9 @@ def show_pack(arguments: argparse.Namespace) -> int:
     registry = default_registry()
     if arguments.name not in registry.packs:
         installed = ", ".join(registry.names())
-        raise Refused(f"no pack named {arguments.name!r}; installed: {installed}")
+        raise Refused(
+            f"没有名为 {arguments.name!r} 的规则包;已安装:{installed}",
+            f"no pack named {arguments.name!r}; installed: {installed}",
+        )
     render_pack(registry, arguments.name, wide_console(), arguments.lang, on=arguments.on)
     return EXIT_OK

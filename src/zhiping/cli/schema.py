@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK
+from zhiping.cli._common import EXIT_OK, add_lang
 from zhiping.outcome import OutcomeDocument
 from zhiping.session import Session
 
@@ -22,6 +22,7 @@ def add_command(commands: Any) -> None:
         description="Print the JSON Schema generated from the document models.",
     )
     parser.add_argument("document", choices=("session", "outcome"))
+    add_lang(parser)
     parser.set_defaults(run=run)
 
 

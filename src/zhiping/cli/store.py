@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.table import Table
 
-from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, wide_console
+from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, add_lang, wide_console
 from zhiping.store import Checkpoint, Store
 from zhiping.store._chain import canonical_json
 
@@ -35,22 +35,26 @@ def add_command(commands: Any) -> None:
         type=_checkpoint,
         help="an earlier checkpoint the chain must still extend",
     )
+    add_lang(verify)
     verify.set_defaults(run=run_verify)
 
     history = subcommands.add_parser("history", help="a village's grades by year")
     history.add_argument("db", metavar="DB", type=Path)
     history.add_argument("--village", metavar="CODE", required=True)
     history.add_argument("--subject", metavar="ID")
+    add_lang(history)
     history.set_defaults(run=run_history)
 
     checkpoint = subcommands.add_parser("checkpoint", help="print the head of the audit chain")
     checkpoint.add_argument("db", metavar="DB", type=Path)
+    add_lang(checkpoint)
     checkpoint.set_defaults(run=run_checkpoint)
 
     export = subcommands.add_parser(
         "export", help="print every recorded revision as canonical JSON Lines"
     )
     export.add_argument("db", metavar="DB", type=Path)
+    add_lang(export)
     export.set_defaults(run=run_export)
 
 
@@ -64,7 +68,7 @@ def _checkpoint(text: str) -> Checkpoint:
 def _existing(path: Path) -> Store:
     # Reading commands never create a store where there was none.
     if not path.is_file():
-        raise Refused(f"no store at {path}")
+        raise Refused(f"{path} 处没有记录库", f"no store at {path}")
     return Store(path)
 
 

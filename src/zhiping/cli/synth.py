@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK, Refused
+from zhiping.cli._common import EXIT_OK, Refused, add_lang
 
 __all__ = ["add_command"]
 
@@ -45,6 +45,7 @@ def add_command(commands: Any) -> None:
         metavar="S",
         help="the same seed gives the same documents (2026 by default)",
     )
+    add_lang(parser)
     parser.set_defaults(run=run)
 
 
@@ -54,9 +55,12 @@ def run(arguments: argparse.Namespace) -> int:
     from zhiping.demo.district import MAX_VILLAGES
 
     if not 1 <= arguments.villages <= MAX_VILLAGES:
-        raise Refused(f"--villages must be from 1 to {MAX_VILLAGES}")
+        raise Refused(
+            f"--villages 须在 1 到 {MAX_VILLAGES} 之间",
+            f"--villages must be from 1 to {MAX_VILLAGES}",
+        )
     if not 1 <= arguments.years <= 50:
-        raise Refused("--years must be from 1 to 50")
+        raise Refused("--years 须在 1 到 50 之间", "--years must be from 1 to 50")
     district = build_district(
         arguments.seed, first_year=arguments.first_year, villages=arguments.villages
     )
