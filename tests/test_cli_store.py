@@ -177,3 +177,29 @@ def test_the_demo_twice_on_one_store_leaves_the_same_rows_and_verifies(
     assert exports[0] == exports[1]
     assert len(exports[0].splitlines()) == 1176
     assert run(capsys, "store", "verify", str(store))[0] == 0
+
+
+def test_history_and_verify_speak_chinese_with_lang_zh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = recorded_two_years(tmp_path, capsys)
+    code, out, _ = run(
+        capsys,
+        "store",
+        "history",
+        str(store),
+        "--village",
+        "420117101201",
+        "--subject",
+        "c1",
+        "--lang",
+        "zh",
+    )
+    assert code == 0
+    assert out.count("不称职") == 2
+    assert "等次" in out
+    assert "未兑现的承诺" in out
+    code, out, _ = run(capsys, "store", "verify", str(store), "--lang", "zh")
+    assert code == 0
+    assert "条记录的结果已重新计算" in out
+    assert out.rstrip().endswith("完好")

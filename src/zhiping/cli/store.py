@@ -11,10 +11,28 @@ from typing import Any
 from rich.table import Table
 
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, add_lang, wide_console
+from zhiping.glossary import Text, name_of
 from zhiping.store import Checkpoint, Store
 from zhiping.store._chain import canonical_json
 
 __all__ = ["add_command"]
+
+_LABELS = {
+    "checkpoint": Text("检查点", "checkpoint"),
+    "recomputed": Text("条记录的结果已重新计算", "recorded revisions recomputed"),
+    "packs_changed": Text("规则包已变更", "packs changed"),
+    "tampered": Text("篡改", "tampered"),
+    "signs": Text("处篡改迹象", "signs of tampering"),
+    "ok": Text("完好", "ok"),
+    "subject": Text("测评对象", "subject"),
+    "year": Text("年度", "year"),
+    "grade": Text("等次", "grade"),
+    "grades": Text("历年等次", "grades"),
+    "to": Text("承诺人", "to"),
+    "commitment": Text("承诺事项", "commitment"),
+    "due": Text("期限", "due"),
+    "open_commitments": Text("未兑现的承诺", "open commitments"),
+}
 
 
 def add_command(commands: Any) -> None:
@@ -76,19 +94,19 @@ def run_verify(arguments: argparse.Namespace) -> int:
     """Verify the store; exit 2 if it was tampered with."""
     with _existing(arguments.db) as store:
         verification = store.verify(checkpoint=arguments.checkpoint)
+    lang = arguments.lang
     out = sys.stdout
-    out.write(f"checkpoint {verification.checkpoint}\n")
-    out.write(f"{verification.sessions} recorded revisions recomputed\n")
+    out.write(f"{_LABELS['checkpoint'][lang]} {verification.checkpoint}\n")
+    out.write(f"{verification.sessions} {_LABELS['recomputed'][lang]}\n")
     for finding in verification.changed_packs:
-        out.write(f"packs changed: {finding}\n")
+        out.write(f"{_LABELS['packs_changed'][lang]}: {finding}\n")
     for finding in verification.tampered:
-        sys.stderr.write(f"tampered: {finding}\n")
+        sys.stderr.write(f"{_LABELS['tampered'][lang]}: {finding}\n")
     if not verification.ok:
-        sys.stderr.write(
-            f"zhiping: {arguments.db}: {len(verification.tampered)} signs of tampering\n"
-        )
+        count = len(verification.tampered)
+        sys.stderr.write(f"zhiping: {arguments.db}: {count} {_LABELS['signs'][lang]}\n")
         return EXIT_INPUT
-    out.write("ok\n")
+    out.write(f"{_LABELS['ok'][lang]}\n")
     return EXIT_OK
 
 
@@ -97,12 +115,28 @@ def run_history(arguments: argparse.Namespace) -> int:
     with _existing(arguments.db) as store:
         grades = store.history(arguments.village, subject=arguments.subject)
         open_commitments = store.open_commitments(arguments.village)
+    lang = arguments.lang
+
+    def label(key: str) -> str:
+        return _LABELS[key][lang]
+
     console = wide_console()
-    table = Table("subject", "year", "grade", title=f"{arguments.village}: grades")
+    table = Table(
+        label("subject"),
+        label("year"),
+        label("grade"),
+        title=f"{arguments.village}: {label('grades')}",
+    )
     for entry in grades:
-        table.add_row(entry.subject, str(entry.year), entry.grade)
+        table.add_row(entry.subject, str(entry.year), name_of(entry.grade)[lang])
     console.print(table)
-    commitments = Table("year", "to", "commitment", "due", title="open commitments")
+    commitments = Table(
+        label("year"),
+        label("to"),
+        label("commitment"),
+        label("due"),
+        title=label("open_commitments"),
+    )
     for commitment in open_commitments:
         if arguments.subject is None or commitment.to == arguments.subject:
             commitments.add_row(
