@@ -7,10 +7,9 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
-from zhiping.glossary import Text
+from zhiping.glossary import Lang, Text
 from zhiping.parameters import DatedValue, value_to_json
 from zhiping.registry import PackRegistry
-from zhiping.report import Lang
 from zhiping.rulebook import Pack, RuleDefinition
 
 __all__ = ["render_pack", "render_packs"]
@@ -22,6 +21,7 @@ _LABELS = {
     "parent": Text("上级", "parent"),
     "in_force": Text("施行", "in force"),
     "origin": Text("来源", "origin"),
+    "bundled": Text("zhiping 自带", "bundled"),
     "by_name": Text("仅按名称选用", "by name only"),
     "chain": Text("规则链", "chain"),
     "rules": Text("规则", "rules"),
@@ -58,7 +58,7 @@ def render_packs(registry: PackRegistry, console: Console, lang: Lang) -> None:
             prefix,
             pack.parent or "—",
             _in_force(pack),
-            registry.origins.get(name, "—"),
+            _origin(registry, name, lang),
         )
     console.print(table)
 
@@ -77,7 +77,7 @@ def render_pack(
     console.print(f"{_label('chain', lang)}: {' ► '.join(p.name for p in line)}")
     console.print(
         f"{_label('in_force', lang)}: {_in_force(pack)}; "
-        f"{_label('origin', lang)}: {registry.origins.get(name, '—')}"
+        f"{_label('origin', lang)}: {_origin(registry, name, lang)}"
     )
     console.print()
     console.print(_rules_table(line, lang))
@@ -154,3 +154,8 @@ def _source(dated: DatedValue, lang: Lang) -> str:
 def _in_force(pack: Pack) -> str:
     until = pack.in_force_until.isoformat() if pack.in_force_until else "…"
     return f"{pack.in_force_from.isoformat()} – {until}"
+
+
+def _origin(registry: PackRegistry, name: str, lang: Lang) -> str:
+    origin = registry.origins.get(name, "—")
+    return _label("bundled", lang) if origin == "bundled" else origin
