@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -173,6 +174,29 @@ def test_explain_with_json_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
     assert "--explain" in err
 
 
+@pytest.mark.parametrize("output_format", ["csv", "html"])
+@pytest.mark.parametrize(("lang", "words"), [("zh", "只用于"), ("en", "is for --format text")])
+def test_explain_with_csv_or_html_is_refused_in_the_chosen_language(
+    capsys: pytest.CaptureFixture[str], output_format: str, lang: str, words: str
+) -> None:
+    code, out, err = run(
+        capsys, "evaluate", str(EXAMPLE), "--explain", "--format", output_format, "--lang", lang
+    )
+    assert (code, out) == (2, "")
+    assert words in err
+
+
+@pytest.mark.parametrize("output_format", ["csv", "html"])
+def test_csv_and_html_read_standard_input_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(EXAMPLE.read_text("utf-8")))
+    code, out, _ = run(capsys, "evaluate", "-", "--format", output_format, "--lang", "zh")
+    assert code == 0
+    assert "管寨村" in out
+    assert "不称职" in out
+
+
 def test_history_from_a_file_fires_the_two_year_rule(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -311,3 +335,18 @@ def test_the_village_code_selects_the_chain(
     status, out, _ = run(capsys, "evaluate", str(path), "--format", "json")
     assert status == 0
     assert json.loads(out)["packs"] == packs
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "csv", "html"])
+def test_a_reader_that_goes_away_ends_the_command_quietly_with_status_0(
+    output_format: str,
+) -> None:
+    """``zhiping evaluate … | head`` is no fault: no traceback, no message, status 0."""
+    command = [sys.executable, "-m", "zhiping", "evaluate", str(EXAMPLE), "--explain"]
+    if output_format != "text":
+        command[-1:] = ["--format", output_format]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    process.stdout.close()  # before zhiping has written anything
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err.decode()) == (0, "")

@@ -151,6 +151,10 @@ def test_a_bad_pack_file_is_refused_naming_the_file_and_the_key(
     assert str(path) in message
     for key in keys:
         assert key in message
+    chinese = raised.value.message("zh")
+    assert str(path) in chinese
+    # The keys and values quoted, not the English words, are said in Chinese too.
+    assert all(key in chinese for key in keys if any(c in key for c in "._[\"'/0123456789"))
 
 
 def test_a_file_that_is_not_toml_is_refused_naming_the_file(tmp_path: Path) -> None:

@@ -228,8 +228,11 @@ def test_two_packs_for_the_same_prefix_conflict_on_the_one_day_they_share() -> N
     old = township("yangluo_old", in_force_until=date(2026, 1, 1))
     new = township("yangluo_new", in_force_from=date(2026, 1, 1))
     registry = registry_of(old, new)
-    with pytest.raises(PackConflict, match="yangluo_new and yangluo_old"):
+    with pytest.raises(PackConflict, match="yangluo_new and yangluo_old") as raised:
         registry.chain(YANGLUO_VILLAGE, date(2026, 1, 1))
+    assert raised.value.message("zh") == (
+        "规则包 yangluo_new 和 yangluo_old 在 2026-01-01 都适用于区划代码前缀 '420117101'"
+    )
     assert registry.chain(YANGLUO_VILLAGE, date(2026, 1, 2)).names[-1] == "yangluo_new"
 
 
@@ -246,6 +249,7 @@ def test_a_chain_that_grades_nothing_raises_no_applicable_rule_naming_stage_and_
         zhiping.evaluate(small_session(YANGLUO_VILLAGE), registry=PackRegistry.of([CN], MECHANISMS))
     assert "grade" in str(raised.value)
     assert YANGLUO_VILLAGE in str(raised.value)
+    assert f"没有规则包为村 {YANGLUO_VILLAGE} 定义评定等次阶段" in raised.value.message("zh")
 
 
 def test_a_pack_disabling_the_only_grading_rule_raises_no_applicable_rule() -> None:

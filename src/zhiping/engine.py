@@ -11,16 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
-from zhiping.glossary import ORGANIZATION, Grade, Text
+from zhiping.glossary import ORGANIZATION, Grade, Text, name_of
 from zhiping.outcome import Outcome, SubjectOutcome, TraceEntry
 from zhiping.rulebook import Chain, RuleDefinition
 from zhiping.rules import APPLYING_STAGES, STAGES, Evaluation, Mechanism, RuleContext, Stage
-from zhiping.session import HistoryEntry, Session
+from zhiping.session import HistoryEntry, Session, not_before
 
 __all__ = ["REQUIRED_STAGES", "evaluate_chain", "merge_history"]
 
 REQUIRED_STAGES: tuple[Stage, ...] = ("tally", "grade")
 """Stages every chain must define: a chain that grades nothing cannot evaluate."""
+
+_STAGE_NAMES = {"tally": "计票", "grade": "评定等次"}
 
 
 def evaluate_chain(
@@ -77,17 +79,14 @@ def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple
     for index, entry in enumerate(extra):
         key = (entry.subject, entry.year)
         if entry.year >= session.year:
-            problems.append(
-                Problem(
-                    f"history[{index}].year",
-                    f"{entry.year} is not before the evaluated year {session.year}",
-                )
-            )
+            problems.append(not_before(f"history[{index}].year", entry.year, session.year))
         elif merged.setdefault(key, entry.grade) != entry.grade:
             problems.append(
                 Problem(
                     f"history[{index}]",
                     f"'{entry.subject}' is graded {merged[key]} for {entry.year} in the document",
+                    f"文件中 '{entry.subject}' {entry.year}年评定为{name_of(merged[key]).zh},"
+                    f"与此处不同",
                 )
             )
     if problems:
@@ -102,7 +101,10 @@ def _bound_rules(
     for rule in chain.rules():
         name = rule.mechanism or _inherited_mechanism(chain, rule.id)
         if name not in mechanisms:
-            raise PackError(f"pack {rule.pack}: rule {rule.id}: unknown mechanism {name!r}")
+            raise PackError(
+                f"pack {rule.pack}: rule {rule.id}: unknown mechanism {name!r}",
+                zh=f"规则包 {rule.pack}:规则 {rule.id} 使用的机制 {name!r} 不存在",
+            )
         bound.append((rule, mechanisms[name]))
     return bound
 
@@ -113,7 +115,10 @@ def _inherited_mechanism(chain: Chain, rule_id: str) -> str:
         for rule in pack.rules:
             if rule.id == rule_id and rule.mechanism is not None:
                 return rule.mechanism
-    raise PackError(f"rule {rule_id} is disabled but no pack of the chain defines it")
+    raise PackError(
+        f"rule {rule_id} is disabled but no pack of the chain defines it",
+        zh=f"规则 {rule_id} 被停用,但规则包链中没有规则包定义它",
+    )
 
 
 def _require_stages(
@@ -124,7 +129,9 @@ def _require_stages(
         if stage not in defined:
             raise NoApplicableRule(
                 f"no pack of the chain {' ► '.join(chain.names)} defines the {stage} stage "
-                f"for village {session.village.code}"
+                f"for village {session.village.code}",
+                zh=f"规则包链 {' ► '.join(chain.names)} 中没有规则包为村 "
+                f"{session.village.code} 定义{_STAGE_NAMES.get(stage, stage)}阶段",
             )
 
 

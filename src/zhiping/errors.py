@@ -1,14 +1,21 @@
 """The exceptions zhiping raises: one hierarchy, each also a fitting built-in.
 
 No raw pydantic, pluggy or sqlite3 exception leaves the public API; each is turned into
-one of these, with the JSON path, file or key that is wrong.
+one of these, with the JSON path, file or key that is wrong. Every message exists in
+Chinese and in English: ``str(error)`` is the English, :meth:`ZhipingError.message`
+gives either.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from zhiping.glossary import Lang
 
 __all__ = [
     "InputError",
@@ -21,7 +28,21 @@ __all__ = [
     "TamperDetected",
     "ZhipingError",
     "join_path",
+    "json_path",
 ]
+
+
+def _in_language(lang: Lang, *, zh: str, en: str) -> str:
+    """Return ``zh`` or ``en`` as ``lang`` asks.
+
+    Raises:
+        ValueError: ``lang`` is neither ``zh`` nor ``en``.
+    """
+    if lang == "zh":
+        return zh
+    if lang == "en":
+        return en
+    raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
 
 
 @attrs.frozen
@@ -30,15 +51,39 @@ class Problem:
 
     Attributes:
         path: where in the document, as a JSON path (``cadres[2].in_office_since``);
-            the empty string for the document as a whole.
+            the empty string for the document as a whole. Never translated.
         message: what is wrong, in English.
+        zh: what is wrong, in Chinese.
     """
 
     path: str
     message: str
+    zh: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return self.describe("en")
+
+    def describe(self, lang: Lang) -> str:
+        """Return ``path: message`` in ``lang`` (the message alone for the whole document)."""
+        message = _in_language(lang, zh=self.zh, en=self.message)
+        return f"{self.path}: {message}" if self.path else message
+
+    def at(self, path: str) -> Problem:
+        """Return the same problem at another path."""
+        return Problem(path, self.message, self.zh)
+
+
+def json_path(location: tuple[int | str, ...]) -> str:
+    """Render a location as a JSON path: ``("cadres", 2, "id")`` → ``cadres[2].id``."""
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.isidentifier():
+            path += f".{part}" if path else part
+        else:
+            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return path
 
 
 def join_path(prefix: str, path: str) -> str:
@@ -49,7 +94,35 @@ def join_path(prefix: str, path: str) -> str:
 
 
 class ZhipingError(Exception):
-    """Base of every error zhiping raises on purpose."""
+    """Base of every error zhiping raises on purpose.
+
+    Args:
+        message: what went wrong, in English: ``str(error)``.
+        zh: the same, in Chinese.
+
+    Attributes:
+        zh: the message in Chinese.
+    """
+
+    def __init__(self, message: str, *, zh: str) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def message(self, lang: Lang) -> str:
+        """Return the message in ``lang``: ``zh`` or ``en``."""
+        return _in_language(lang, zh=self.zh, en=str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The Chinese text is keyword-only: rebuild from the state, not by calling __init__,
+        # so that an error raised in a worker process reaches the caller whole.
+        return (_restored, (type(self), self.args, self.__dict__))
+
+
+def _restored(cls: type[ZhipingError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(ZhipingError, ValueError):
@@ -65,15 +138,19 @@ class InputError(ZhipingError, ValueError):
         self.source = source
         if not self.problems:
             raise ValueError("an InputError needs at least one problem")
-        super().__init__(self._summary())
+        super().__init__(self._summary("en"), zh=self._summary("zh"))
 
-    def _summary(self) -> str:
+    def _summary(self, lang: Lang) -> str:
         where = f"{self.source}: " if self.source else ""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{where}{count} {noun}:"]
-        lines.extend(f"  {problem}" for problem in self.problems)
+        lines = [_in_language(lang, zh=f"{where}共{count}处问题:", en=f"{where}{count} {noun}:")]
+        lines.extend(f"  {problem.describe(lang)}" for problem in self.problems)
         return "\n".join(lines)
+
+    def message(self, lang: Lang) -> str:
+        """Return how many problems there are, then each with its path, in ``lang``."""
+        return self._summary(lang)
 
     def with_source(self, source: str) -> InputError:
         """Return the same error naming the file or stream the document came from."""
@@ -81,7 +158,7 @@ class InputError(ZhipingError, ValueError):
 
     def prefixed(self, prefix: str) -> InputError:
         """Return the same error with every path placed under ``prefix``."""
-        problems = [Problem(join_path(prefix, p.path), p.message) for p in self.problems]
+        problems = [p.at(join_path(prefix, p.path)) for p in self.problems]
         return InputError(problems, source=self.source)
 
 

@@ -24,7 +24,8 @@ from typing import Annotated, Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from zhiping.errors import PackError
+from zhiping._validation import Invalid, texts_of, texts_of_any
+from zhiping.errors import PackError, json_path
 from zhiping.glossary import GRADES, Severity, Text
 from zhiping.hookspecs import hookimpl
 from zhiping.parameters import (
@@ -37,7 +38,6 @@ from zhiping.parameters import (
     Value,
 )
 from zhiping.rulebook import Pack, RuleDefinition
-from zhiping.session import json_path
 
 __all__ = ["load_pack", "pack_from_data", "pack_plugin"]
 
@@ -132,14 +132,19 @@ def load_pack(path: Path | Traversable) -> Pack:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise PackError(f"{path}: cannot read: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise PackError(f"{path}: cannot read: {reason}", zh=f"无法读取 {path}:{reason}") from None
     except UnicodeDecodeError as error:
-        raise PackError(f"{path}: not UTF-8 text: {error.reason}") from None
+        raise PackError(
+            f"{path}: not UTF-8 text: {error.reason}", zh=f"{path}:不是 UTF-8 文本({error.reason})"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        quoted = _quoted_line(text, str(error))
         raise PackError(
-            f"{path}: not valid TOML: {error}{_quoted_line(text, str(error))}"
+            f"{path}: not valid TOML: {error}{quoted}",
+            zh=f"{path}:不是有效的 TOML(解析器说明:{error}){quoted}",
         ) from None
     return pack_from_data(data, source=str(path))
 
@@ -163,19 +168,33 @@ def pack_from_data(data: Mapping[str, Any], *, source: str) -> Pack:
     try:
         file = _PackFile.model_validate(data)
     except ValidationError as error:
-        details = "; ".join(
-            f"{json_path(tuple(item['loc']))}: {item['msg']}"
-            for item in error.errors(include_url=False)
-        )
-        raise PackError(f"{source}: {details}") from None
-    problems: list[str] = []
+        raise _refused(
+            source,
+            [
+                _at(json_path(tuple(item["loc"])), texts_of(item))
+                for item in error.errors(include_url=False)
+            ],
+        ) from None
+    problems: list[Text] = []
     pack = attrs.evolve(_build(file, problems), source=source)
     if problems:
-        raise PackError(f"{source}: " + "; ".join(problems))
+        raise _refused(source, problems)
     return pack
 
 
-def _build(file: _PackFile, problems: list[str]) -> Pack:
+def _refused(source: str, problems: list[Text]) -> PackError:
+    return PackError(
+        f"{source}: " + "; ".join(problem.en for problem in problems),
+        zh=f"{source}: " + "; ".join(problem.zh for problem in problems),
+    )
+
+
+def _at(where: str, text: Text) -> Text:
+    """Return a problem placed at a key of the file: ``key: message`` in each language."""
+    return Text(zh=f"{where}: {text.zh}", en=f"{where}: {text.en}")
+
+
+def _build(file: _PackFile, problems: list[Text]) -> Pack:
     header = file.pack
     references = {
         key: Citation(title=ref.title, url=ref.url, published_on=ref.published_on)
@@ -186,15 +205,33 @@ def _build(file: _PackFile, problems: list[str]) -> Pack:
         if reference is None:
             return None
         if reference not in references:
-            problems.append(f"{where}: no reference named {reference!r}")
+            problems.append(
+                _at(
+                    where,
+                    Text(
+                        zh=f"[references] 中没有 {reference!r}",
+                        en=f"no reference named {reference!r}",
+                    ),
+                )
+            )
             return None
         base = references[reference]
         return Citation(base.title, article, base.url, base.published_on)
 
     if header.parent is None and header.name != "cn":
-        problems.append("pack.parent: only the root pack cn has no parent")
+        problems.append(
+            Text(
+                zh="pack.parent: 只有根规则包 cn 没有上级规则包",
+                en="pack.parent: only the root pack cn has no parent",
+            )
+        )
     if header.in_force_until is not None and header.in_force_until < header.in_force_from:
-        problems.append("pack.in_force_until: before in_force_from")
+        problems.append(
+            Text(
+                zh="pack.in_force_until: 早于 in_force_from",
+                en="pack.in_force_until: before in_force_from",
+            )
+        )
     rules = tuple(
         RuleDefinition(
             id=rule_id,
@@ -212,7 +249,15 @@ def _build(file: _PackFile, problems: list[str]) -> Pack:
     )
     for rule in rules:
         if (rule.mechanism is None) == (rule.disabled is None):
-            problems.append(f'rules."{rule.id}": give either mechanism or disabled')
+            problems.append(
+                _at(
+                    f'rules."{rule.id}"',
+                    Text(
+                        zh="mechanism 和 disabled 须给出且只给出一个",
+                        en="give either mechanism or disabled",
+                    ),
+                )
+            )
     parameters = {
         name: _parameter(name, parameter, cite, problems)
         for name, parameter in file.parameters.items()
@@ -235,7 +280,7 @@ Cite = Callable[[str | None, str | None, str], Citation | None]
 
 
 def _parameter(
-    name: str, parameter: _Parameter, cite: Cite, problems: list[str]
+    name: str, parameter: _Parameter, cite: Cite, problems: list[Text]
 ) -> Parameter | None:
     where = f'parameters."{name}"'
     values = []
@@ -245,10 +290,18 @@ def _parameter(
         try:
             value = _typed(parameter.kind, item.value)
         except ValueError as error:
-            problems.append(f"{at}.value: {error}")
+            problems.append(_at(f"{at}.value", texts_of_any(error)))
             continue
         if item.reference is None and not item.assumed:
-            problems.append(f"{at}: cite a reference or mark the value assumed = true")
+            problems.append(
+                _at(
+                    at,
+                    Text(
+                        zh="请引用依据(reference),或标明 assumed = true",
+                        en="cite a reference or mark the value assumed = true",
+                    ),
+                )
+            )
         values.append(
             DatedValue(
                 effective_from=item.from_,
@@ -263,7 +316,7 @@ def _parameter(
     try:
         return Parameter(name=name, kind=parameter.kind, values=tuple(values))
     except ValueError as error:
-        problems.append(f"{where}: {error}")
+        problems.append(_at(where, texts_of_any(error)))
         return None
 
 
@@ -273,7 +326,7 @@ _COMPARISONS: tuple[Comparison, ...] = ("at_least", "more_than", "at_most", "les
 def _typed(kind: ParameterKind, raw: Any) -> Value:
     if kind == "integer":
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise ValueError(f"expected an integer, got {raw!r}")
+            raise Invalid(f"expected an integer, got {raw!r}", zh=f"应为整数,而不是 {raw!r}")
         return raw
     if kind == "fraction":
         return _fraction(raw)
@@ -281,15 +334,20 @@ def _typed(kind: ParameterKind, raw: Any) -> Value:
         return _decimal(raw)
     if kind == "text":
         if not isinstance(raw, str):
-            raise ValueError(f"expected a string, got {raw!r}")
+            raise Invalid(f"expected a string, got {raw!r}", zh=f"应为文本(字符串),而不是 {raw!r}")
         return raw
     if kind == "texts":
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-            raise ValueError(f"expected a list of strings, got {raw!r}")
+            raise Invalid(
+                f"expected a list of strings, got {raw!r}", zh=f"应为文本的列表,而不是 {raw!r}"
+            )
         return tuple(raw)
     if kind == "table":
         if not isinstance(raw, dict):
-            raise ValueError(f"expected a table of decimal strings, got {raw!r}")
+            raise Invalid(
+                f"expected a table of decimal strings, got {raw!r}",
+                zh=f"应为以十进制数文本为值的表,而不是 {raw!r}",
+            )
         return {str(key): _decimal(item) for key, item in raw.items()}
     return _conditions(raw)
 
@@ -297,44 +355,70 @@ def _typed(kind: ParameterKind, raw: Any) -> Value:
 def _fraction(raw: Any) -> Fraction:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return Fraction(raw)
+    not_a_share = Invalid(
+        f'expected an exact share like "4/5", got {raw!r}',
+        zh=f'应为精确的比例,如 "4/5",而不是 {raw!r}',
+    )
     if not isinstance(raw, str):
-        raise ValueError(f'expected an exact share like "4/5", got {raw!r}')
+        raise not_a_share
     try:
         share = Fraction(raw)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f'expected an exact share like "4/5", got {raw!r}') from None
+        raise not_a_share from None
     if share < 0:
-        raise ValueError(f"a share cannot be negative: {raw!r}")
+        raise Invalid(f"a share cannot be negative: {raw!r}", zh=f"比例不能为负数:{raw!r}")
     return share
 
 
 def _decimal(raw: Any) -> Decimal:
+    not_a_decimal = Invalid(
+        f'expected a decimal string like "0.90", got {raw!r}',
+        zh=f'应为十进制数文本,如 "0.90",而不是 {raw!r}',
+    )
     if not isinstance(raw, str):
-        raise ValueError(f'expected a decimal string like "0.90", got {raw!r}')
+        raise not_a_decimal
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise ValueError(f'expected a decimal string like "0.90", got {raw!r}') from None
+        raise not_a_decimal from None
     if not amount.is_finite() or amount < 0:
-        raise ValueError(f"expected a finite, non-negative decimal, got {raw!r}")
+        raise Invalid(
+            f"expected a finite, non-negative decimal, got {raw!r}",
+            zh=f"应为有限的非负十进制数,而不是 {raw!r}",
+        )
     return amount
 
 
 def _conditions(raw: Any) -> tuple[ShareCondition, ...]:
     if not isinstance(raw, list):
-        raise ValueError("expected a list of {grade, words, comparison, share}")
+        raise Invalid(
+            "expected a list of {grade, words, comparison, share}",
+            zh="应为由 {grade, words, comparison, share} 组成的列表",
+        )
     conditions = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or set(item) != {"grade", "words", "comparison", "share"}:
-            raise ValueError(f"[{index}]: expected exactly grade, words, comparison, share")
+            raise Invalid(
+                f"[{index}]: expected exactly grade, words, comparison, share",
+                zh=f"[{index}]: 应恰好包含 grade、words、comparison、share",
+            )
         words = item["words"]
         if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
-            raise ValueError(f"[{index}].words: expected a list of ballot words")
+            raise Invalid(
+                f"[{index}].words: expected a list of ballot words",
+                zh=f"[{index}].words: 应为测评票选项的列表",
+            )
         grade = item["grade"]
         if grade not in GRADES:
-            raise ValueError(f"[{index}].grade: expected one of {', '.join(GRADES)}")
+            raise Invalid(
+                f"[{index}].grade: expected one of {', '.join(GRADES)}",
+                zh=f"[{index}].grade: 应为以下等次之一:{'、'.join(GRADES)}",
+            )
         if item["comparison"] not in _COMPARISONS:
-            raise ValueError(f"[{index}].comparison: expected one of {', '.join(_COMPARISONS)}")
+            raise Invalid(
+                f"[{index}].comparison: expected one of {', '.join(_COMPARISONS)}",
+                zh=f"[{index}].comparison: 应为以下之一:{'、'.join(_COMPARISONS)}",
+            )
         conditions.append(
             ShareCondition(grade, tuple(words), item["comparison"], _fraction(item["share"]))
         )

@@ -16,6 +16,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from zhiping._validation import Invalid
 from zhiping.glossary import Grade
 
 __all__ = [
@@ -159,9 +160,12 @@ class Parameter:
     ) -> None:
         days = [value.effective_from for value in values]
         if not days:
-            raise ValueError(f"parameter {self.name} has no value")
+            raise Invalid(f"parameter {self.name} has no value", zh=f"参数 {self.name} 没有取值")
         if days != sorted(set(days)):
-            raise ValueError(f"parameter {self.name}: dates must be distinct and in order")
+            raise Invalid(
+                f"parameter {self.name}: dates must be distinct and in order",
+                zh=f"参数 {self.name}:各取值的生效日期应互不相同,并按先后排列",
+            )
 
     def value_on(self, day: date) -> DatedValue | None:
         """Return the value in force on ``day``, or None if none is in force yet."""

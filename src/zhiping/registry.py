@@ -62,15 +62,19 @@ class PackRegistry:
         by_name: dict[str, Pack] = {}
         for pack in sorted(packs, key=lambda p: (p.name, p.source)):
             if pack.name in by_name:
+                first, second = by_name[pack.name].source or "?", pack.source or "?"
                 raise PackError(
-                    f"two packs are named {pack.name!r}: "
-                    f"{by_name[pack.name].source or '?'} and {pack.source or '?'}"
+                    f"two packs are named {pack.name!r}: {first} and {second}",
+                    zh=f"有两个规则包都名为 {pack.name!r}:{first} 和 {second}",
                 )
             by_name[pack.name] = pack
         known: dict[str, Mechanism] = {}
         for mechanism in sorted(mechanisms, key=lambda m: m.name):
             if mechanism.name in known:
-                raise PackError(f"two mechanisms are named {mechanism.name!r}")
+                raise PackError(
+                    f"two mechanisms are named {mechanism.name!r}",
+                    zh=f"有两个机制都名为 {mechanism.name!r}",
+                )
             known[mechanism.name] = mechanism
         registry = cls(by_name, known, dict(origins or {}))
         for pack in by_name.values():
@@ -89,26 +93,37 @@ class PackRegistry:
                 or a parent's prefix does not cover its child's.
         """
         if name not in self.packs:
-            raise PackError(f"no pack named {name!r}; installed: {', '.join(self.names())}")
+            raise self._no_pack(name)
         line: list[Pack] = []
         pack: Pack | None = self.packs[name]
         while pack is not None:
             if pack in line:
-                raise PackError(f"pack {name}: its parents form a cycle")
+                raise PackError(
+                    f"pack {name}: its parents form a cycle",
+                    zh=f"规则包 {name}:上级规则包形成了循环",
+                )
             line.append(pack)
             if pack.parent is None:
                 break
             parent = self.packs.get(pack.parent)
             if parent is None:
-                raise PackError(f"pack {pack.name}: parent {pack.parent!r} is not installed")
+                raise PackError(
+                    f"pack {pack.name}: parent {pack.parent!r} is not installed",
+                    zh=f"规则包 {pack.name}:上级规则包 {pack.parent!r} 没有安装",
+                )
             if not pack.prefix.startswith(parent.prefix):
                 raise PackError(
                     f"pack {pack.name}: prefix {pack.prefix!r} is not within its parent "
-                    f"{parent.name}'s prefix {parent.prefix!r}"
+                    f"{parent.name}'s prefix {parent.prefix!r}",
+                    zh=f"规则包 {pack.name}:区划代码前缀 {pack.prefix!r} 不在上级规则包 "
+                    f"{parent.name} 的前缀 {parent.prefix!r} 之内",
                 )
             pack = parent
         if line[-1].name != ROOT:
-            raise PackError(f"pack {name}: its ancestry does not reach the root pack {ROOT}")
+            raise PackError(
+                f"pack {name}: its ancestry does not reach the root pack {ROOT}",
+                zh=f"规则包 {name}:逐级上溯到不了根规则包 {ROOT}",
+            )
         return tuple(reversed(line))
 
     def governing(self, village_code: str, on: date) -> Pack:
@@ -124,13 +139,18 @@ class PackRegistry:
             if pack.governs(village_code) and pack.in_force_on(on)
         ]
         if not candidates:
-            raise PackError(f"no pack is in force for village {village_code} on {on}")
+            raise PackError(
+                f"no pack is in force for village {village_code} on {on}",
+                zh=f"{on} 没有对村 {village_code} 生效的规则包",
+            )
         longest = max(len(pack.prefix) for pack in candidates)
         winners = sorted(pack.name for pack in candidates if len(pack.prefix) == longest)
         if len(winners) > 1:
             prefix = village_code[:longest]
-            claimants = " and ".join(winners)
-            raise PackConflict(f"packs {claimants} both claim prefix {prefix!r} on {on}")
+            raise PackConflict(
+                f"packs {' and '.join(winners)} both claim prefix {prefix!r} on {on}",
+                zh=f"规则包 {' 和 '.join(winners)} 在 {on} 都适用于区划代码前缀 {prefix!r}",
+            )
         return self.packs[winners[0]]
 
     def chain(self, village_code: str, held_on: date, *, pack: str | None = None) -> Chain:
@@ -148,11 +168,14 @@ class PackRegistry:
         """
         chosen = self.packs.get(pack) if pack else self.governing(village_code, held_on)
         if chosen is None:
-            raise PackError(f"no pack named {pack!r}; installed: {', '.join(self.names())}")
+            raise self._no_pack(pack)
         line = self.lineage(chosen.name)
         for member in line:
             if not member.in_force_on(held_on):
-                raise PackError(f"pack {member.name} is not in force on {held_on}")
+                raise PackError(
+                    f"pack {member.name} is not in force on {held_on}",
+                    zh=f"规则包 {member.name} 在 {held_on} 不生效",
+                )
         chain = Chain(line, held_on)
         self.check(chain)
         return chain
@@ -175,31 +198,36 @@ class PackRegistry:
                 continue
             mechanism = self.mechanisms.get(rule.mechanism or "")
             if mechanism is None:
+                defining = self.packs[rule.pack]
                 raise PackError(
-                    f"{self.packs[rule.pack].label}: rule {rule.id}: "
-                    f"unknown mechanism {rule.mechanism!r}"
+                    f"{defining.label}: rule {rule.id}: unknown mechanism {rule.mechanism!r}",
+                    zh=f"{defining.label_zh}:规则 {rule.id} 使用的机制 {rule.mechanism!r} 不存在",
                 )
             for name, kind in mechanism.parameters.items():
                 declared[f"{rule.id}.{name}"] = kind
+        names = " ► ".join(chain.names)
         for pack in chain.packs:
             for name, parameter in pack.parameters.items():
                 if name not in declared:
                     if any(r.id == name.rsplit(".", 1)[0] and r.disabled for r in chain.rules()):
                         continue
                     raise PackError(
-                        f"{pack.label}: parameter {name} belongs to no rule of "
-                        f"the chain {' ► '.join(chain.names)}"
+                        f"{pack.label}: parameter {name} belongs to no rule of the chain {names}",
+                        zh=f"{pack.label_zh}:参数 {name} 不属于规则包链 {names} 中的任何规则",
                     )
                 if parameter.kind != declared[name]:
                     raise PackError(
                         f"{pack.label}: parameter {name} is of kind {parameter.kind}; "
-                        f"its mechanism reads kind {declared[name]}"
+                        f"its mechanism reads kind {declared[name]}",
+                        zh=f"{pack.label_zh}:参数 {name} 的类型为 {parameter.kind},"
+                        f"而其机制读取的类型为 {declared[name]}",
                     )
         for name in declared:
             if not any(name in pack.parameters for pack in chain.packs):
+                last = chain.packs[-1]
                 raise PackError(
-                    f"{chain.packs[-1].label}: no pack of the chain {' ► '.join(chain.names)} "
-                    f"sets parameter {name}"
+                    f"{last.label}: no pack of the chain {names} sets parameter {name}",
+                    zh=f"{last.label_zh}:规则包链 {names} 中没有规则包设定参数 {name}",
                 )
         self._checked[chain.names] = None
 
@@ -211,10 +239,20 @@ class PackRegistry:
             for rule in pack.rules
         )
         if not defined:
+            pack, names = self.packs[pack_name], " ► ".join(chain.names)
             raise PackError(
-                f"{self.packs[pack_name].label}: disables rule {rule_id}, which no pack "
-                f"above it in the chain {' ► '.join(chain.names)} defines"
+                f"{pack.label}: disables rule {rule_id}, which no pack "
+                f"above it in the chain {names} defines",
+                zh=f"{pack.label_zh}:停用了规则 {rule_id},但规则包链 {names} 中"
+                f"在它之上的规则包都没有定义这条规则",
             )
+
+    def _no_pack(self, name: str | None) -> PackError:
+        installed = self.names()
+        return PackError(
+            f"no pack named {name!r}; installed: {', '.join(installed)}",
+            zh=f"没有名为 {name!r} 的规则包;已安装的有:{'、'.join(installed)}",
+        )
 
 
 def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PackRegistry:
@@ -244,7 +282,9 @@ def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> Pa
     except PackError:
         raise
     except (pluggy.PluginValidationError, ImportError, AttributeError, ValueError) as error:
-        raise PackError(f"a zhiping plugin cannot be loaded: {error}") from error
+        raise PackError(
+            f"a zhiping plugin cannot be loaded: {error}", zh=f"无法加载 zhiping 插件:{error}"
+        ) from error
     origins = _origins(manager, BUNDLED)
     packs: list[Pack] = []
     pack_origins: dict[str, str] = {}
@@ -279,14 +319,21 @@ def _provided(impl: pluggy.HookImpl, kind: type[T], origin: str, hook: str) -> l
     except PackError:
         raise
     except Exception as error:  # a plugin's own fault, named as such
-        raise PackError(f"plugin {origin}: its {hook} hook failed: {error!r}") from error
+        raise PackError(
+            f"plugin {origin}: its {hook} hook failed: {error!r}",
+            zh=f"插件 {origin}:其 {hook} 钩子出错:{error!r}",
+        ) from error
     if not isinstance(result, Iterable) or isinstance(result, str | bytes):
-        raise PackError(f"plugin {origin}: its {hook} hook returned {result!r}, not a list")
+        raise PackError(
+            f"plugin {origin}: its {hook} hook returned {result!r}, not a list",
+            zh=f"插件 {origin}:其 {hook} 钩子返回了 {result!r},而不是列表",
+        )
     items = list(result)
     for item in items:
         if not isinstance(item, kind):
             raise PackError(
-                f"plugin {origin}: its {hook} hook returned {item!r}, not a {kind.__name__}"
+                f"plugin {origin}: its {hook} hook returned {item!r}, not a {kind.__name__}",
+                zh=f"插件 {origin}:其 {hook} 钩子返回了 {item!r},而不是 {kind.__name__}",
             )
     return items
 

@@ -78,6 +78,11 @@ class Pack:
         """Return how messages name the pack: its name, and its file when known."""
         return f"pack {self.name} ({self.source})" if self.source else f"pack {self.name}"
 
+    @property
+    def label_zh(self) -> str:
+        """Return how Chinese messages name the pack: 规则包 and its name, and its file."""
+        return f"规则包 {self.name}({self.source})" if self.source else f"规则包 {self.name}"
+
     def in_force_on(self, day: date) -> bool:
         """Return whether the pack applies on ``day``."""
         return self.in_force_from <= day and (
@@ -132,7 +137,8 @@ class Chain:
             dated = parameter.value_on(self.held_on)
             if dated is None:
                 raise PackError(
-                    f"pack {pack.name}: parameter {name} has no value in force on {self.held_on}"
+                    f"pack {pack.name}: parameter {name} has no value in force on {self.held_on}",
+                    zh=f"规则包 {pack.name}:参数 {name} 在 {self.held_on} 没有生效的取值",
                 )
             return ParameterUse(
                 name=name,
@@ -143,7 +149,11 @@ class Chain:
                 assumed=dated.assumed,
                 note=dated.note,
             )
-        raise PackError(f"no pack of the chain {' ► '.join(self.names)} sets parameter {name}")
+        chain = " ► ".join(self.names)
+        raise PackError(
+            f"no pack of the chain {chain} sets parameter {name}",
+            zh=f"规则包链 {chain} 中没有规则包设定参数 {name}",
+        )
 
     def fingerprint(self) -> str:
         """Return a SHA-256 of what decides an outcome: the rules and the values in force.

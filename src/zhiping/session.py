@@ -7,7 +7,6 @@ trusts what it receives. Field rules follow DESIGN §2.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,8 +26,12 @@ from pydantic import (
     model_validator,
 )
 
-from zhiping.errors import InputError, Problem
-from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post
+from zhiping import glossary
+from zhiping._json import check_value, load_json
+from zhiping._validation import Invalid, texts_of
+from zhiping.errors import InputError, Problem, json_path
+from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post, name_of
+from zhiping.limits import MAX_BALLOTS
 
 __all__ = [
     "FORMAT",
@@ -60,23 +63,29 @@ PersonId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Year = Annotated[int, Field(ge=1949, le=9999, strict=True)]
+BallotCount = Annotated[int, Field(ge=0, le=MAX_BALLOTS, strict=True)]
 
 
 def _is_not_organization(value: str) -> str:
     if value == ORGANIZATION:
-        raise ValueError(f"'{ORGANIZATION}' is reserved for the party organization")
+        raise Invalid(
+            f"'{ORGANIZATION}' is reserved for the party organization",
+            zh=f"'{ORGANIZATION}' 专指村级党组织,不能用作村干部的 id",
+        )
     return value
 
 
 CadreId = Annotated[PersonId, AfterValidator(_is_not_organization)]
 
 
-def _decimal_string(pattern: str, what: str) -> Callable[[object], Decimal]:
+def _decimal_string(pattern: str, what: glossary.Text) -> Callable[[object], Decimal]:
     compiled = re.compile(pattern)
 
     def parse(value: object) -> Decimal:
         if not isinstance(value, str) or not compiled.fullmatch(value):
-            raise ValueError(f"expected {what}, got {value!r}")
+            raise Invalid(
+                f"expected {what.en}, got {value!r}", zh=f"应为{what.zh},而不是 {value!r}"
+            )
         return Decimal(value)
 
     return parse
@@ -84,7 +93,7 @@ def _decimal_string(pattern: str, what: str) -> Callable[[object], Decimal]:
 
 def _at_most_100(score: Decimal) -> Decimal:
     if score > 100:
-        raise ValueError("a score is at most 100")
+        raise Invalid("a score is at most 100", zh="分数不能超过100")
     return score
 
 
@@ -92,7 +101,15 @@ _MONEY = r"[0-9]{1,12}(\.[0-9]{1,2})?"
 _SCORE = r"[0-9]{1,3}(\.[0-9]{1,6})?"
 Money = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string(_MONEY, "an amount in yuan as a string like '12000.00'")),
+    BeforeValidator(
+        _decimal_string(
+            _MONEY,
+            glossary.Text(
+                zh="以文本书写的金额(元),如 '12000.00'",
+                en="an amount in yuan as a string like '12000.00'",
+            ),
+        )
+    ),
     WithJsonSchema(
         {
             "type": "string",
@@ -103,7 +120,15 @@ Money = Annotated[
 ]
 Score = Annotated[
     Decimal,
-    BeforeValidator(_decimal_string(_SCORE, "a score from 0 to 100 as a string like '78.5'")),
+    BeforeValidator(
+        _decimal_string(
+            _SCORE,
+            glossary.Text(
+                zh="以文本书写的0到100的分数,如 '78.5'",
+                en="a score from 0 to 100 as a string like '78.5'",
+            ),
+        )
+    ),
     AfterValidator(_at_most_100),
     WithJsonSchema(
         {"type": "string", "pattern": f"^{_SCORE}$", "description": "a score from 0 to 100"}
@@ -117,7 +142,10 @@ def _iso_date(value: object) -> object:
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
-    raise ValueError(f"expected an ISO date like '2027-01-15', got {value!r}")
+    raise Invalid(
+        f"expected an ISO date like '2027-01-15', got {value!r}",
+        zh=f"应为 ISO 格式的日期,如 '2027-01-15',而不是 {value!r}",
+    )
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -131,7 +159,7 @@ IsoDate = Annotated[
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
     repeated = sorted(value for value, n in Counter(values).items() if n > 1)
     if repeated:
-        raise ValueError(f"repeated: {', '.join(repeated)}")
+        raise Invalid(f"repeated: {', '.join(repeated)}", zh=f"有重复:{'、'.join(repeated)}")
     return values
 
 
@@ -194,7 +222,10 @@ class Attendance(_Part):
     @model_validator(mode="after")
     def _kind_only_for_invitees(self) -> Attendance:
         if self.invitee_kind is not None and "invitee" not in self.as_:
-            raise ValueError("invitee_kind is given but 'invitee' is not among the capacities")
+            raise Invalid(
+                "invitee_kind is given but 'invitee' is not among the capacities",
+                zh="给出了 invitee_kind,但签到身份中没有 'invitee'(受邀人员)",
+            )
         return self
 
 
@@ -214,9 +245,9 @@ _FORMS = ("cast", "counts", "group_counts")
 class Ballots(_Part):
     """The ballots of the session: counts issued and returned, and one form of marks."""
 
-    issued: Count
-    returned: Count
-    cast: tuple[Ballot, ...] | None = None
+    issued: BallotCount
+    returned: BallotCount
+    cast: Annotated[tuple[Ballot, ...], Field(max_length=MAX_BALLOTS)] | None = None
     counts: dict[PersonId, SubjectCounts] | None = None
     group_counts: dict[Identifier, dict[PersonId, SubjectCounts]] | None = None
 
@@ -226,8 +257,11 @@ class Ballots(_Part):
             name for name in ("cast", "counts", "group_counts") if getattr(self, name) is not None
         ]
         if len(forms) != 1:
-            given = ", ".join(forms) if forms else "none"
-            raise ValueError(f"give exactly one of cast, counts, group_counts (given: {given})")
+            given = glossary.Text(zh="、".join(forms) or "无", en=", ".join(forms) or "none")
+            raise Invalid(
+                f"give exactly one of cast, counts, group_counts (given: {given.en})",
+                zh=f"cast、counts、group_counts 须给出且只给出一种(现给出:{given.zh})",
+            )
         return self
 
     @property
@@ -346,18 +380,24 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
     Raises:
         InputError: listing every problem with its JSON path.
     """
-    data = _decode(document) if isinstance(document, str | bytes) else document
+    data = _decode(document)
     if not isinstance(data, list):
-        raise InputError([Problem("", "a history is a JSON array of {subject, year, grade}")])
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    "a history is a JSON array of {subject, year, grade}",
+                    "历史记录应为由 {subject, year, grade} 组成的 JSON 数组",
+                )
+            ]
+        )
     entries: list[HistoryEntry] = []
     problems: list[Problem] = []
     for index, item in enumerate(data):
         try:
             entries.append(HistoryEntry.model_validate(item))
         except ValidationError as error:
-            problems.extend(
-                Problem(_join_index(index, p.path), p.message) for p in problems_of(error)
-            )
+            problems.extend(p.at(_join_index(index, p.path)) for p in problems_of(error))
     problems.extend(_history_conflicts(entries, ""))
     if problems:
         raise InputError(problems)
@@ -368,54 +408,30 @@ def _join_index(index: int, path: str) -> str:
     return f"[{index}].{path}" if path else f"[{index}]"
 
 
-def _decode(document: str | bytes | Mapping[str, Any]) -> Any:
-    if not isinstance(document, str | bytes):
-        return document
-    try:
-        return json.loads(document)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            [Problem("", f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}")]
-        ) from None
-    except UnicodeDecodeError as error:
-        raise InputError([Problem("", f"not UTF-8 text: {error.reason}")]) from None
-
-
-_FRIENDLY = {
-    "extra_forbidden": "unknown field",
-    "missing": "required field is missing",
-}
+def _decode(document: object) -> Any:
+    """Decode JSON text strictly (:mod:`zhiping._json`); check a decoded value's limits."""
+    if isinstance(document, str | bytes):
+        return load_json(document)
+    check_value(document)
+    return document
 
 
 def problems_of(error: ValidationError) -> list[Problem]:
-    """Turn pydantic's errors into problems with JSON paths.
+    """Turn pydantic's errors into problems with JSON paths, each in zh and en.
 
     A list reported too short only because its items were rejected is not reported
     again: the items' own problems say what is wrong.
     """
     found = []
     for item in error.errors(include_url=False):
-        message = _FRIENDLY.get(item["type"], item["msg"]).removeprefix("Value error, ")
-        found.append((item["type"], Problem(json_path(item["loc"]), message)))
+        text = texts_of(item)
+        found.append((item["type"], Problem(json_path(item["loc"]), text.en, text.zh)))
     paths = [problem.path for _, problem in found]
     return [
         problem
         for kind, problem in found
         if not (kind == "too_short" and any(p.startswith(f"{problem.path}[") for p in paths))
     ]
-
-
-def json_path(location: tuple[int | str, ...]) -> str:
-    """Render a location as a JSON path: ``("cadres", 2, "id")`` → ``cadres[2].id``."""
-    path = ""
-    for part in location:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif part.isidentifier():
-            path += f".{part}" if path else part
-        else:
-            path += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return path
 
 
 def _inconsistencies(session: Session) -> Iterator[Problem]:
@@ -434,12 +450,14 @@ def _dates(session: Session) -> Iterator[Problem]:
         yield Problem(
             "held_on",
             f"{session.held_on} is not in the work year {session.year} or the year after",
+            f"{session.held_on}既不在{session.year}工作年度内,也不在其次年",
         )
     for index, cadre in enumerate(session.cadres):
         if cadre.in_office_since > session.held_on:
             yield Problem(
                 f"cadres[{index}].in_office_since",
                 f"{cadre.in_office_since} is after the session ({session.held_on})",
+                f"{cadre.in_office_since}晚于直评会日期({session.held_on})",
             )
 
 
@@ -450,14 +468,22 @@ def _reach(session: Session) -> Iterator[Problem]:
     for field in ("households_informed", "households_visited"):
         count = getattr(session.reach, field)
         if count > households:
-            yield Problem(f"reach.{field}", f"{count} is more than the {households} households")
+            yield Problem(
+                f"reach.{field}",
+                f"{count} is more than the {households} households",
+                f"{count}户多于全村的{households}户",
+            )
 
 
 def _cadre_ids(session: Session) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, cadre in enumerate(session.cadres):
         if cadre.id in seen:
-            yield Problem(f"cadres[{index}].id", f"repeated cadre id '{cadre.id}'")
+            yield Problem(
+                f"cadres[{index}].id",
+                f"repeated cadre id '{cadre.id}'",
+                f"村干部 id '{cadre.id}' 重复",
+            )
         seen.add(cadre.id)
 
 
@@ -465,7 +491,11 @@ def _attendance(session: Session) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, entry in enumerate(session.attendance):
         if entry.person in seen:
-            yield Problem(f"attendance[{index}].person", f"'{entry.person}' is present twice")
+            yield Problem(
+                f"attendance[{index}].person",
+                f"'{entry.person}' is present twice",
+                f"'{entry.person}' 签到了两次",
+            )
         seen.add(entry.person)
 
 
@@ -475,6 +505,7 @@ def _ballots(session: Session) -> Iterator[Problem]:
         yield Problem(
             "ballots.cast",
             f"{len(ballots.cast)} ballots are listed but {ballots.returned} were returned",
+            f"列出测评票{len(ballots.cast)}张,但收回{ballots.returned}张",
         )
     if ballots.counts is not None:
         yield from _count_sums(ballots.counts, ballots.returned, "ballots.counts")
@@ -489,6 +520,7 @@ def _ballots(session: Session) -> Iterator[Problem]:
                 "ballots.group_counts",
                 f"the groups hold {sum(sizes.values())} ballots, "
                 f"not the {ballots.returned} returned",
+                f"各组合计测评票{sum(sizes.values())}张,与收回的{ballots.returned}张不符",
             )
 
 
@@ -501,13 +533,18 @@ def group_size(counts: Mapping[str, Mapping[str, int]]) -> int:
 def _count_sums(
     counts: Mapping[str, Mapping[str, int]], returned: int, prefix: str
 ) -> Iterator[Problem]:
-    what = "returned" if prefix == "ballots.counts" else "of the group"
+    what = (
+        glossary.Text(zh="收回", en="returned")
+        if prefix == "ballots.counts"
+        else glossary.Text(zh="本组", en="of the group")
+    )
     for subject, words in counts.items():
         total = sum(words.values())
         if total != returned:
             yield Problem(
                 json_path((*prefix.split("."), subject)),
-                f"the counts sum to {total}, not to the {returned} ballots {what}",
+                f"the counts sum to {total}, not to the {returned} ballots {what.en}",
+                f"各项票数合计{total}张,与{what.zh}的{returned}张不符",
             )
 
 
@@ -516,19 +553,25 @@ def _references(session: Session) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, inquiry in enumerate(session.inquiries):
         if inquiry.to not in subjects:
-            yield Problem(f"inquiries[{index}].to", f"no subject with id '{inquiry.to}'")
+            yield _no_subject(f"inquiries[{index}].to", inquiry.to)
         if inquiry.id in seen:
-            yield Problem(f"inquiries[{index}].id", f"repeated inquiry id '{inquiry.id}'")
+            yield Problem(
+                f"inquiries[{index}].id",
+                f"repeated inquiry id '{inquiry.id}'",
+                f"质询 id '{inquiry.id}' 重复",
+            )
         seen.add(inquiry.id)
     for index, veto in enumerate(session.vetoes):
         if veto.subject not in subjects:
-            yield Problem(f"vetoes[{index}].subject", f"no subject with id '{veto.subject}'")
+            yield _no_subject(f"vetoes[{index}].subject", veto.subject)
     for name, scores in session.assessments.items():
         for subject in scores:
             if subject not in subjects:
-                yield Problem(
-                    json_path(("assessments", name, subject)), f"no subject with id '{subject}'"
-                )
+                yield _no_subject(json_path(("assessments", name, subject)), subject)
+
+
+def _no_subject(path: str, subject: str) -> Problem:
+    return Problem(path, f"no subject with id '{subject}'", f"没有 id 为 '{subject}' 的测评对象")
 
 
 def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator[Problem]:
@@ -539,6 +582,7 @@ def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator
             yield Problem(
                 f"{prefix}[{index}]",
                 f"'{entry.subject}' is already graded {grades[key]} for {entry.year}",
+                f"'{entry.subject}' {entry.year}年已评定为{name_of(grades[key]).zh}",
             )
         grades.setdefault(key, entry.grade)
 
@@ -546,13 +590,16 @@ def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator
 def _history_years(session: Session) -> Iterator[Problem]:
     for index, entry in enumerate(session.history):
         if entry.year >= session.year:
-            yield Problem(
-                f"history[{index}].year",
-                f"{entry.year} is not before the evaluated year {session.year}",
-            )
+            yield not_before(f"history[{index}].year", entry.year, session.year)
     for index, carried in enumerate(session.carried_commitments):
         if carried.year >= session.year:
-            yield Problem(
-                f"carried_commitments[{index}].year",
-                f"{carried.year} is not before the evaluated year {session.year}",
-            )
+            yield not_before(f"carried_commitments[{index}].year", carried.year, session.year)
+
+
+def not_before(path: str, year: int, evaluated: int) -> Problem:
+    """Return the problem of an earlier year that is not before the evaluated one."""
+    return Problem(
+        path,
+        f"{year} is not before the evaluated year {evaluated}",
+        f"{year}年不早于本次测评的{evaluated}年度",
+    )

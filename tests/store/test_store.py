@@ -425,9 +425,10 @@ def test_a_different_document_under_a_recorded_session_id_raises_session_conflic
 ) -> None:
     store.evaluate(session(2025, c1="incompetent"))
     rows, checkpoint = all_rows(store.path), store.checkpoint()
-    with pytest.raises(SessionConflict, match=session_id(2025)):
+    with pytest.raises(SessionConflict, match=session_id(2025)) as raised:
         store.evaluate(session(2025, c1="competent"))
-    assert isinstance(SessionConflict("x"), StoreError)
+    assert raised.value.message("zh").startswith(f"直评会 {session_id(2025)} 已按另一份文件记录")
+    assert isinstance(SessionConflict("x", zh="冲突"), StoreError)
     assert store.checkpoint() == checkpoint
     assert all_rows(store.path) == rows
 
@@ -499,8 +500,9 @@ def test_an_amendment_without_a_reason_is_refused(store: Store, reason: str) -> 
 def test_amending_a_session_never_recorded_is_refused(store: Store) -> None:
     store.evaluate(session(2025))
     rows, checkpoint = all_rows(store.path), store.checkpoint()
-    with pytest.raises(StoreError, match=session_id(2026)):
+    with pytest.raises(StoreError, match=session_id(2026)) as raised:
         store.amend(session(2026), reason="重新计票")
+    assert raised.value.message("zh") == f"直评会 {session_id(2026)} 没有记录,无从更正"
     assert store.checkpoint() == checkpoint
     assert all_rows(store.path) == rows
 

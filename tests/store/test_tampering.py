@@ -360,6 +360,7 @@ def test_a_truncated_store_raises_tamper_detected_on_request(
         verify(path, checkpoints[3]).raise_if_tampered()
     assert isinstance(raised.value, StoreError)
     assert str(checkpoints[3]) in str(raised.value)
+    assert f"审计链只有3个事件,少于检查点 {checkpoints[3]} 的4个" in raised.value.message("zh")
 
 
 def forge_the_first_session(path: Path, scratch: Path) -> None:
@@ -476,3 +477,44 @@ def test_the_fulfilment_recorded_through_the_store_verifies(path: Path) -> None:
 def test_a_checkpoint_of_an_empty_chain_with_another_head_is_refused(path: Path) -> None:
     assert_caught(verify(path, Checkpoint(0, "f" * 64)), None)
     assert verify(path, Checkpoint(0, GENESIS)).ok
+
+
+# The columns the store queries, copied from the document and outcome of a revision
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("village_code", "420117101202"),
+        ("year", 2023),
+        ("quarter", 2),
+        ("held_on", "2025-01-16"),
+        ("status", "void"),
+        ("packs", '[{"name":"cn","version":"zhiping 0.1.0"}]'),
+        ("reason", "a reason never given"),
+    ],
+)
+def test_a_queried_column_of_a_revision_changed_is_detected(
+    path: Path, column: str, value: object
+) -> None:
+    """A status turned void would let a second valid session in: every copy is checked."""
+    with plain_client(path) as db:
+        db.execute(f"UPDATE records SET {column} = ? WHERE session = ?", (value, S2025))
+    assert_caught(verify(path), S2025)
+
+
+def test_an_events_session_column_changed_is_detected(path: Path) -> None:
+    """The session column of an event is outside its hash, so it must match the payload."""
+    with plain_client(path) as db:
+        db.execute("UPDATE events SET session = ? WHERE seq = 2", (S2024,))
+    assert not verify(path).ok
+
+
+def test_a_revision_deleted_while_its_event_remains_is_detected(path: Path) -> None:
+    """Deleting an amendment's row would make the earlier revision the latest again."""
+    with Store(path) as store:
+        amended = session(2026, COMPETENT)
+        store.amend(amended, reason="两张选票漏计")
+    with plain_client(path) as db:
+        db.execute("DELETE FROM records WHERE session = ? AND revision = 2", (S2026,))
+    assert_caught(verify(path), S2026)

@@ -210,11 +210,17 @@ def test_each_problem_reads_as_the_key_and_what_to_write(write: Write) -> None:
         load_case(path)
     assert str(raised.value).splitlines() == [
         f"{path}: not a valid case file:",
-        "  base.notice_days: Input should be a valid integer; or Input should be False",
-        "  expect.grades.c1: Value error, 'superb' is not a grade: write one of excellent, "
+        "  base.notice_days: expected a whole number; or must be False",
+        "  expect.grades.c1: 'superb' is not a grade: write one of excellent, "
         "competent, basically_competent, incompetent, or none",
-        '  expect.pay.c1: Value error, 9000.05 is not an amount: write yuan as text ("9000.05"), '
-        "or none",
+        '  expect.pay.c1: 9000.05 is not an amount: write yuan as text ("9000.05"), or none',
+    ]
+    assert raised.value.message("zh").splitlines() == [
+        f"{path}:不是有效的用例文件:",
+        "  base.notice_days: 应为整数;或 应为False",
+        "  expect.grades.c1: 'superb' 不是等次:请写 excellent、competent、basically_competent、"
+        "incompetent 之一,或 none",
+        '  expect.pay.c1: 9000.05 不是金额:请以文本书写元数("9000.05"),或写 none',
     ]
 
 

@@ -19,8 +19,9 @@ from rich.console import Console
 
 from zhiping import __version__
 from zhiping.cli import demo, evaluate, packs, schema, store, synth
-from zhiping.cli._common import EXIT_FAULT, EXIT_INPUT, EXIT_OK, Refused
+from zhiping.cli._common import EXIT_FAULT, EXIT_INPUT, EXIT_OK, Refused, default_lang
 from zhiping.errors import InputError, NoApplicableRule, PackError, StoreError
+from zhiping.glossary import Lang, Text
 
 __all__ = ["main"]
 
@@ -29,26 +30,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     arguments = _parser().parse_args(argv)
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+    lang: Lang = getattr(arguments, "lang", default_lang())
     try:
         return int(arguments.run(arguments))
     except InputError as error:
-        _print_problems(error, stderr)
+        _print_problems(error, stderr, lang)
         return EXIT_INPUT
     except NoApplicableRule as error:
-        stderr.print(f"zhiping: {error}", markup=False)
-        stderr.print("choose a pack with --pack NAME; 'zhiping packs' lists them", markup=False)
+        _say(stderr, error.message(lang))
+        _say(stderr, _CHOOSE_A_PACK[lang])
         return EXIT_INPUT
     except Refused as error:
-        stderr.print(f"zhiping: {error.text[arguments.lang]}", markup=False)
+        _say(stderr, error.text[lang])
         return EXIT_INPUT
     except StoreError as error:
-        stderr.print(f"zhiping: {error}", markup=False)
+        _say(stderr, error.message(lang))
         return EXIT_INPUT
     except PackError as error:
-        stderr.print(f"zhiping: a rule pack cannot be used: {error}", markup=False)
+        _say(stderr, f"{_PACK_UNUSABLE[lang]}: {error.message(lang)}")
         return EXIT_FAULT
     except KeyboardInterrupt:
-        stderr.print("zhiping: interrupted", markup=False)
+        _say(stderr, _INTERRUPTED[lang])
         return 130
     except BrokenPipeError:
         # The reader went away (| head): stop quietly, as command-line tools do.
@@ -56,12 +58,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as error:  # the last line of defence: a fault of zhiping itself
-        stderr.print(f"zhiping: internal error: {type(error).__name__}: {error}", markup=False)
+        _say(stderr, f"{_INTERNAL[lang]}: {type(error).__name__}: {error}")
         if os.environ.get("ZHIPING_DEBUG"):
             stderr.print(traceback.format_exc(), markup=False)
         else:
-            stderr.print("(set ZHIPING_DEBUG=1 to see the traceback; please report it)")
+            _say(stderr, _SEE_TRACEBACK[lang])
         return EXIT_FAULT
+
+
+_CHOOSE_A_PACK = Text(
+    "请用 --pack NAME 选定规则包;'zhiping packs' 列出已安装的规则包",
+    "choose a pack with --pack NAME; 'zhiping packs' lists them",
+)
+_PACK_UNUSABLE = Text("规则包无法使用", "a rule pack cannot be used")
+_INTERRUPTED = Text("已中断", "interrupted")
+_INTERNAL = Text("内部错误", "internal error")
+_SEE_TRACEBACK = Text(
+    "(设置 ZHIPING_DEBUG=1 可查看调用栈;请报告此问题)",
+    "(set ZHIPING_DEBUG=1 to see the traceback; please report it)",
+)
+
+
+def _say(console: Console, message: str) -> None:
+    console.print(f"zhiping: {message}", markup=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -77,12 +96,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_problems(error: InputError, console: Console) -> None:
+def _print_problems(error: InputError, console: Console, lang: Lang) -> None:
     where = f"{error.source}: " if error.source else ""
     count = len(error.problems)
-    console.print(
-        f"zhiping: {where}{count} problem{'s' if count != 1 else ''}; nothing was evaluated",
-        markup=False,
-    )
+    if lang == "zh":
+        _say(console, f"{where}共{count}处问题;未作任何评议")
+    else:
+        _say(console, f"{where}{count} problem{'s' if count != 1 else ''}; nothing was evaluated")
     for problem in error.problems:
-        console.print(f"  {problem}", markup=False)
+        console.print(f"  {problem.describe(lang)}", markup=False)

@@ -1,25 +1,24 @@
-"""What every command shares: exit codes, refusals, consoles, languages, reading files."""
+"""What every command shares: exit codes, refusals, consoles, languages."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from datetime import date
-from pathlib import Path
 
 from rich.console import Console
 
-from zhiping.glossary import Text
+from zhiping.glossary import Lang, Text
 
 __all__ = [
     "EXIT_FAULT",
     "EXIT_INPUT",
     "EXIT_OK",
     "Refused",
+    "StdoutConsole",
     "add_lang",
+    "default_lang",
     "iso_date",
-    "read_text",
     "wide_console",
 ]
 
@@ -38,42 +37,41 @@ class Refused(Exception):
         self.text = Text(zh, en)
 
 
+def default_lang() -> Lang:
+    """Return the language ``LANG`` asks for: Chinese for ``zh*``, else English."""
+    return "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+
+
 def add_lang(parser: argparse.ArgumentParser) -> None:
     """Add ``--lang zh|en``, defaulting to Chinese where ``LANG`` says so."""
-    default = "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
+    default = default_lang()
     parser.add_argument(
         "--lang",
         choices=("zh", "en"),
         default=default,
-        help=f"language of the text output (default from LANG: {default})",
+        help=f"language of every message, and of the text, csv names and html output "
+        f"(default from LANG: {default})",
     )
+
+
+class StdoutConsole(Console):
+    """A rich console that lets a closed pipe (``| head``) reach :func:`zhiping.cli.main`.
+
+    rich's own answer to a broken pipe is ``SystemExit(1)``; the command line's is to stop
+    quietly with status 0, as command-line tools do.
+    """
+
+    def on_broken_pipe(self) -> None:
+        """Raise :class:`BrokenPipeError` for ``main`` to handle."""
+        raise BrokenPipeError
 
 
 def wide_console() -> Console:
     """Return a console for tables: the terminal's width, or 160 columns into a pipe."""
-    console = Console(highlight=False, soft_wrap=True)
+    console = StdoutConsole(highlight=False, soft_wrap=True)
     if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=True, width=160)
+        console = StdoutConsole(highlight=False, soft_wrap=True, width=160)
     return console
-
-
-def read_text(name: str) -> str:
-    """Read a UTF-8 file, or standard input for ``-``.
-
-    Raises:
-        Refused: the file cannot be read or is not UTF-8.
-    """
-    try:
-        if name == "-":
-            return sys.stdin.read()
-        return Path(name).read_text(encoding="utf-8")
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise Refused(f"无法读取 {name}:{reason}", f"cannot read {name}: {reason}") from None
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"{name}:不是 UTF-8 文本({error.reason})", f"{name}: not UTF-8 text ({error.reason})"
-        ) from None
 
 
 def iso_date(text: str) -> date:

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, cast
 
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zhiping.cli._common import EXIT_OK, add_lang
+from zhiping.cli._common import EXIT_OK, StdoutConsole, add_lang
 from zhiping.report import Lang
 
 __all__ = ["DEFAULT_STORE", "add_command"]
@@ -43,7 +42,7 @@ def run(arguments: argparse.Namespace) -> int:
     """Run the demo with a progress bar, then print its summary."""
     from zhiping.demo import render_summary, run_demo
 
-    console = Console(highlight=False)
+    console = StdoutConsole(highlight=False)
     lang = cast(Lang, arguments.lang)
     console.print(("结果保存于 " if lang == "zh" else "results kept in ") + str(arguments.store))
     with Progress(

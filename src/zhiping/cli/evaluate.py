@@ -1,4 +1,10 @@
-"""``zhiping evaluate FILE``: one session document, or a JSON Lines file of many."""
+"""``zhiping evaluate FILE``: one session document, or a JSON Lines file of many.
+
+Formats: ``text`` (tables for people), ``json``/``jsonl`` (the outcome documents),
+``csv`` (a row per subject, :mod:`zhiping.results_table`) and ``html`` (the results
+sheet for the village board, :mod:`zhiping.results_sheet`). With ``--store`` the
+sessions are recorded first, and the sheet shows the store's checkpoint after them.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +12,30 @@ import argparse
 import itertools
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from rich.console import Console
 
 from zhiping import evaluate
-from zhiping.cli._common import EXIT_OK, Refused, add_lang, read_text, wide_console
+from zhiping.cli._common import EXIT_OK, Refused, add_lang, wide_console
+from zhiping.cli._reading import (
+    bounded_lines,
+    opened,
+    peek,
+    read_history,
+    read_rest,
+    read_session,
+    source_name,
+)
 from zhiping.cli.stream import numbered_lines, stream_outcomes
-from zhiping.errors import InputError, Problem
 from zhiping.outcome import Outcome
 from zhiping.registry import PackRegistry, default_registry
 from zhiping.report import Lang, render_explanation, render_outcome
-from zhiping.session import HistoryEntry, Session, parse_history, parse_session
-from zhiping.store import Store
+from zhiping.results_sheet import results_sheet
+from zhiping.results_table import answer_words, write_results_table
+from zhiping.session import Session
+from zhiping.store import Checkpoint, Store
 
 __all__ = ["add_command"]
 
@@ -39,9 +53,10 @@ def add_command(commands: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("text", "json", "jsonl"),
+        choices=("text", "json", "jsonl", "csv", "html"),
         default="text",
-        help="text for people (default); json or jsonl (one line each) for zhiping.outcome/1",
+        help="text for people (default); json or jsonl (one line each) for zhiping.outcome/1; "
+        "csv, a row per subject; html, the results sheet to post, an A4 page per session",
     )
     parser.add_argument(
         "--history", metavar="FILE", help="prior grades: a JSON array of {subject, year, grade}"
@@ -73,8 +88,8 @@ def run(arguments: argparse.Namespace) -> int:
     """Evaluate the file's documents and print their outcomes."""
     if arguments.explain and arguments.format != "text":
         raise Refused(
-            "--explain 只用于 --format text;其他格式的结果自带决定过程",
-            "--explain is for --format text; the JSON outcome carries the trace",
+            "--explain 只用于 --format text;决定过程见 --format json 结果中的 trace",
+            "--explain is for --format text; the trace is in the outcome of --format json",
         )
     if arguments.history and arguments.store:
         raise Refused(
@@ -96,8 +111,8 @@ def run(arguments: argparse.Namespace) -> int:
             f"没有名为 {arguments.pack!r} 的规则包;已安装:{installed}",
             f"no pack named {arguments.pack!r}; installed: {installed}",
         )
-    with _opened(arguments.file) as stream:
-        head, is_json_lines = _peek(stream)
+    with opened(arguments.file) as stream:
+        head, is_json_lines = peek(stream, arguments.file)
         if is_json_lines:
             if arguments.history or arguments.explain:
                 raise Refused(
@@ -105,8 +120,8 @@ def run(arguments: argparse.Namespace) -> int:
                     "--history and --explain are for one document; a JSON Lines "
                     "document carries its own history",
                 )
-            lines = numbered_lines(itertools.chain(head, stream))
-            source = "<stdin>" if arguments.file == "-" else arguments.file
+            lines = numbered_lines(itertools.chain(head, bounded_lines(stream, arguments.file)))
+            source = source_name(arguments.file)
             return stream_outcomes(
                 lines,
                 output_format=arguments.format,
@@ -114,35 +129,58 @@ def run(arguments: argparse.Namespace) -> int:
                 pack=arguments.pack,
                 store=arguments.store,
                 source=source,
+                lang=arguments.lang,
             )
-        text = "".join(head) + _rest(stream, arguments.file)
-    sessions = read_sessions(arguments.file, text)
+        text = read_rest(stream, arguments.file, head)
+    sessions = [read_session(arguments.file, text)]
     history = read_history(arguments.history) if arguments.history else ()
+    checkpoint: Checkpoint | None = None
     if arguments.store:
-        outcomes = _recorded(sessions, arguments.store, arguments.pack, registry)
+        outcomes, checkpoint = _recorded(sessions, arguments.store, arguments.pack, registry)
     else:
         outcomes = [
             evaluate(session, pack=arguments.pack, history=history, registry=registry)
             for session in sessions
         ]
+    _print_outcomes(arguments, sessions, outcomes, checkpoint, registry)
+    return EXIT_OK
+
+
+def _print_outcomes(
+    arguments: argparse.Namespace,
+    sessions: list[Session],
+    outcomes: list[Outcome],
+    checkpoint: Checkpoint | None,
+    registry: PackRegistry,
+) -> None:
+    lang: Lang = arguments.lang
     if arguments.format in ("json", "jsonl"):
         indent = 2 if arguments.format == "json" else None
         for outcome in outcomes:
             sys.stdout.write(
                 json.dumps(outcome.to_document(), ensure_ascii=False, indent=indent) + "\n"
             )
-        return EXIT_OK
-    console = wide_console()
-    for session, outcome in zip(sessions, outcomes, strict=True):
-        _print_text(outcome, session, console, arguments.lang, explain=arguments.explain)
-    return EXIT_OK
+    elif arguments.format == "csv":
+        results = zip(sessions, outcomes, strict=True)
+        write_results_table(results, sys.stdout, lang, answers=answer_words(registry))
+    elif arguments.format == "html":
+        shown = None if checkpoint is None else str(checkpoint)
+        sys.stdout.writelines(
+            results_sheet(zip(sessions, outcomes, strict=True), lang, checkpoint=shown)
+        )
+    else:
+        console = wide_console()
+        for session, outcome in zip(sessions, outcomes, strict=True):
+            _print_text(outcome, session, console, lang, explain=arguments.explain)
 
 
 def _recorded(
     sessions: list[Session], path: Path, pack: str | None, registry: PackRegistry
-) -> list[Outcome]:
+) -> tuple[list[Outcome], Checkpoint]:
+    """Record the sessions; return their outcomes and the store's checkpoint after them."""
     with Store(path) as store:
-        return [store.evaluate(session, pack=pack, registry=registry) for session in sessions]
+        outcomes = [store.evaluate(session, pack=pack, registry=registry) for session in sessions]
+        return outcomes, store.checkpoint()
 
 
 def _print_text(
@@ -153,92 +191,3 @@ def _print_text(
         console.print()
         render_explanation(outcome, console, lang)
     console.print()
-
-
-@contextmanager
-def _opened(name: str) -> Iterator[TextIO]:
-    if name == "-":
-        yield sys.stdin
-        return
-    try:
-        stream = open(name, encoding="utf-8")  # noqa: SIM115 - closed below
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise Refused(f"无法读取 {name}:{reason}", f"cannot read {name}: {reason}") from None
-    with stream:
-        yield stream
-
-
-def _peek(stream: TextIO) -> tuple[list[str], bool]:
-    """Read up to the second non-blank line: JSON Lines if the first is a whole document."""
-    try:
-        head = [stream.readline()]
-        try:
-            first = json.loads(head[0])
-        except ValueError:
-            return head, False
-        while line := stream.readline():
-            head.append(line)
-            if line.strip():
-                return head, isinstance(first, dict)
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"不是 UTF-8 文本({error.reason})", f"not UTF-8 text ({error.reason})"
-        ) from None
-    return head, False
-
-
-def _rest(stream: TextIO, name: str) -> str:
-    try:
-        return stream.read()
-    except UnicodeDecodeError as error:
-        raise Refused(
-            f"{name}:不是 UTF-8 文本({error.reason})", f"{name}: not UTF-8 text ({error.reason})"
-        ) from None
-
-
-def read_sessions(name: str, text: str | None = None) -> list[Session]:
-    """Read one document (or, given whole, a JSON Lines text of many); check them all.
-
-    Raises:
-        InputError: every problem of every document, with its line for JSON Lines.
-    """
-    text = read_text(name) if text is None else text
-    source = "<stdin>" if name == "-" else name
-    try:
-        return [parse_session(json.loads(text))]
-    except json.JSONDecodeError as error:
-        if error.msg != "Extra data":
-            problem = Problem(
-                "", f"not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-            )
-            raise InputError([problem], source=source) from None
-    except InputError as error:
-        raise error.with_source(source) from None
-    return _read_json_lines(text, source)
-
-
-def _read_json_lines(text: str, source: str) -> list[Session]:
-    sessions: list[Session] = []
-    problems: list[Problem] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            sessions.append(parse_session(line))
-        except InputError as error:
-            problems.extend(
-                Problem(f"line {number}: {p.path}" if p.path else f"line {number}", p.message)
-                for p in error.problems
-            )
-    if problems:
-        raise InputError(problems, source=source)
-    return sessions
-
-
-def read_history(name: str) -> tuple[HistoryEntry, ...]:
-    """Read a history file: a JSON array of ``{subject, year, grade}``."""
-    try:
-        return parse_history(read_text(name))
-    except InputError as error:
-        raise error.with_source(name) from None

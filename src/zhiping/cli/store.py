@@ -11,6 +11,7 @@ from typing import Any
 from rich.table import Table
 
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, add_lang, wide_console
+from zhiping.errors import InputError
 from zhiping.glossary import Text, name_of
 from zhiping.store import Checkpoint, Store
 from zhiping.store._chain import canonical_json
@@ -79,8 +80,8 @@ def add_command(commands: Any) -> None:
 def _checkpoint(text: str) -> Checkpoint:
     try:
         return Checkpoint.parse(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+    except InputError as error:
+        raise argparse.ArgumentTypeError(error.problems[0].message) from None
 
 
 def _existing(path: Path) -> Store:
@@ -99,9 +100,9 @@ def run_verify(arguments: argparse.Namespace) -> int:
     out.write(f"{_LABELS['checkpoint'][lang]} {verification.checkpoint}\n")
     out.write(f"{verification.sessions} {_LABELS['recomputed'][lang]}\n")
     for finding in verification.changed_packs:
-        out.write(f"{_LABELS['packs_changed'][lang]}: {finding}\n")
+        out.write(f"{_LABELS['packs_changed'][lang]}: {finding.describe(lang)}\n")
     for finding in verification.tampered:
-        sys.stderr.write(f"{_LABELS['tampered'][lang]}: {finding}\n")
+        sys.stderr.write(f"{_LABELS['tampered'][lang]}: {finding.describe(lang)}\n")
     if not verification.ok:
         count = len(verification.tampered)
         sys.stderr.write(f"zhiping: {arguments.db}: {count} {_LABELS['signs'][lang]}\n")

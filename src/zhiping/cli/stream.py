@@ -3,26 +3,58 @@
 Memory stays bounded whatever the number of sessions: lines are read as they are
 needed, and outcomes written as they come. A broken line is reported on stderr with its
 line number and the run goes on; the exit status is then 2.
+
+The CSV table and the HTML results sheet stream too: the header (or the head of the
+document) first, then each session's rows (or page) as it comes, then the tail. They
+name villages and cadres, so for them each line is parsed here, once, and the parsed
+session goes to the workers. With ``--store``, each page of the sheet shows the store's
+checkpoint taken right after its session was recorded: the checkpoint of the whole run
+is only known at its end, while each village's page is posted on its own board.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from zhiping.batch import BatchResult, evaluate_many
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK
-from zhiping.store import Store
+from zhiping.errors import InputError
+from zhiping.glossary import Lang, Text
+from zhiping.registry import default_registry
+from zhiping.results_sheet import sheet_head, sheet_page, sheet_tail
+from zhiping.results_table import answer_words, write_results_table
+from zhiping.session import Session, parse_session
+from zhiping.store import Checkpoint, Store
 
 __all__ = ["numbered_lines", "stream_outcomes"]
+
+_SHEETS = ("csv", "html")
+"""The formats that name villages and cadres, so need each parsed session."""
+
+
+_SESSIONS = Text("已评议 {} 场", "{} sessions")
+_LINE = Text("第{}行", "line {}")
+_SUMMARY = Text(
+    "共 {total} 场:有效 {valid} 场,无效 {void} 场,文档有误 {broken} 场",
+    "{total} sessions: {valid} valid, {void} void, {broken} broken",
+)
+
+
+class _Evaluated(NamedTuple):
+    number: int
+    result: BatchResult
+    session: Session | None = None
+    checkpoint: Checkpoint | None = None
 
 
 def stream_outcomes(
@@ -33,23 +65,28 @@ def stream_outcomes(
     pack: str | None,
     store: Path | None,
     source: str,
+    lang: Lang = "en",
 ) -> int:
-    """Evaluate numbered lines and write each outcome as it comes; return the exit status."""
+    """Evaluate numbered lines and write each outcome as it comes; return the exit status.
+
+    Args:
+        lines: the non-blank lines with their numbers.
+        output_format: ``text``, ``json``, ``jsonl``, ``csv`` or ``html``.
+        jobs: the processes to evaluate in (1: this one).
+        pack: apply this pack's chain whatever the village codes.
+        store: record each session in this store, serially, before writing it.
+        source: how messages name the input.
+        lang: the language of the CSV names and of the results sheet.
+    """
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-    numbers: deque[int] = deque()
-
-    def texts() -> Iterator[str]:
-        for number, text in lines:
-            numbers.append(number)
-            yield text
-
     tally: Counter[str] = Counter()
+    sheets = output_format in _SHEETS
     executor: Executor | None = ProcessPoolExecutor(jobs) if jobs > 1 else None
     try:
-        results = (
-            _recorded(texts(), store, pack)
+        evaluated = (
+            _recorded(lines, store, pack, checkpoints=output_format == "html")
             if store
-            else evaluate_many(texts(), executor=executor, pack=pack)
+            else _evaluated(lines, executor, pack, parse_here=sheets)
         )
         with Progress(
             SpinnerColumn(),
@@ -58,50 +95,115 @@ def stream_outcomes(
             console=stderr,
             transient=True,
         ) as progress:
-            task = progress.add_task("0 sessions", total=None)
-            for result in results:
-                number = numbers.popleft()
-                _write(result, number, output_format, source, stderr, tally)
-                progress.update(task, description=f"{sum(tally.values())} sessions")
+            task = progress.add_task(_SESSIONS[lang].format(0), total=None)
+
+            def counted() -> None:
+                progress.update(task, description=_SESSIONS[lang].format(sum(tally.values())))
+
+            good = _reported(evaluated, source, stderr, tally, counted, lang)
+            _write(good, output_format, lang)
     finally:
         if executor is not None:
             executor.shutdown()
-    _summary(tally, stderr)
+    _summary(tally, stderr, lang)
     return EXIT_INPUT if tally["broken"] else EXIT_OK
 
 
-def _recorded(texts: Iterable[str], path: Path, pack: str | None) -> Iterator[BatchResult]:
-    # Recording is serial: each session reads the history the ones before it wrote.
-    from zhiping.errors import InputError
-    from zhiping.session import parse_session
+def _evaluated(
+    lines: Iterable[tuple[int, str]],
+    executor: Executor | None,
+    pack: str | None,
+    *,
+    parse_here: bool,
+) -> Iterator[_Evaluated]:
+    """Evaluate the lines in order; with ``parse_here``, keep each parsed session."""
+    pending: deque[tuple[int, Session | None]] = deque()
 
+    def documents() -> Iterator[Session | str]:
+        for number, text in lines:
+            session: Session | None = None
+            if parse_here:
+                # A broken line goes on as text: the batch reports its problems.
+                with contextlib.suppress(InputError):
+                    session = parse_session(text)
+            pending.append((number, session))
+            yield text if session is None else session
+
+    for result in evaluate_many(documents(), executor=executor, pack=pack):
+        number, session = pending.popleft()
+        yield _Evaluated(number, result, session)
+
+
+def _recorded(
+    lines: Iterable[tuple[int, str]], path: Path, pack: str | None, *, checkpoints: bool
+) -> Iterator[_Evaluated]:
+    # Recording is serial: each session reads the history the ones before it wrote.
     with Store(path) as store:
-        for index, text in enumerate(texts):
+        for index, (number, text) in enumerate(lines):
             try:
                 session = parse_session(text)
                 outcome = store.evaluate(session, pack=pack)
             except InputError as error:
-                yield BatchResult(index, None, problems=error.problems)
+                yield _Evaluated(number, BatchResult(index, None, problems=error.problems))
                 continue
-            yield BatchResult(index, session.id, outcome.status, outcome=outcome.to_document())
+            result = BatchResult(index, session.id, outcome.status, outcome=outcome.to_document())
+            checkpoint = store.checkpoint() if checkpoints else None
+            yield _Evaluated(number, result, session, checkpoint)
 
 
-def _write(
-    result: BatchResult,
-    number: int,
-    output_format: str,
+def _reported(
+    evaluated: Iterable[_Evaluated],
     source: str,
     stderr: Console,
     tally: Counter[str],
-) -> None:
-    if not result.ok:
-        tally["broken"] += 1
-        for problem in result.problems:
-            where = f"line {number}: {problem.path}" if problem.path else f"line {number}"
-            stderr.print(f"zhiping: {source}: {where}: {problem.message}", markup=False)
-        return
-    tally[str(result.status)] += 1
+    counted: Callable[[], None],
+    lang: Lang,
+) -> Iterator[_Evaluated]:
+    """Count every result and report the broken ones; yield those evaluated."""
+    for item in evaluated:
+        if item.result.ok:
+            tally[str(item.result.status)] += 1
+        else:
+            tally["broken"] += 1
+            for problem in item.result.problems:
+                line = _LINE[lang].format(item.number)
+                where = f"{line}: {problem.path}" if problem.path else line
+                message = problem.describe(lang).removeprefix(f"{problem.path}: ")
+                stderr.print(f"zhiping: {source}: {where}: {message}", markup=False)
+        counted()
+        if item.result.ok:
+            yield item
+
+
+def _write(evaluated: Iterable[_Evaluated], output_format: str, lang: Lang) -> None:
     out: IO[str] = sys.stdout
+    if output_format == "csv":
+        answers = answer_words(default_registry())
+        write_results_table(_results(evaluated), out, lang, answers=answers)
+    elif output_format == "html":
+        out.write(sheet_head(lang))
+        for item in evaluated:
+            session, outcome = _result(item)
+            shown = None if item.checkpoint is None else str(item.checkpoint)
+            out.write(sheet_page(session, outcome, lang, checkpoint=shown))
+        out.write(sheet_tail())
+    else:
+        for item in evaluated:
+            _write_line(item.result, output_format, out)
+
+
+def _results(evaluated: Iterable[_Evaluated]) -> Iterator[tuple[Session, Mapping[str, Any]]]:
+    for item in evaluated:
+        yield _result(item)
+
+
+def _result(item: _Evaluated) -> tuple[Session, Mapping[str, Any]]:
+    if item.session is None or item.result.outcome is None:
+        raise AssertionError(f"line {item.number}: evaluated without its session or outcome")
+    return item.session, item.result.outcome
+
+
+def _write_line(result: BatchResult, output_format: str, out: IO[str]) -> None:
     if result.text is not None:
         out.write(result.text + "\n")
         return
@@ -113,12 +215,9 @@ def _write(
         out.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _summary(tally: Counter[str], stderr: Console) -> None:
-    total = sum(tally.values())
-    stderr.print(
-        f"{total} sessions: {tally['valid']} valid, {tally['void']} void, {tally['broken']} broken",
-        markup=False,
-    )
+def _summary(tally: Counter[str], stderr: Console, lang: Lang) -> None:
+    counts = {key: tally[key] for key in ("valid", "void", "broken")}
+    stderr.print(_SUMMARY[lang].format(total=sum(tally.values()), **counts), markup=False)
 
 
 def numbered_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:

@@ -212,9 +212,10 @@ class RuleContext:
         """
         use = self.chain.parameter(f"{self.rule.id}.{name}")
         if not isinstance(use.value, kind):
+            expected, found = kind.__name__, type(use.value).__name__
             raise PackError(
-                f"pack {use.pack}: parameter {use.name} should be a {kind.__name__}, "
-                f"not {type(use.value).__name__}"
+                f"pack {use.pack}: parameter {use.name} should be a {expected}, not {found}",
+                zh=f"规则包 {use.pack}:参数 {use.name} 应为 {expected} 类型,而不是 {found}",
             )
         return use.value, use
 
@@ -279,7 +280,10 @@ class RuleContext:
             PackError: ``kind`` is not a consequence the glossary names.
         """
         if kind not in ACTION_KINDS:
-            raise PackError(f"pack {self.rule.pack}: rule {self.rule.id}: unknown action {kind!r}")
+            raise PackError(
+                f"pack {self.rule.pack}: rule {self.rule.id}: unknown action {kind!r}",
+                zh=f"规则包 {self.rule.pack}:规则 {self.rule.id}:未知的处理措施 {kind!r}",
+            )
         action = Action(kind=kind, rule=self.rule.id, pack=self.rule.pack)
         self.evaluation.actions.setdefault(subject, []).append(action)
         return action

@@ -88,7 +88,10 @@ def evaluator_capacities(ctx: RuleContext) -> None:
     capacities, used = ctx.parameter("capacities", tuple)
     unknown = [c for c in capacities if c not in CAPACITIES]
     if unknown:
-        raise PackError(f"pack {used.pack}: {used.name}: unknown capacities {unknown}")
+        raise PackError(
+            f"pack {used.pack}: {used.name}: unknown capacities {unknown}",
+            zh=f"规则包 {used.pack}:{used.name}:未知的身份 {unknown}",
+        )
     ctx.evaluation.evaluator_capacities = frozenset(cast(tuple[Capacity, ...], capacities))
     counts = {c: len(ctx.evaluation.present(c)) for c in capacities}
     evaluators = len(ctx.evaluation.evaluators())

@@ -11,6 +11,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
+from zhiping.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 
@@ -28,7 +29,7 @@ def share_thresholds(ctx: RuleContext) -> None:
     conditions, conditions_used = ctx.parameter("conditions", tuple)
     otherwise, otherwise_used = ctx.parameter("otherwise", str)
     if otherwise not in GRADES:
-        raise PackError(f"pack {otherwise_used.pack}: {otherwise_used.name}: not a grade")
+        raise _not_a_grade(otherwise_used)
     used = [conditions_used, otherwise_used]
     for subject, tally in ctx.evaluation.tallies.items():
         if not ctx.evaluation.eligible.get(subject, False):
@@ -85,12 +86,16 @@ def score_bands(ctx: RuleContext) -> None:
     bands, bands_used = ctx.parameter("bands", dict)
     otherwise, otherwise_used = ctx.parameter("otherwise", str)
     if otherwise not in GRADES or any(grade not in GRADES for grade in bands):
-        raise PackError(f"pack {bands_used.pack}: {bands_used.name}: bands must name grades")
+        raise PackError(
+            f"pack {bands_used.pack}: {bands_used.name}: bands must name grades",
+            zh=f"规则包 {bands_used.pack}:{bands_used.name}:bands 的键应为等次",
+        )
     ordered = sorted(bands.items(), key=lambda band: band[1], reverse=True)
     for subject in ctx.evaluation.evaluated():
         if subject not in ctx.evaluation.scores:
             raise PackError(
-                f"rule {ctx.rule.id} grades by score, but no rule of the chain scored {subject}"
+                f"rule {ctx.rule.id} grades by score, but no rule of the chain scored {subject}",
+                zh=f"规则 {ctx.rule.id} 按得分评定等次,但规则包链中没有规则为 {subject} 计算得分",
             )
         score = ctx.evaluation.scores[subject]
         label = ctx.label(subject)
@@ -117,7 +122,7 @@ def veto_grade(ctx: RuleContext) -> None:
     """A subject with a one-vote-veto item (一票否决) gets ``grade``, whatever its score."""
     grade, used = ctx.parameter("grade", str)
     if grade not in GRADES:
-        raise PackError(f"pack {used.pack}: {used.name}: not a grade")
+        raise _not_a_grade(used)
     for veto in ctx.session.vetoes:
         if not ctx.evaluation.eligible.get(veto.subject, False):
             continue
@@ -142,3 +147,10 @@ def veto_grade(ctx: RuleContext) -> None:
             fulfilled=True,
             result=grade,
         )
+
+
+def _not_a_grade(used: ParameterUse) -> PackError:
+    return PackError(
+        f"pack {used.pack}: {used.name}: not a grade",
+        zh=f"规则包 {used.pack}:{used.name}:不是等次",
+    )

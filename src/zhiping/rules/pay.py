@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from zhiping.errors import PackError
-from zhiping.glossary import Text
+from zhiping.glossary import Text, name_of
 from zhiping.outcome import Pay
 from zhiping.rules._mechanism import RuleContext, mechanism
 
@@ -46,7 +46,10 @@ def pay_by_coefficient(ctx: RuleContext) -> None:
             )
             continue
         if grade not in coefficients:
-            raise PackError(f"pack {used.pack}: {used.name}: no coefficient for {grade}")
+            raise PackError(
+                f"pack {used.pack}: {used.name}: no coefficient for {grade}",
+                zh=f"规则包 {used.pack}:{used.name}:没有{name_of(grade).zh}({grade})的系数",
+            )
         coefficient = Decimal(coefficients[grade])
         amount = round_to_fen(cadre.performance_pay * coefficient)
         pay = Pay(cadre.performance_pay, coefficient, amount)

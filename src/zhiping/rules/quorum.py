@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import Text
+from zhiping.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 
 __all__ = ["quorum_minimum", "quorum_share"]
@@ -40,19 +41,25 @@ def _present(ctx: RuleContext, capacity: str) -> int:
     return len(ctx.evaluation.present(capacity))  # type: ignore[arg-type]
 
 
+def _unknown_capacity(used: ParameterUse, capacity: str) -> PackError:
+    return PackError(
+        f"pack {used.pack}: {used.name}: unknown capacity {capacity!r}",
+        zh=f"规则包 {used.pack}:{used.name}:未知的身份 {capacity!r}",
+    )
+
+
 @mechanism("quorum_share", stage="quorum", parameters={"capacity": "text", "share": "fraction"})
 def quorum_share(ctx: RuleContext) -> None:
     """At least ``share`` of the roster's ``capacity`` is present (and the roster is not empty)."""
     capacity, capacity_used = ctx.parameter("capacity", str)
     if capacity not in _NAMES:
-        raise PackError(
-            f"pack {capacity_used.pack}: {capacity_used.name}: unknown capacity {capacity!r}"
-        )
+        raise _unknown_capacity(capacity_used, capacity)
     share, share_used = ctx.parameter("share", Fraction)
     total = _on_roster(ctx, capacity)
     if total is None:
         raise PackError(
-            f"pack {capacity_used.pack}: {capacity_used.name}: no roster counts {capacity!r}"
+            f"pack {capacity_used.pack}: {capacity_used.name}: no roster counts {capacity!r}",
+            zh=f"规则包 {capacity_used.pack}:{capacity_used.name}:名册不记录 {capacity!r} 的人数",
         )
     present = _present(ctx, capacity)
     fulfilled = total > 0 and present * share.denominator >= total * share.numerator
@@ -78,9 +85,7 @@ def quorum_minimum(ctx: RuleContext) -> None:
     """At least ``minimum`` persons are present in ``capacity`` (``evaluator``: any counted one)."""
     capacity, capacity_used = ctx.parameter("capacity", str)
     if capacity not in _NAMES:
-        raise PackError(
-            f"pack {capacity_used.pack}: {capacity_used.name}: unknown capacity {capacity!r}"
-        )
+        raise _unknown_capacity(capacity_used, capacity)
     minimum, minimum_used = ctx.parameter("minimum", int)
     present = _present(ctx, capacity)
     fulfilled = present >= minimum

@@ -36,7 +36,10 @@ def top_share_quota(ctx: RuleContext) -> None:
     excluded, excluded_used = ctx.parameter("excluded", str)
     satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
     if grade not in GRADES or excluded not in GRADES:
-        raise PackError(f"pack {grade_used.pack}: {ctx.rule.id}: grade and excluded are grades")
+        raise PackError(
+            f"pack {grade_used.pack}: {ctx.rule.id}: grade and excluded are grades",
+            zh=f"规则包 {grade_used.pack}:{ctx.rule.id}:grade 和 excluded 都应为等次",
+        )
     used = [share_used, grade_used, excluded_used, satisfied_used]
     rates = {}
     for cadre in ctx.session.cadres:

@@ -213,6 +213,12 @@ class SatisfactionLine:
             return ctx.evaluation.tallies[subject].share(*self.satisfied)
         if self.measure == "score":
             if subject not in ctx.evaluation.scores:
-                raise PackError(f"rule {ctx.rule.id} reads a score, but no rule scored {subject}")
+                raise PackError(
+                    f"rule {ctx.rule.id} reads a score, but no rule scored {subject}",
+                    zh=f"规则 {ctx.rule.id} 读取得分,但没有规则为 {subject} 计算得分",
+                )
             return ctx.evaluation.scores[subject]
-        raise PackError(f"rule {ctx.rule.id}: measure must be rate or score, not {self.measure!r}")
+        raise PackError(
+            f"rule {ctx.rule.id}: measure must be rate or score, not {self.measure!r}",
+            zh=f"规则 {ctx.rule.id}:measure 应为 rate 或 score,而不是 {self.measure!r}",
+        )

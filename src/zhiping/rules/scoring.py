@@ -149,7 +149,9 @@ def weighted_groups(ctx: RuleContext) -> None:
 def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
     """Refuse ballots that do not say which of the weighted groups they come from."""
     ballots = ctx.session.ballots
-    expected = f"one of {', '.join(groups)}"
+    expected = Text(
+        zh=f"不是以下分组之一:{'、'.join(groups)}", en=f"is not one of {', '.join(groups)}"
+    )
     problems = []
     if ballots.counts is not None and ballots.returned:
         problems.append(
@@ -157,15 +159,26 @@ def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
                 "ballots.counts",
                 f"this pack weights evaluator groups "
                 f"({', '.join(groups)}): give group_counts instead",
+                f"本规则包按参评人员分组加权({'、'.join(groups)}):请改用 group_counts",
             )
         )
     for index, ballot in enumerate(ballots.cast or ()):
         if ballot.group not in groups:
             problems.append(
-                Problem(f"ballots.cast[{index}].group", f"{ballot.group!r} is not {expected}")
+                Problem(
+                    f"ballots.cast[{index}].group",
+                    f"{ballot.group!r} {expected.en}",
+                    f"{ballot.group!r} {expected.zh}",
+                )
             )
     for group in ballots.group_counts or {}:
         if group not in groups:
-            problems.append(Problem(f"ballots.group_counts.{group}", f"not {expected}"))
+            problems.append(
+                Problem(
+                    f"ballots.group_counts.{group}",
+                    expected.en.removeprefix("is "),
+                    expected.zh,
+                )
+            )
     if problems:
         raise InputError(problems)

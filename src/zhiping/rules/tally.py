@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from zhiping.errors import InputError, Problem
+from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import Text
 from zhiping.outcome import Tally
 from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.session import Ballot, group_size, json_path
+from zhiping.session import Ballot, group_size
 
 __all__ = ["tally_marks", "tally_of_cast", "tally_of_counts"]
 
@@ -143,6 +143,7 @@ def _checked_counts(
         Problem(
             json_path((*location, subject, word)),
             f"not a word of the scale; expected one of {', '.join(allowed)}",
+            f"不是测评票上的选项,应为以下之一:{'、'.join(allowed)}",
         )
         for subject, words in counts.items()
         if subject in subjects  # marks for unknown subjects are ignored, and reported

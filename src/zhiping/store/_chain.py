@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from zhiping.errors import InputError, Problem
+
 __all__ = ["GENESIS", "Checkpoint", "canonical_json", "digest", "event_hash"]
 
 GENESIS = "0" * 64
@@ -64,9 +66,17 @@ class Checkpoint:
         """Read a checkpoint written ``SIZE:HASH``.
 
         Raises:
-            ValueError: the text is not a checkpoint.
+            InputError: the text is not a checkpoint (also a ``ValueError``).
         """
         found = re.fullmatch(r"\s*(\d+):([0-9a-f]{64})\s*", text)
         if not found:
-            raise ValueError(f"not a checkpoint (SIZE:HASH): {text!r}")
+            raise InputError(
+                [
+                    Problem(
+                        "",
+                        f"not a checkpoint (SIZE:HASH): {text[:80]!r}",
+                        f"不是检查点(应为 事件数:哈希):{text[:80]!r}",
+                    )
+                ]
+            )
         return cls(int(found.group(1)), found.group(2))

@@ -95,15 +95,21 @@ def check_identity(connection: sqlite3.Connection, path: str) -> None:
         StoreError: the file is another application's SQLite file, or a store written
             by a newer zhiping.
     """
-    application = connection.execute("PRAGMA application_id").fetchone()[0]
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One statement, so one snapshot: read apart, another process creating the store
+    # could commit its tables and its application id between the reads.
+    application, version, tables = connection.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if application != APPLICATION_ID and (application != 0 or tables):
-        raise StoreError(f"{path}: not a zhiping store")
+        raise StoreError(f"{path}: not a zhiping store", zh=f"{path} 不是 zhiping 记录库")
     if version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: written by a newer zhiping (schema {version}; this one knows "
-            f"{SCHEMA_VERSION})"
+            f"{SCHEMA_VERSION})",
+            zh=f"{path} 由更新版本的 zhiping 写入(结构版本 {version};"
+            f"本版本只认识到 {SCHEMA_VERSION})",
         )
 
 

@@ -51,7 +51,9 @@ class Store:
                 self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
             )
         except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: cannot open: {error}") from None
+            raise StoreError(
+                f"{self.path}: cannot open: {error}", zh=f"无法打开记录库 {self.path}:{error}"
+            ) from None
         try:
             with _sqlite_errors(self.path):
                 self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -118,7 +120,7 @@ class Store:
             StoreError: no session with that id has been recorded, or no reason is given.
         """
         if not reason.strip():
-            raise StoreError("an amendment needs a reason")
+            raise StoreError("an amendment needs a reason", zh="更正须说明理由")
         return self._record(document, pack=pack, registry=registry, reason=reason)
 
     def _record(
@@ -140,12 +142,17 @@ class Store:
                 if latest["input_hash"] != input_hash:
                     raise SessionConflict(
                         f"session {session.id} is recorded with another document; "
-                        "record the new one as an amendment, with its reason"
+                        "record the new one as an amendment, with its reason",
+                        zh=f"直评会 {session.id} 已按另一份文件记录;"
+                        "请把新文件作为更正记录,并说明理由",
                     )
                 evaluated = parse_session(latest["document"])
                 return evaluate_chain(evaluated, chain, registry.mechanisms)
             if reason is not None and latest is None:
-                raise StoreError(f"session {session.id} is not recorded: nothing to amend")
+                raise StoreError(
+                    f"session {session.id} is not recorded: nothing to amend",
+                    zh=f"直评会 {session.id} 没有记录,无从更正",
+                )
             evaluated = parse_session(self._with_records(given, session))
             outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
             if outcome.status == "valid":
@@ -165,7 +172,9 @@ class Store:
             raise SessionConflict(
                 f"village {session.village.code} already has a valid session for "
                 f"{session.year}: {other[0]}; a village is graded once a year (or quarter), "
-                "so amend that session instead"
+                "so amend that session instead",
+                zh=f"村 {session.village.code} 在{session.year}年度已有有效的直评会 {other[0]};"
+                "每村每年(或每季度)只评定一次,请改为更正那次直评会",
             )
 
     def _with_records(self, given: dict[str, Any], session: Session) -> dict[str, Any]:
@@ -272,7 +281,10 @@ class Store:
                 (session_id, inquiry_id),
             ).fetchone()
             if found is None:
-                raise StoreError(f"no commitment {inquiry_id} of session {session_id}")
+                raise StoreError(
+                    f"no commitment {inquiry_id} of session {session_id}",
+                    zh=f"直评会 {session_id} 没有质询 {inquiry_id} 的整改承诺",
+                )
             payload = {
                 "session": session_id,
                 "inquiry": inquiry_id,
@@ -489,7 +501,10 @@ def _use_wal(db: sqlite3.Connection) -> None:
         if mode == "wal":
             return
         if time.monotonic() > deadline:
-            raise StoreError(f"cannot switch the store to WAL (journal mode {mode})")
+            raise StoreError(
+                f"cannot switch the store to WAL (journal mode {mode})",
+                zh=f"无法把记录库切换到 WAL 日志模式(当前为 {mode})",
+            )
         time.sleep(0.01)
 
 
@@ -498,4 +513,4 @@ def _sqlite_errors(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as error:
-        raise StoreError(f"{path}: {error}") from None
+        raise StoreError(f"{path}: {error}", zh=f"记录库 {path} 出错:{error}") from None

@@ -17,6 +17,7 @@ import attrs
 
 from zhiping.engine import evaluate_chain
 from zhiping.errors import PackError, TamperDetected, ZhipingError
+from zhiping.glossary import Lang
 from zhiping.registry import PackRegistry
 from zhiping.session import Session, parse_session
 from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
@@ -31,13 +32,20 @@ class Finding:
     Attributes:
         session: the session concerned, or None for the chain as a whole.
         message: what is wrong, in English.
+        zh: what is wrong, in Chinese.
     """
 
     session: str | None
     message: str
+    zh: str
 
     def __str__(self) -> str:
-        return f"{self.session}: {self.message}" if self.session else self.message
+        return self.describe("en")
+
+    def describe(self, lang: Lang) -> str:
+        """Return ``session: message`` in ``lang`` (the message alone for the whole chain)."""
+        message = self.zh if lang == "zh" else self.message
+        return f"{self.session}: {message}" if self.session else message
 
 
 @attrs.frozen
@@ -65,7 +73,10 @@ class Verification:
     def raise_if_tampered(self) -> None:
         """Raise :class:`~zhiping.errors.TamperDetected` listing the evidence, if any."""
         if self.tampered:
-            raise TamperDetected("; ".join(str(finding) for finding in self.tampered))
+            raise TamperDetected(
+                "; ".join(finding.describe("en") for finding in self.tampered),
+                zh="; ".join(finding.describe("zh") for finding in self.tampered),
+            )
 
 
 @attrs.define
@@ -75,8 +86,8 @@ class _Verifier:
     tampered: list[Finding] = attrs.field(factory=list)
     changed: list[Finding] = attrs.field(factory=list)
 
-    def tamper(self, session: str | None, message: str) -> None:
-        self.tampered.append(Finding(session, message))
+    def tamper(self, session: str | None, message: str, zh: str) -> None:
+        self.tampered.append(Finding(session, message, zh))
 
 
 def verify_store(
@@ -86,7 +97,11 @@ def verify_store(
     verifier = _Verifier(db, registry)
     integrity = db.execute("PRAGMA integrity_check").fetchall()
     if integrity != [("ok",)]:
-        verifier.tamper(None, f"integrity check: {integrity[0][0]}")
+        verifier.tamper(
+            None,
+            f"integrity check: {integrity[0][0]}",
+            f"SQLite 完整性检查未通过:{integrity[0][0]}",
+        )
     events = db.execute(
         "SELECT seq, kind, session, payload, previous, hash FROM events ORDER BY seq"
     ).fetchall()
@@ -96,9 +111,10 @@ def verify_store(
         _against(checkpoint, hashes, verifier)
     payloads = dict(_payloads(events, verifier))
     records = db.execute(
-        "SELECT session, revision, document, outcome, fingerprint, "
-        "input_hash, event FROM records ORDER BY event"
+        "SELECT session, revision, document, outcome, fingerprint, input_hash, event, "
+        "village_code, year, quarter, held_on, status, packs, reason FROM records ORDER BY event"
     ).fetchall()
+    _check_every_revision_kept(events, {row[6] for row in records}, verifier)
     latest: dict[str, tuple[Session, dict[str, Any]] | None] = {}
     for row in records:
         latest[row[0]] = _checked_record(row, payloads, verifier)
@@ -113,12 +129,24 @@ def _chained(
     running = GENESIS
     for position, (seq, kind, session, payload, previous, stored) in enumerate(events, 1):
         if seq != position:
-            verifier.tamper(session, f"event {position} is missing (found {seq})")
+            verifier.tamper(
+                session,
+                f"event {position} is missing (found {seq})",
+                f"第{position}个事件缺失(此处是事件 {seq})",
+            )
         if previous != running:
-            verifier.tamper(session, f"event {seq} does not follow the one before")
+            verifier.tamper(
+                session,
+                f"event {seq} does not follow the one before",
+                f"事件 {seq} 与前一个事件衔接不上",
+            )
         running = event_hash(running, kind, payload)
         if stored != running:
-            verifier.tamper(session, f"event {seq} does not hash to its recorded hash")
+            verifier.tamper(
+                session,
+                f"event {seq} does not hash to its recorded hash",
+                f"事件 {seq} 的哈希值与记录的不符",
+            )
         yield running
 
 
@@ -128,12 +156,19 @@ def _against(checkpoint: Checkpoint, hashes: list[str], verifier: _Verifier) -> 
             None,
             f"the chain has {len(hashes)} events, fewer than the "
             f"{checkpoint.size} of checkpoint {checkpoint}",
+            f"审计链只有{len(hashes)}个事件,少于检查点 {checkpoint} 的{checkpoint.size}个",
         )
     elif checkpoint.size == 0 and checkpoint.head != GENESIS:
-        verifier.tamper(None, f"checkpoint {checkpoint} is not one of an empty chain")
+        verifier.tamper(
+            None,
+            f"checkpoint {checkpoint} is not one of an empty chain",
+            f"检查点 {checkpoint} 不属于空的审计链",
+        )
     elif checkpoint.size and hashes[checkpoint.size - 1] != checkpoint.head:
         verifier.tamper(
-            None, f"the chain was rewritten: it no longer extends checkpoint {checkpoint}"
+            None,
+            f"the chain was rewritten: it no longer extends checkpoint {checkpoint}",
+            f"审计链被改写:不再延续检查点 {checkpoint}",
         )
 
 
@@ -144,24 +179,41 @@ def _payloads(
         try:
             decoded = json.loads(payload)
         except ValueError:
-            verifier.tamper(session, f"event {seq}: its payload is not JSON")
+            verifier.tamper(
+                session, f"event {seq}: its payload is not JSON", f"事件 {seq}:内容不是 JSON"
+            )
             continue
-        if isinstance(decoded, dict):
-            yield seq, decoded
+        if not isinstance(decoded, dict):
+            verifier.tamper(
+                session,
+                f"event {seq}: its payload is not an object",
+                f"事件 {seq}:内容不是 JSON 对象",
+            )
+        elif decoded.get("session") != session:
+            # The session column is outside the hash: it must agree with the payload.
+            verifier.tamper(
+                session,
+                f"event {seq}: its session column differs from its payload",
+                f"事件 {seq}:其直评会一栏与事件内容不符",
+            )
         else:
-            verifier.tamper(session, f"event {seq}: its payload is not an object")
+            yield seq, decoded
 
 
 def _checked_record(
-    row: tuple[str, int, str, str, str, str, int],
+    row: tuple[Any, ...],
     payloads: dict[int, dict[str, Any]],
     verifier: _Verifier,
 ) -> tuple[Session, dict[str, Any]] | None:
     """Check one revision; return it parsed when it is sound, for the derived tables."""
-    session_id, revision, document, outcome, fingerprint, input_hash, event = row
+    session_id, revision, document, outcome, fingerprint, input_hash, event = row[:7]
     payload = payloads.get(event)
     if payload is None:
-        verifier.tamper(session_id, f"revision {revision}: its event {event} is gone or unreadable")
+        verifier.tamper(
+            session_id,
+            f"revision {revision}: its event {event} is gone or unreadable",
+            f"第{revision}版:其事件 {event} 已不存在或无法读取",
+        )
         return None
     expected = {
         "session": session_id,
@@ -170,32 +222,92 @@ def _checked_record(
         "outcome_hash": digest(outcome),
         "fingerprint": fingerprint,
         "input_hash": input_hash,
+        "packs": _decoded(row[12]),
+        "reason": row[13],
     }
     differing = sorted(key for key, value in expected.items() if payload.get(key) != value)
     if differing:
         verifier.tamper(
-            session_id, f"revision {revision}: {', '.join(differing)} differ from the audit chain"
+            session_id,
+            f"revision {revision}: {', '.join(differing)} differ from the audit chain",
+            f"第{revision}版:{'、'.join(differing)} 与审计链不符",
         )
         return None
     try:
         session = parse_session(document)
         rendered = json.loads(outcome)
+        if not _columns_agree(row, session, rendered, verifier):
+            return None
         chain = verifier.registry.chain(
             session.village.code, session.held_on, pack=_forced(payload, verifier.registry, session)
         )
     except (ZhipingError, ValueError) as error:
-        verifier.changed.append(Finding(session_id, f"cannot be recomputed: {error}"))
+        said = error.message("zh") if isinstance(error, ZhipingError) else str(error)
+        verifier.changed.append(
+            Finding(session_id, f"cannot be recomputed: {error}", f"无法重新计算:{said}")
+        )
         return None
     if chain.fingerprint() != fingerprint:
-        verifier.changed.append(Finding(session_id, "its packs have changed since it was recorded"))
+        verifier.changed.append(
+            Finding(
+                session_id,
+                "its packs have changed since it was recorded",
+                "记录之后,其规则包已有改动",
+            )
+        )
         return session, rendered
     recomputed = evaluate_chain(session, chain, verifier.registry.mechanisms).to_document()
     if canonical_json(recomputed) != outcome:
         verifier.tamper(
-            session_id, f"revision {revision}: the stored outcome is not the one its document gives"
+            session_id,
+            f"revision {revision}: the stored outcome is not the one its document gives",
+            f"第{revision}版:记录的结果与其文件得出的结果不同",
         )
         return None
     return session, rendered
+
+
+def _decoded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def _columns_agree(
+    row: tuple[Any, ...], session: Session, rendered: dict[str, Any], verifier: _Verifier
+) -> bool:
+    """Check the columns the store queries against the document and outcome they copy."""
+    expected = {
+        "village_code": session.village.code,
+        "year": session.year,
+        "quarter": session.quarter or 0,
+        "held_on": session.held_on.isoformat(),
+        "status": rendered.get("status"),
+    }
+    columns = ("village_code", "year", "quarter", "held_on", "status")
+    stored = dict(zip(columns, row[7:12], strict=True))
+    differing = sorted(key for key, value in expected.items() if stored[key] != value)
+    if differing:
+        verifier.tamper(
+            row[0],
+            f"revision {row[1]}: {', '.join(differing)} differ from its document and outcome",
+            f"第{row[1]}版:{'、'.join(differing)} 与其文件及结果不符",
+        )
+    return not differing
+
+
+def _check_every_revision_kept(
+    events: list[tuple[int, str, str, str, str, str]], kept: set[int], verifier: _Verifier
+) -> None:
+    """Check that every recording or amendment in the chain still has its revision."""
+    for seq, kind, session, _, _, _ in events:
+        if kind in ("record", "amend") and seq not in kept:
+            verifier.tamper(
+                session,
+                f"event {seq} ({kind}): its revision is gone from the records",
+                f"事件 {seq}({kind}):其对应的记录已不存在",
+            )
 
 
 def _forced(payload: dict[str, Any], registry: PackRegistry, session: Session) -> str | None:
@@ -239,8 +351,14 @@ def _check_grades(
         if row[5] not in unsound
     }
     for row in sorted(stored ^ expected, key=repr):
-        where = "kept but given by no outcome" if row in stored else "missing"
-        verifier.tamper(str(row[5]), f"grade of {row[1]} for {row[2]} ({row[4]}): {where}")
+        kept = row in stored
+        where = "kept but given by no outcome" if kept else "missing"
+        verifier.tamper(
+            str(row[5]),
+            f"grade of {row[1]} for {row[2]} ({row[4]}): {where}",
+            f"{row[1]} {row[2]}年的等次({row[4]}):"
+            + ("有记录,但没有任何结果给出它" if kept else "缺失"),
+        )
 
 
 def _check_commitments(
@@ -298,7 +416,11 @@ def _check_commitments(
         key = (session, inquiry)
         seen.add(key)
         if expected.get(key) != (village, year, subject, text, due):
-            verifier.tamper(session, f"commitment {inquiry} is not the one its document gives")
+            verifier.tamper(
+                session,
+                f"commitment {inquiry} is not the one its document gives",
+                f"整改承诺 {inquiry} 与其文件中的不同",
+            )
         elif (
             fulfilled_on is not None
             and fulfilled_on not in backing.get(key, set())
@@ -307,7 +429,8 @@ def _check_commitments(
             verifier.tamper(
                 session,
                 f"commitment {inquiry}: its fulfilment on {fulfilled_on} is recorded nowhere",
+                f"整改承诺 {inquiry}:{fulfilled_on} 践诺一事没有任何记录",
             )
     for key in sorted(set(expected) - seen):
         if key[0] not in unsound:
-            verifier.tamper(key[0], f"commitment {key[1]} is missing")
+            verifier.tamper(key[0], f"commitment {key[1]} is missing", f"整改承诺 {key[1]} 缺失")

@@ -29,10 +29,10 @@ from pydantic import (
     model_validator,
 )
 
-from zhiping.errors import PackError
-from zhiping.glossary import GRADES, ActionKind
+from zhiping._validation import Invalid, texts_of, texts_of_any
+from zhiping.errors import PackError, json_path
+from zhiping.glossary import GRADES, ActionKind, Text
 from zhiping.registry import PackRegistry
-from zhiping.session import json_path
 from zhiping.testing._documents import session_document
 from zhiping.testing._pack_documents import PackProfile
 
@@ -78,13 +78,19 @@ VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 def _grade_or_none(value: object) -> object:
     if value is None or value == NONE or value in GRADES:
         return value
-    raise ValueError(f"{value!r} is not a grade: write one of {', '.join(GRADES)}, or none")
+    raise Invalid(
+        f"{value!r} is not a grade: write one of {', '.join(GRADES)}, or none",
+        zh=f"{value!r} 不是等次:请写 {'、'.join(GRADES)} 之一,或 none",
+    )
 
 
 def _amount_or_none(value: object) -> object:
     if value is None or value == NONE or (isinstance(value, str) and AMOUNT.fullmatch(value)):
         return value
-    raise ValueError(f'{value!r} is not an amount: write yuan as text ("9000.05"), or none')
+    raise Invalid(
+        f'{value!r} is not an amount: write yuan as text ("9000.05"), or none',
+        zh=f'{value!r} 不是金额:请以文本书写元数("9000.05"),或写 none',
+    )
 
 
 ExpectedGrade = Annotated[str | None, BeforeValidator(_grade_or_none)]
@@ -133,7 +139,10 @@ class _Expect(_Table):
     @model_validator(mode="after")
     def _says_something(self) -> _Expect:
         if not self.model_fields_set:
-            raise ValueError("say what the outcome must be (status, grades, pay, …)")
+            raise Invalid(
+                "say what the outcome must be (status, grades, pay, …)",
+                zh="请写明结果应当如何(status、grades、pay 等)",
+            )
         return self
 
 
@@ -147,7 +156,10 @@ class _CaseFile(_Table):
     @model_validator(mode="after")
     def _one_starting_point(self) -> _CaseFile:
         if self.base is not None and self.document is not None:
-            raise ValueError("give either [base] or [document], not both")
+            raise Invalid(
+                "give either [base] or [document], not both",
+                zh="[base] 和 [document] 只能给出其一",
+            )
         return self
 
 
@@ -214,7 +226,10 @@ class Case:
             try:
                 start = pack_session_document(profile, **(self.base or {}))
             except ValueError as error:
-                raise PackError(f"{self.source}: base: {error}") from None
+                said = texts_of_any(error)
+                raise PackError(
+                    f"{self.source}: base: {said.en}", zh=f"{self.source}: base: {said.zh}"
+                ) from None
         return merged(start, _plain(self.fragment))
 
 
@@ -229,8 +244,11 @@ def load_case(path: Path | Traversable) -> Case:
     try:
         parsed = _CaseFile.model_validate(data)
     except ValidationError as error:
-        problems = "\n  ".join(_problems(error, data))
-        raise PackError(f"{path}: not a valid case file:\n  {problems}") from None
+        problems = _problems(error, data)
+        raise PackError(
+            f"{path}: not a valid case file:\n  " + "\n  ".join(p.en for p in problems),
+            zh=f"{path}:不是有效的用例文件:\n  " + "\n  ".join(p.zh for p in problems),
+        ) from None
     expect = parsed.expect
     return Case(
         name=parsed.case.name,
@@ -253,13 +271,19 @@ def load_case(path: Path | Traversable) -> Case:
     )
 
 
-def _problems(error: ValidationError, data: Any) -> list[str]:
-    """Return each problem as ``key.path: message``, one line per key."""
-    found: dict[str, list[str]] = {}
+def _problems(error: ValidationError, data: Any) -> list[Text]:
+    """Return each problem as ``key.path: message`` in zh and en, one line per key."""
+    found: dict[str, list[Text]] = {}
     for problem in error.errors():
         where = _located(data, problem["loc"], missing=problem["type"] == "missing")
-        found.setdefault(json_path(where) or "(the file)", []).append(problem["msg"])
-    return [f"{where}: {'; or '.join(dict.fromkeys(said))}" for where, said in found.items()]
+        found.setdefault(json_path(where), []).append(texts_of(problem))
+    return [
+        Text(
+            zh=f"{where or '(整个文件)'}: {';或 '.join(dict.fromkeys(t.zh for t in said))}",
+            en=f"{where or '(the file)'}: {'; or '.join(dict.fromkeys(t.en for t in said))}",
+        )
+        for where, said in found.items()
+    ]
 
 
 def _located(data: Any, location: tuple[int | str, ...], *, missing: bool) -> tuple[int | str, ...]:
@@ -289,22 +313,34 @@ def _read(path: Path | Traversable) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise PackError(f"{path}: cannot read: {error.strerror or error}") from None
+        reason = error.strerror or error
+        raise PackError(f"{path}: cannot read: {reason}", zh=f"无法读取 {path}:{reason}") from None
     except UnicodeDecodeError as error:
-        raise PackError(f"{path}: not UTF-8 text: {error.reason}") from None
+        raise PackError(
+            f"{path}: not UTF-8 text: {error.reason}", zh=f"{path}:不是 UTF-8 文本({error.reason})"
+        ) from None
     if path.name.endswith(".toml"):
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise PackError(f"{path}: not valid TOML: {error}") from None
+            raise PackError(
+                f"{path}: not valid TOML: {error}",
+                zh=f"{path}:不是有效的 TOML(解析器说明:{error})",
+            ) from None
     try:
         yaml = importlib.import_module("yaml")
     except ImportError:
-        raise PackError(f"{path}: YAML case files need PyYAML (pip install pyyaml)") from None
+        raise PackError(
+            f"{path}: YAML case files need PyYAML (pip install pyyaml)",
+            zh=f"{path}:YAML 格式的用例文件需要 PyYAML(pip install pyyaml)",
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
-        raise PackError(f"{path}: not valid YAML: {error}") from None
+        raise PackError(
+            f"{path}: not valid YAML: {error}",
+            zh=f"{path}:不是有效的 YAML(解析器说明:{error})",
+        ) from None
 
 
 def pack_session_document(

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from zhiping._validation import Invalid
 from zhiping.glossary import ORGANIZATION
 
 __all__ = ["INVALID_MARK", "as_cast", "as_counts", "counted", "session_document", "word_counted"]
@@ -46,14 +47,17 @@ def session_document(
             the roster, counts that do not sum alike).
     """
     if party_members_present > party_members or representatives_present > representatives:
-        raise ValueError("more present than on the roster")
+        raise Invalid("more present than on the roster", zh="到会人数多于名册人数")
     subjects = [ORGANIZATION, *(f"c{i}" for i in range(1, cadres + 1))]
     evaluators = party_members_present + representatives_present + invitees
     if counts is None:
         counts = {subject: {"satisfied": evaluators} for subject in subjects}
     sums = {sum(words.values()) for words in counts.values()}
     if len(sums) > 1:
-        raise ValueError(f"the counts of the subjects sum differently: {sorted(sums)}")
+        raise Invalid(
+            f"the counts of the subjects sum differently: {sorted(sums)}",
+            zh=f"各测评对象的票数合计不一致:{sorted(sums)}",
+        )
     returned = sums.pop() if sums else evaluators
     document: Document = {
         "format": "zhiping.session/1",
@@ -175,10 +179,13 @@ def counted(
     """
     unknown = sorted(set(votes) - set(scale))
     if unknown:
-        raise ValueError(f"not words of the scale {list(scale)}: {unknown}")
+        raise Invalid(
+            f"not words of the scale {list(scale)}: {unknown}",
+            zh=f"不是测评票选项 {list(scale)} 中的词:{unknown}",
+        )
     counts = {word: votes.get(word, 0) for word in scale} | {"abstain": abstain, "invalid": invalid}
     if any(count < 0 for count in counts.values()):
-        raise ValueError(f"counts cannot be negative: {counts}")
+        raise Invalid(f"counts cannot be negative: {counts}", zh=f"票数不能为负数:{counts}")
     return counts
 
 

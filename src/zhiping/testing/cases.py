@@ -157,7 +157,10 @@ def check_case(case: Case, pack: str, *, registry: PackRegistry | None = None) -
     try:
         outcome = zhiping.evaluate(document, registry=registry, pack=pack if forced else None)
     except InputError as error:
-        raise PackError(f"{case.source}: the session it builds is not valid: {error}") from None
+        raise PackError(
+            f"{case.source}: the session it builds is not valid: {error}",
+            zh=f"{case.source}:它构造的直评会文件无效:{error.message('zh')}",
+        ) from None
     mismatches = compare(case.expect, outcome, pack=pack)
     if mismatches:
         raise CaseFailed(case, pack, mismatches, outcome)
@@ -244,5 +247,9 @@ def _text(value: object) -> str:
 def _installed(pack: str, registry: PackRegistry | None) -> Pack:
     registry = registry or default_registry()
     if pack not in registry.packs:
-        raise PackError(f"no pack named {pack!r}; installed: {', '.join(registry.names())}")
+        installed = registry.names()
+        raise PackError(
+            f"no pack named {pack!r}; installed: {', '.join(installed)}",
+            zh=f"没有名为 {pack!r} 的规则包;已安装的有:{'、'.join(installed)}",
+        )
     return registry.packs[pack]

@@ -1,0 +1,274 @@
+"""Reading JSON from outside: strictly, within the limits, every problem with its path.
+
+Python's :func:`json.loads` is lenient where a document from a phone or a township
+office must not be: it takes ``NaN`` and ``Infinity``, keeps the last of two equal keys,
+converts integers of any length (and raises a plain ``ValueError`` past 4,300 digits),
+and recurses until ``RecursionError``. Here each of those is a
+:class:`~zhiping.errors.InputError` with the JSON path, and so is anything over the
+limits of :mod:`zhiping.limits`. A UTF-8 byte order mark at the start of the bytes is
+ignored, as editors on Windows write one; in text already decoded, it is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from zhiping._validation import not_json
+from zhiping.errors import InputError, Problem, json_path
+from zhiping.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_INTEGER_DIGITS, MAX_STRING_LENGTH
+
+__all__ = ["check_value", "is_json_object", "load_json", "too_large"]
+
+_REPORTED = 20
+"""Problems reported at most by the walk; a hostile document can have millions."""
+
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+)
+"""Control characters (but tab and line breaks), lone surrogates and bidirectional
+overrides: invisible, or able to make a posted name read as another."""
+
+
+_UTF8_REASONS = {
+    "invalid start byte": "有无效的起始字节",
+    "invalid continuation byte": "有无效的后续字节",
+    "unexpected end of data": "数据意外结束",
+}
+
+
+class _Duplicated(dict[str, Any]):
+    """An object in which some key appeared more than once."""
+
+    def __init__(self, pairs: list[tuple[str, Any]], keys: list[str]) -> None:
+        super().__init__(pairs)
+        self.duplicated = keys
+
+
+class _NotANumber:
+    """``NaN``, ``Infinity`` or ``-Infinity``, which JSON does not have."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+
+class _HugeInteger:
+    """An integer with more digits than :data:`~zhiping.limits.MAX_INTEGER_DIGITS`."""
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) == len(pairs):
+        return value
+    seen: set[str] = set()
+    duplicated = [key for key, _ in pairs if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
+    return _Duplicated(pairs, duplicated)
+
+
+def _integer(text: str) -> int | _HugeInteger:
+    digits = len(text.lstrip("-"))
+    return _HugeInteger(digits) if digits > MAX_INTEGER_DIGITS else int(text)
+
+
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_object, parse_constant=_NotANumber, parse_int=_integer
+)
+
+
+def load_json(document: str | bytes) -> Any:
+    """Decode a JSON document strictly and within the limits.
+
+    Args:
+        document: the JSON text, or its UTF-8 bytes (a leading byte order mark is
+            ignored).
+
+    Returns:
+        The decoded value: dicts, lists, strings, ints, floats, booleans and None.
+
+    Raises:
+        InputError: the text is too large, not UTF-8, not JSON, or holds what JSON or
+            the limits do not allow; each problem with its JSON path.
+    """
+    text = _text(document)
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        message = not_json(error)
+        raise InputError([Problem("", message.en, message.zh)]) from None
+    except RecursionError:
+        raise InputError([_too_deep("")]) from None
+    check_value(value)
+    return value
+
+
+def is_json_object(text: str) -> bool:
+    """Return whether ``text`` is one JSON object, whatever the limits say of it."""
+    try:
+        return isinstance(_DECODER.decode(text), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def check_value(value: Any) -> None:
+    """Check a decoded document (or one a program built) against the limits.
+
+    Raises:
+        InputError: each duplicated key, non-number, huge integer, string too long or
+            with a forbidden character, and nesting too deep, with its JSON path.
+    """
+    problems = []
+    for problem in _walk(value):
+        problems.append(problem)
+        if len(problems) == _REPORTED:
+            problems.append(
+                Problem(
+                    "",
+                    f"more problems not listed (the first {_REPORTED} are)",
+                    f"另有问题未列出(仅列出前{_REPORTED}处)",
+                )
+            )
+            break
+    if problems:
+        raise InputError(problems)
+
+
+def _text(document: str | bytes) -> str:
+    if len(document) > MAX_DOCUMENT_BYTES:
+        raise InputError([too_large()])
+    if isinstance(document, bytes):
+        try:
+            # One byte order mark is how some editors begin UTF-8: it is not content.
+            text = document.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise InputError(
+                [
+                    Problem(
+                        "",
+                        f"not UTF-8 text: {error.reason} at byte {error.start}",
+                        f"不是 UTF-8 文本:第{error.start}字节处"
+                        f"{_UTF8_REASONS.get(error.reason, error.reason)}",
+                    )
+                ]
+            ) from None
+    else:
+        text = document
+        # A character takes up to 4 bytes: count them only when it could matter.
+        if len(text) * 4 > MAX_DOCUMENT_BYTES and _utf8_size(text) > MAX_DOCUMENT_BYTES:
+            raise InputError([too_large()])
+    if text.startswith("\ufeff"):
+        # Text is already decoded: a byte order mark left in it is a second one, or a
+        # stray character, and JSON has no place for it.
+        raise InputError(
+            [
+                Problem(
+                    "",
+                    "the text begins with a byte order mark (U+FEFF), which JSON does not allow",
+                    "文本以字节顺序标记(U+FEFF)开头,JSON 不允许",
+                )
+            ]
+        )
+    return text
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def too_large() -> Problem:
+    """Return the problem of a document over :data:`~zhiping.limits.MAX_DOCUMENT_BYTES`."""
+    size = MAX_DOCUMENT_BYTES
+    return Problem(
+        "",
+        f"the document is larger than the limit of {size:,} bytes (zhiping.limits)",
+        f"文档超过{size:,}字节的上限(zhiping.limits)",
+    )
+
+
+def _too_deep(path: str) -> Problem:
+    return Problem(
+        path,
+        f"arrays and objects are nested more than {MAX_DEPTH} deep (zhiping.limits)",
+        f"数组与对象嵌套超过{MAX_DEPTH}层(zhiping.limits)",
+    )
+
+
+def _walk(root: Any) -> Iterator[Problem]:
+    """Yield the problems of every value, depth first, without recursion."""
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(root, ())]
+    while stack:
+        value, location = stack.pop()
+        if isinstance(value, Mapping | list) and len(location) >= MAX_DEPTH:
+            yield _too_deep(json_path(location))
+            continue
+        if isinstance(value, Mapping):
+            yield from _object_problems(value, location)
+            stack.extend((item, (*location, key)) for key, item in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((item, (*location, i)) for i, item in reversed(list(enumerate(value))))
+        elif isinstance(value, str):
+            yield from _string_problems(value, json_path(location))
+        else:
+            yield from _scalar_problems(value, json_path(location))
+
+
+def _object_problems(
+    value: Mapping[Any, Any], location: tuple[int | str, ...]
+) -> Iterator[Problem]:
+    path = json_path(location)
+    for key in getattr(value, "duplicated", ()):
+        yield Problem(
+            path,
+            f"the key {json.dumps(key, ensure_ascii=False)} appears more than once",
+            f"键 {json.dumps(key, ensure_ascii=False)} 出现了不止一次",
+        )
+    for key in value:
+        if not isinstance(key, str):
+            yield Problem(path, "an object's keys must be strings", "对象的键必须是字符串")
+        elif len(key) > MAX_STRING_LENGTH or _FORBIDDEN.search(key):
+            # The key is not echoed: it may be long, or carry terminal escapes.
+            yield Problem(
+                path,
+                "a key is too long or holds a control character",
+                "某个键过长或含有控制字符",
+            )
+
+
+def _string_problems(value: str, path: str) -> Iterator[Problem]:
+    if len(value) > MAX_STRING_LENGTH:
+        yield Problem(
+            path,
+            f"the string is longer than the limit of {MAX_STRING_LENGTH:,} characters "
+            f"({len(value):,}; zhiping.limits)",
+            f"字符串长度{len(value):,}超过{MAX_STRING_LENGTH:,}个字符的上限(zhiping.limits)",
+        )
+    found = _FORBIDDEN.search(value)
+    if found:
+        code = f"U+{ord(found.group()):04X}"
+        yield Problem(
+            path,
+            f"the string holds the control or invisible character {code}",
+            f"字符串含有控制字符或不可见字符 {code}",
+        )
+
+
+def _scalar_problems(value: Any, path: str) -> Iterator[Problem]:
+    if isinstance(value, _NotANumber) or (isinstance(value, float) and value != value):
+        word = value.word if isinstance(value, _NotANumber) else "NaN"
+        yield Problem(path, f"{word} is not a JSON number", f"{word} 不是 JSON 数值")
+    elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+        yield Problem(path, "Infinity is not a JSON number", "Infinity 不是 JSON 数值")
+    elif isinstance(value, _HugeInteger) or (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and abs(value) >= 10**MAX_INTEGER_DIGITS
+    ):
+        yield Problem(
+            path,
+            f"the integer has more than {MAX_INTEGER_DIGITS} digits (zhiping.limits)",
+            f"整数超过{MAX_INTEGER_DIGITS}位(zhiping.limits)",
+        )
