@@ -11,6 +11,10 @@ import pytest
 
 import zhiping
 from zhiping.cli import main
+from zhiping.testing import session_document
+
+# 40 of 60 satisfied, 20 dissatisfied: 3d = n, not more, so competent (DESIGN §5).
+COMPETENT = {"satisfied": 40, "dissatisfied": 20}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -111,3 +115,22 @@ def test_streaming_memory_stays_bounded() -> None:
     assert evaluated.stdout.count(b"\n") == 3000
     peak_kb = int(evaluated.stderr.decode().rsplit("peak_kb=", 1)[1])
     assert peak_kb < 300 * 1024
+
+
+def test_json_lines_as_text_speak_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line per session with its status and grade names, and the summary, in zh."""
+    documents = [
+        session_document(village_code="420117101201", counts={"c1": COMPETENT}),
+        {"format": "zhiping.session/1"},
+    ]
+    path = tmp_path / "two.jsonl"
+    path.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", str(path), "--lang", "zh")
+    assert code == 2
+    session, status, grades = out.splitlines()[0].split("\t")
+    assert (session, status) == ("420117101201-2026", "有效")
+    assert "c1 称职" in grades
+    assert "第2行" in err
+    assert "共 2 场:有效 1 场,无效 0 场,文档有误 1 场" in err

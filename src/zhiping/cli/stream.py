@@ -29,7 +29,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from zhiping.batch import BatchResult, evaluate_many
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK
 from zhiping.errors import InputError
-from zhiping.glossary import Lang, Text
+from zhiping.glossary import Lang, Text, name_of
 from zhiping.registry import default_registry
 from zhiping.results_sheet import sheet_head, sheet_page, sheet_tail
 from zhiping.results_table import answer_words, write_results_table
@@ -44,6 +44,7 @@ _SHEETS = ("csv", "html")
 
 _SESSIONS = Text("已评议 {} 场", "{} sessions")
 _LINE = Text("第{}行", "line {}")
+_STATUS = {"valid": Text("有效", "valid"), "void": Text("无效", "void")}
 _SUMMARY = Text(
     "共 {total} 场:有效 {valid} 场,无效 {void} 场,文档有误 {broken} 场",
     "{total} sessions: {valid} valid, {void} void, {broken} broken",
@@ -189,7 +190,7 @@ def _write(evaluated: Iterable[_Evaluated], output_format: str, lang: Lang) -> N
         out.write(sheet_tail())
     else:
         for item in evaluated:
-            _write_line(item.result, output_format, out)
+            _write_line(item.result, output_format, out, lang)
 
 
 def _results(evaluated: Iterable[_Evaluated]) -> Iterator[tuple[Session, Mapping[str, Any]]]:
@@ -203,14 +204,16 @@ def _result(item: _Evaluated) -> tuple[Session, Mapping[str, Any]]:
     return item.session, item.result.outcome
 
 
-def _write_line(result: BatchResult, output_format: str, out: IO[str]) -> None:
+def _write_line(result: BatchResult, output_format: str, out: IO[str], lang: Lang) -> None:
     if result.text is not None:
         out.write(result.text + "\n")
         return
     outcome: dict[str, Any] = dict(result.outcome or {})
     if output_format == "text":
-        grades = ", ".join(f"{s['id']} {s['grade']}" for s in outcome["subjects"] if s["grade"])
-        out.write(f"{outcome['session']}\t{outcome['status']}\t{grades}\n")
+        grades = ", ".join(
+            f"{s['id']} {name_of(s['grade'])[lang]}" for s in outcome["subjects"] if s["grade"]
+        )
+        out.write(f"{outcome['session']}\t{_STATUS[outcome['status']][lang]}\t{grades}\n")
     else:
         out.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")) + "\n")
 
