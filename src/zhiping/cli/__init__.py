@@ -19,7 +19,17 @@ from rich.console import Console
 
 from zhiping import __version__
 from zhiping.cli import demo, evaluate, packs, schema, store, synth
-from zhiping.cli._common import EXIT_FAULT, EXIT_INPUT, EXIT_OK, Refused, default_lang
+from zhiping.cli._common import (
+    COMMANDS,
+    EXIT_FAULT,
+    EXIT_INPUT,
+    EXIT_OK,
+    Refused,
+    add_help,
+    default_lang,
+    help_formatter,
+    requested_lang,
+)
 from zhiping.errors import InputError, NoApplicableRule, PackError, StoreError
 from zhiping.glossary import Lang, Text
 
@@ -28,7 +38,8 @@ __all__ = ["main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    arguments = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    arguments = _parser(requested_lang(argv)).parse_args(argv)
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     lang: Lang = getattr(arguments, "lang", default_lang())
     try:
@@ -83,16 +94,31 @@ def _say(console: Console, message: str) -> None:
     console.print(f"zhiping: {message}", markup=False)
 
 
-def _parser() -> argparse.ArgumentParser:
+_DESCRIPTION = Text(
+    "由群众按各街镇的规则直接评议村干部(直评村官)。",
+    "Evaluate village cadres directly by the people (直评村官) under the rules of each town.",
+)
+_VERSION_HELP = Text("显示程序版本号并退出", "show program's version number and exit")
+
+
+def _parser(lang: Lang = "en") -> argparse.ArgumentParser:
+    """Return the command line, its help texts in ``lang`` (English for the docs site)."""
     parser = argparse.ArgumentParser(
         prog="zhiping",
-        description="Evaluate village cadres directly by the people (直评村官) under "
-        "the rules of each town.",
+        description=_DESCRIPTION[lang],
+        formatter_class=help_formatter(lang),
+        add_help=False,
     )
-    parser.add_argument("--version", action="version", version=f"zhiping {__version__}")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    add_help(parser, lang)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"zhiping {__version__}",
+        help=_VERSION_HELP[lang],
+    )
+    commands = parser.add_subparsers(title=COMMANDS[lang], required=True, metavar="COMMAND")
     for command in (evaluate, demo, synth, packs, schema, store):
-        command.add_command(commands)
+        command.add_command(commands, lang)
     return parser
 
 

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import unicodedata
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from rich.console import Console
 
 from zhiping.glossary import Lang, Text
 
 __all__ = [
+    "COMMANDS",
     "EXIT_FAULT",
     "EXIT_INPUT",
     "EXIT_OK",
     "Refused",
     "StdoutConsole",
+    "WideHelpFormatter",
+    "add_help",
     "add_lang",
+    "add_parser",
     "default_lang",
+    "help_formatter",
     "iso_date",
+    "requested_lang",
     "wide_console",
+    "wrap_wide",
 ]
 
 EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
@@ -42,15 +53,137 @@ def default_lang() -> Lang:
     return "zh" if os.environ.get("LANG", "").startswith("zh") else "en"
 
 
-def add_lang(parser: argparse.ArgumentParser) -> None:
-    """Add ``--lang zh|en``, defaulting to Chinese where ``LANG`` says so."""
+def requested_lang(argv: Sequence[str]) -> Lang:
+    """Return the language ``argv`` asks for with ``--lang``, so the help can be in it.
+
+    The command line is built in the language it is to speak, before it parses ``argv``:
+    this looks for ``--lang zh``, ``--lang=zh`` or an abbreviation argparse accepts
+    (``--la zh``) anywhere before a ``--``; the last one wins. Without one, or when its value
+    is not a language, it returns :func:`default_lang`, and argparse reports the bad value.
+    """
+    asked: str | None = None
+    words = list(argv)
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        option, equals, attached = word.partition("=")
+        if option in _LANG_OPTIONS:
+            asked = attached if equals else next(iter(words[index + 1 :]), None)
+    if asked == "zh":
+        return "zh"
+    if asked == "en":
+        return "en"
+    return default_lang()
+
+
+_LANG_OPTIONS = frozenset({"--l", "--la", "--lan", "--lang"})
+"""``--lang`` and the abbreviations argparse takes for it (no other option starts ``--l``)."""
+
+_LANG_HELP = Text(
+    "所有消息的语言,也是 text 输出、csv 列名和 html 输出的语言(默认取自 LANG:{default})",
+    "language of every message, and of the text, csv names and html output "
+    "(default from LANG: {default})",
+)
+COMMANDS = Text("命令", "commands")
+"""The title of the list of commands, in every parser that has one."""
+
+_HELP_HELP = Text("显示此帮助信息并退出", "show this help message and exit")
+
+
+def add_help(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    """Add ``-h, --help`` with its help in ``lang``, to a parser made with ``add_help=False``.
+
+    argparse words its own ``-h`` from gettext, in English here; zhiping words it itself.
+    """
+    parser.add_argument("-h", "--help", action="help", help=_HELP_HELP[lang])
+
+
+def add_parser(commands: Any, name: str, lang: Lang, **options: Any) -> argparse.ArgumentParser:
+    """Add the command ``name`` to ``commands`` (what ``add_subparsers`` returns), in ``lang``.
+
+    Args:
+        commands: the parser's subcommands.
+        name: the command's name.
+        lang: the language of its help, ``-h`` included, and how its help is wrapped.
+        options: for ``add_parser``: ``help``, ``description``, already in ``lang``.
+    """
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, add_help=False, formatter_class=help_formatter(lang), **options
+    )
+    add_help(parser, lang)
+    return parser
+
+
+def help_formatter(lang: Lang) -> type[argparse.HelpFormatter]:
+    """Return how to lay out help in ``lang``: argparse's own for English."""
+    return WideHelpFormatter if lang == "zh" else argparse.HelpFormatter
+
+
+class WideHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, wrapping Chinese text by the columns a terminal gives it.
+
+    argparse wraps with :mod:`textwrap`, which counts a Chinese character as one column
+    and breaks lines only at spaces, so Chinese help would run to twice the terminal's
+    width. This counts two columns for a wide character and breaks between any two, but
+    not before closing punctuation nor after an opening bracket. It overrides the two
+    methods argparse's own :class:`argparse.RawTextHelpFormatter` overrides.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrap_wide(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrap_wide(text, width - len(indent)))
+
+
+_PIECES = re.compile(r"\s+|[^\s\u2e80-\uffff]+|[\u2e80-\uffff]")
+"""Spaces, a run of narrow characters (a word), or one wide character."""
+
+# ASCII and full-width (escaped, as they look alike) punctuation.
+_CLOSING = tuple(",.;:!?)]}、。\uff0c\uff1b\uff1a\uff01\uff1f\uff09》」』")
+_OPENING = tuple("([{\uff08《「『")
+
+
+def wrap_wide(text: str, width: int) -> list[str]:
+    """Wrap ``text`` into lines of at most ``width`` columns, a wide character taking two.
+
+    Runs of white space become one space, as argparse makes them; a word wider than
+    ``width`` gets a line of its own.
+    """
+    pieces: list[str] = []
+    for piece in _PIECES.findall(text.strip()):
+        glued = bool(pieces) and not piece.isspace() and not pieces[-1].isspace()
+        if glued and (piece.startswith(_CLOSING) or pieces[-1].endswith(_OPENING)):
+            pieces[-1] += piece
+        else:
+            pieces.append(" " if piece.isspace() else piece)
+    lines: list[str] = []
+    line, used = "", 0
+    for piece in pieces:
+        size = _columns(piece)
+        if used and used + size > width:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        if piece == " " and not used:
+            continue
+        line, used = line + piece, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def add_lang(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    """Add ``--lang zh|en``, defaulting to Chinese where ``LANG`` says so; help in ``lang``."""
     default = default_lang()
     parser.add_argument(
         "--lang",
         choices=("zh", "en"),
         default=default,
-        help=f"language of every message, and of the text, csv names and html output "
-        f"(default from LANG: {default})",
+        help=_LANG_HELP[lang].format(default=default),
     )
 
 

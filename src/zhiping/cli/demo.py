@@ -8,7 +8,8 @@ from typing import Any, cast
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from zhiping.cli._common import EXIT_OK, StdoutConsole, add_lang
+from zhiping.cli._common import EXIT_OK, StdoutConsole, add_lang, add_parser
+from zhiping.glossary import Text
 from zhiping.report import Lang
 
 __all__ = ["DEFAULT_STORE", "add_command"]
@@ -17,24 +18,41 @@ DEFAULT_STORE = Path("zhiping-demo.db")
 """Where the demo keeps its store unless told: in the current directory."""
 
 
-def add_command(commands: Any) -> None:
-    """Add ``demo`` to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``demo`` to the command line, its help in ``lang``."""
+    parser = add_parser(
+        commands,
         "demo",
-        help="evaluate a synthetic district shaped like Xinzhou over two years",
-        description="Build 588 villages in 14 townships, evaluate two years into the "
-        "records store, and print what a district officer wants to know. Running it again "
-        "on the same store records nothing new.",
+        lang,
+        help=Text(
+            "连续两个年度评议一个仿照新洲区生成的合成区",
+            "evaluate a synthetic district shaped like Xinzhou over two years",
+        )[lang],
+        description=Text(
+            "生成 14 个街镇共 588 个村,评议两个年度并记入记录库,再输出区里的干部想了解的情况。"
+            "对同一记录库再次运行,不会记下任何新内容。",
+            "Build 588 villages in 14 townships, evaluate two years into the records store, "
+            "and print what a district officer wants to know. Running it again on the same "
+            "store records nothing new.",
+        )[lang],
     )
     parser.add_argument(
         "--store",
         metavar="PATH",
         type=Path,
         default=DEFAULT_STORE,
-        help=f"the store to keep the results in (default: {DEFAULT_STORE})",
+        help=Text(
+            f"保存结果的记录库(默认:{DEFAULT_STORE})",
+            f"the store to keep the results in (default: {DEFAULT_STORE})",
+        )[lang],
     )
-    parser.add_argument("--seed", type=int, default=2026, help="the district's seed (2026)")
-    add_lang(parser)
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help=Text("生成该区所用的随机种子(2026)", "the district's seed (2026)")[lang],
+    )
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 

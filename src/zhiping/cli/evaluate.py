@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from zhiping import evaluate
-from zhiping.cli._common import EXIT_OK, Refused, add_lang, wide_console
+from zhiping.cli._common import EXIT_OK, Refused, add_lang, add_parser, wide_console
 from zhiping.cli._reading import (
     bounded_lines,
     opened,
@@ -29,6 +29,7 @@ from zhiping.cli._reading import (
     source_name,
 )
 from zhiping.cli.stream import numbered_lines, stream_outcomes
+from zhiping.glossary import Text
 from zhiping.outcome import Outcome
 from zhiping.registry import PackRegistry, default_registry
 from zhiping.report import Lang, render_explanation, render_outcome
@@ -40,47 +41,83 @@ from zhiping.store import Checkpoint, Store
 __all__ = ["add_command"]
 
 
-def add_command(commands: Any) -> None:
-    """Add ``evaluate`` to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``evaluate`` to the command line, its help in ``lang``."""
+    parser = add_parser(
+        commands,
         "evaluate",
-        help="evaluate session documents and print their outcomes",
-        description="Evaluate one session document, or a JSON Lines file of many. Every "
-        "document is checked before any is evaluated.",
+        lang,
+        help=Text(
+            "评议直评会文档并输出结果", "evaluate session documents and print their outcomes"
+        )[lang],
+        description=Text(
+            "评议一个直评会文档,或含多个文档的 JSON Lines 文件。先检查全部文档,再评议任何一个。",
+            "Evaluate one session document, or a JSON Lines file of many. Every document is "
+            "checked before any is evaluated.",
+        )[lang],
     )
     parser.add_argument(
-        "file", metavar="FILE", help="a session document, or JSON Lines of many; - for stdin"
+        "file",
+        metavar="FILE",
+        help=Text(
+            "一个直评会文档,或含多个文档的 JSON Lines;- 表示标准输入",
+            "a session document, or JSON Lines of many; - for stdin",
+        )[lang],
     )
     parser.add_argument(
         "--format",
         choices=("text", "json", "jsonl", "csv", "html"),
         default="text",
-        help="text for people (default); json or jsonl (one line each) for zhiping.outcome/1; "
-        "csv, a row per subject; html, the results sheet to post, an A4 page per session",
+        help=Text(
+            "text 供人阅读(默认);json 或 jsonl(每个结果一行)输出 zhiping.outcome/1 文档;"
+            "csv 每个测评对象一行;html 为张贴公示的结果表,每场直评会一页 A4",
+            "text for people (default); json or jsonl (one line each) for zhiping.outcome/1; "
+            "csv, a row per subject; html, the results sheet to post, an A4 page per session",
+        )[lang],
     )
     parser.add_argument(
-        "--history", metavar="FILE", help="prior grades: a JSON array of {subject, year, grade}"
+        "--history",
+        metavar="FILE",
+        help=Text(
+            "历年等次:由 {subject, year, grade} 组成的 JSON 数组",
+            "prior grades: a JSON array of {subject, year, grade}",
+        )[lang],
     )
     parser.add_argument(
         "--store",
         metavar="DB",
         type=Path,
-        help="read history and open commitments from this store, and record the outcomes in it",
+        help=Text(
+            "从此记录库读取历年等次和未兑现的承诺,并把结果记入其中",
+            "read history and open commitments from this store, and record the outcomes in it",
+        )[lang],
     )
     parser.add_argument(
-        "--pack", metavar="NAME", help="apply this pack's chain whatever the village code"
+        "--pack",
+        metavar="NAME",
+        help=Text(
+            "不论区划代码如何,一律适用此规则包的规则链",
+            "apply this pack's chain whatever the village code",
+        )[lang],
     )
     parser.add_argument(
-        "--explain", action="store_true", help="print how every decision was made (text format)"
+        "--explain",
+        action="store_true",
+        help=Text(
+            "输出每项决定是如何作出的(text 格式)",
+            "print how every decision was made (text format)",
+        )[lang],
     )
     parser.add_argument(
         "--jobs",
         type=int,
         default=1,
         metavar="N",
-        help="evaluate JSON Lines in N processes (default 1)",
+        help=Text(
+            "用 N 个进程评议 JSON Lines(默认 1)", "evaluate JSON Lines in N processes (default 1)"
+        )[lang],
     )
-    add_lang(parser)
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 

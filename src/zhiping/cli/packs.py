@@ -5,33 +5,60 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK, Refused, add_lang, iso_date, wide_console
+from zhiping.cli._common import (
+    COMMANDS,
+    EXIT_OK,
+    Refused,
+    add_lang,
+    add_parser,
+    iso_date,
+    wide_console,
+)
+from zhiping.glossary import Lang, Text
 from zhiping.packs_report import render_pack, render_packs
 from zhiping.registry import default_registry
 
 __all__ = ["add_command"]
 
 
-def add_command(commands: Any) -> None:
-    """Add ``packs`` and ``packs show`` to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``packs`` and ``packs show`` to the command line, their help in ``lang``."""
+    parser = add_parser(
+        commands,
         "packs",
-        help="list the installed rule packs, or show one",
-        description="List the installed rule packs with their prefix, parent and origin; "
-        "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters.",
+        lang,
+        help=Text(
+            "列出已安装的规则包,或显示其中一个", "list the installed rule packs, or show one"
+        )[lang],
+        description=Text(
+            "列出已安装的规则包及其区划代码前缀、上级和来源;"
+            "'zhiping packs show NAME' 显示一个规则包的规则链、规则和按日期施行的参数。",
+            "List the installed rule packs with their prefix, parent and origin; "
+            "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters.",
+        )[lang],
     )
-    add_lang(parser)
+    add_lang(parser, lang)
     parser.set_defaults(run=list_packs)
-    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    show = subcommands.add_parser("show", help="show a pack's chain, rules and parameters")
+    subcommands = parser.add_subparsers(title=COMMANDS[lang], metavar="COMMAND")
+    show = add_parser(
+        subcommands,
+        "show",
+        lang,
+        help=Text(
+            "显示一个规则包的规则链、规则和参数", "show a pack's chain, rules and parameters"
+        )[lang],
+    )
     show.add_argument("name", metavar="NAME")
     show.add_argument(
         "--on",
         metavar="DATE",
         type=iso_date,
-        help="mark the values in force on this date (YYYY-MM-DD)",
+        help=Text(
+            "标出在此日期(YYYY-MM-DD)施行的取值",
+            "mark the values in force on this date (YYYY-MM-DD)",
+        )[lang],
     )
-    add_lang(show)
+    add_lang(show, lang)
     show.set_defaults(run=show_pack)
 
 

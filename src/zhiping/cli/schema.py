@@ -7,22 +7,28 @@ import json
 import sys
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK, add_lang
+from zhiping.cli._common import EXIT_OK, add_lang, add_parser
+from zhiping.glossary import Lang, Text
 from zhiping.outcome import OutcomeDocument
 from zhiping.session import Session
 
 __all__ = ["add_command"]
 
 
-def add_command(commands: Any) -> None:
-    """Add ``schema`` to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``schema`` to the command line, its help in ``lang``."""
+    parser = add_parser(
+        commands,
         "schema",
-        help="print the JSON Schema of a document",
-        description="Print the JSON Schema generated from the document models.",
+        lang,
+        help=Text("输出一种文档的 JSON Schema", "print the JSON Schema of a document")[lang],
+        description=Text(
+            "输出由文档模型生成的 JSON Schema。",
+            "Print the JSON Schema generated from the document models.",
+        )[lang],
     )
     parser.add_argument("document", choices=("session", "outcome"))
-    add_lang(parser)
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 

@@ -10,9 +10,17 @@ from typing import Any
 
 from rich.table import Table
 
-from zhiping.cli._common import EXIT_INPUT, EXIT_OK, Refused, add_lang, wide_console
+from zhiping.cli._common import (
+    COMMANDS,
+    EXIT_INPUT,
+    EXIT_OK,
+    Refused,
+    add_lang,
+    add_parser,
+    wide_console,
+)
 from zhiping.errors import InputError
-from zhiping.glossary import Text, name_of
+from zhiping.glossary import Lang, Text, name_of
 from zhiping.store import Checkpoint, Store
 from zhiping.store._chain import canonical_json
 
@@ -36,44 +44,65 @@ _LABELS = {
 }
 
 
-def add_command(commands: Any) -> None:
-    """Add ``store`` and its subcommands to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``store`` and its subcommands to the command line, their help in ``lang``."""
+    parser = add_parser(
+        commands,
         "store",
-        help="verify, query and export a records store",
-        description="Read a records store written by 'zhiping evaluate --store' or "
-        "'zhiping demo'. verify exits 2 when it finds tampering.",
+        lang,
+        help=Text("校验、查询和导出记录库", "verify, query and export a records store")[lang],
+        description=Text(
+            "读取由 'zhiping evaluate --store' 或 'zhiping demo' 写下的记录库。"
+            "verify 发现篡改时以状态 2 退出。",
+            "Read a records store written by 'zhiping evaluate --store' or 'zhiping demo'. "
+            "verify exits 2 when it finds tampering.",
+        )[lang],
     )
-    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    subcommands = parser.add_subparsers(title=COMMANDS[lang], metavar="COMMAND", required=True)
 
-    verify = subcommands.add_parser("verify", help="recompute the audit chain and every outcome")
+    def add_subcommand(name: str, summary: Text) -> argparse.ArgumentParser:
+        return add_parser(subcommands, name, lang, help=summary[lang])
+
+    verify = add_subcommand(
+        "verify",
+        Text("重新计算审计链和每一项结果", "recompute the audit chain and every outcome"),
+    )
     verify.add_argument("db", metavar="DB", type=Path)
     verify.add_argument(
         "--checkpoint",
         metavar="SIZE:HASH",
         type=_checkpoint,
-        help="an earlier checkpoint the chain must still extend",
+        help=Text(
+            "此前记下的检查点,审计链须仍是它的延续",
+            "an earlier checkpoint the chain must still extend",
+        )[lang],
     )
-    add_lang(verify)
+    add_lang(verify, lang)
     verify.set_defaults(run=run_verify)
 
-    history = subcommands.add_parser("history", help="a village's grades by year")
+    history = add_subcommand("history", Text("一个村历年的等次", "a village's grades by year"))
     history.add_argument("db", metavar="DB", type=Path)
     history.add_argument("--village", metavar="CODE", required=True)
     history.add_argument("--subject", metavar="ID")
-    add_lang(history)
+    add_lang(history, lang)
     history.set_defaults(run=run_history)
 
-    checkpoint = subcommands.add_parser("checkpoint", help="print the head of the audit chain")
+    checkpoint = add_subcommand(
+        "checkpoint", Text("输出审计链的链头", "print the head of the audit chain")
+    )
     checkpoint.add_argument("db", metavar="DB", type=Path)
-    add_lang(checkpoint)
+    add_lang(checkpoint, lang)
     checkpoint.set_defaults(run=run_checkpoint)
 
-    export = subcommands.add_parser(
-        "export", help="print every recorded revision as canonical JSON Lines"
+    export = add_subcommand(
+        "export",
+        Text(
+            "以规范化的 JSON Lines 输出记下的每个版本",
+            "print every recorded revision as canonical JSON Lines",
+        ),
     )
     export.add_argument("db", metavar="DB", type=Path)
-    add_lang(export)
+    add_lang(export, lang)
     export.set_defaults(run=run_export)
 
 

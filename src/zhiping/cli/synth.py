@@ -7,45 +7,62 @@ import json
 import sys
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK, Refused, add_lang
+from zhiping.cli._common import EXIT_OK, Refused, add_lang, add_parser
+from zhiping.glossary import Lang, Text
 
 __all__ = ["add_command"]
 
 
-def add_command(commands: Any) -> None:
-    """Add ``synth`` to the command line."""
-    parser = commands.add_parser(
+def add_command(commands: Any, lang: Lang) -> None:
+    """Add ``synth`` to the command line, its help in ``lang``."""
+    parser = add_parser(
+        commands,
         "synth",
-        help="write synthetic session documents as JSON Lines",
-        description="Draw a district shaped like Xinzhou (townships of 42 villages, "
-        "realistic rosters, attendance and ballots, some sessions failing quorum or notice) "
-        "and write each village's session of each year as one JSON line, year by year.",
+        lang,
+        help=Text(
+            "以 JSON Lines 输出合成的直评会文档", "write synthetic session documents as JSON Lines"
+        )[lang],
+        description=Text(
+            "随机生成一个仿照新洲区的区(每个街镇 42 个村,名册、签到和测评票贴近实际,"
+            "部分直评会达不到法定人数或通知不合要求),逐年把每个村每个年度的直评会"
+            "写成一行 JSON。",
+            "Draw a district shaped like Xinzhou (townships of 42 villages, realistic rosters, "
+            "attendance and ballots, some sessions failing quorum or notice) and write each "
+            "village's session of each year as one JSON line, year by year.",
+        )[lang],
     )
     parser.add_argument(
-        "--villages", type=int, default=588, metavar="N", help="how many villages (588 by default)"
+        "--villages",
+        type=int,
+        default=588,
+        metavar="N",
+        help=Text("村的个数(默认 588)", "how many villages (588 by default)")[lang],
     )
     parser.add_argument(
         "--years",
         type=int,
         default=1,
         metavar="K",
-        help="how many consecutive work years (1 by default)",
+        help=Text("连续几个年度(默认 1)", "how many consecutive work years (1 by default)")[lang],
     )
     parser.add_argument(
         "--first-year",
         type=int,
         default=2025,
         metavar="YEAR",
-        help="the first work year (2025 by default)",
+        help=Text("第一个年度(默认 2025)", "the first work year (2025 by default)")[lang],
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=2026,
         metavar="S",
-        help="the same seed gives the same documents (2026 by default)",
+        help=Text(
+            "随机种子:种子相同,生成的文档也相同(默认 2026)",
+            "the same seed gives the same documents (2026 by default)",
+        )[lang],
     )
-    add_lang(parser)
+    add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 
