@@ -13,7 +13,9 @@ import ast
 import contextlib
 import inspect
 import json
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from zhiping.store import Checkpoint, Store
 from zhiping.testing import invalid_documents, session_documents
 
 TESTS = Path(__file__).parent
+EXAMPLE = TESTS.parent / "examples" / "guanzhai-2026.json"
 ERROR_CLASSES = sorted(
     name
     for name, value in vars(errors).items()
@@ -88,10 +91,18 @@ def test_the_base_class_is_what_a_caller_catches(tmp_path: Path) -> None:
     """``except ZhipingError`` catches a broken document, a missing pack and a tampered store."""
     with pytest.raises(ZhipingError):
         zhiping.parse_session("{}")
+    document = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     with pytest.raises(ZhipingError):
-        zhiping.evaluate(
-            json.loads((Path("examples") / "guanzhai-2026.json").read_text()), pack="x"
-        )
+        zhiping.evaluate(document, pack="no-such-pack")
+    path = tmp_path / "store.db"
+    with Store(path) as store:
+        store.evaluate(document)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("DROP TRIGGER records_are_append_only_update")
+        db.execute("UPDATE records SET status = 'void'")
+        db.commit()
+    with Store(path) as store, pytest.raises(ZhipingError):
+        store.verify().raise_if_tampered()
 
 
 json_values = st.recursive(

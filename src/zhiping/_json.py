@@ -66,7 +66,11 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(value) == len(pairs):
         return value
     seen: set[str] = set()
-    duplicated = [key for key, _ in pairs if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
+    duplicated = []
+    for key, _ in pairs:
+        if key in seen:
+            duplicated.append(key)
+        seen.add(key)
     return _Duplicated(pairs, duplicated)
 
 
