@@ -12,8 +12,9 @@ ignored, as editors on Windows write one; in text already decoded, it is refused
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from zhiping._validation import not_json
@@ -201,39 +202,98 @@ def _too_deep(path: str) -> Problem:
     )
 
 
+_Location = tuple["_Location", int | str] | None
+"""Where a value is: its parent's location and its key, linked, so that a step is O(1)."""
+
+_NUMBER_BOUND = 10**MAX_INTEGER_DIGITS
+_CONTAINERS = (dict, list, Mapping)
+"""Checked in this order: ``dict`` and ``list`` answer fast, the ``Mapping`` ABC does not."""
+
+
 def _walk(root: Any) -> Iterator[Problem]:
-    """Yield the problems of every value, depth first, without recursion."""
-    stack: list[tuple[Any, tuple[int | str, ...]]] = [(root, ())]
+    """Yield the problems of every value, depth first, without recursion.
+
+    Most documents have none, so the common case is kept cheap: only arrays and objects
+    go on the stack, and a path is written out only for a value found wrong.
+    """
+    yield from _value_problems(root, None)
+    stack: list[tuple[Any, _Location, int]] = [(root, None, 0)]
     while stack:
-        value, location = stack.pop()
-        if isinstance(value, Mapping | list) and len(location) >= MAX_DEPTH:
-            yield _too_deep(json_path(location))
+        container, location, depth = stack.pop()
+        if not isinstance(container, _CONTAINERS):
             continue
-        if isinstance(value, Mapping):
-            yield from _object_problems(value, location)
-            stack.extend((item, (*location, key)) for key, item in reversed(list(value.items())))
-        elif isinstance(value, list):
-            stack.extend((item, (*location, i)) for i, item in reversed(list(enumerate(value))))
-        elif isinstance(value, str):
-            yield from _string_problems(value, json_path(location))
+        if depth >= MAX_DEPTH:
+            yield _too_deep(_path(location))
+            continue
+        if not isinstance(container, list):
+            yield from _object_problems(container, location)
+            items: Iterable[tuple[int | str, Any]] = container.items()
         else:
-            yield from _scalar_problems(value, json_path(location))
+            items = enumerate(container)
+        children = []
+        for key, item in items:
+            kind = type(item)
+            if kind is dict or kind is list or kind is _Duplicated:
+                children.append((item, (location, key), depth + 1))
+            elif not _plainly_fine(item):
+                if isinstance(item, _CONTAINERS):
+                    children.append((item, (location, key), depth + 1))
+                else:
+                    yield from _value_problems(item, (location, key))
+        children.reverse()  # popped in document order, so problems are listed in it
+        stack.extend(children)
 
 
-def _object_problems(
-    value: Mapping[Any, Any], location: tuple[int | str, ...]
-) -> Iterator[Problem]:
-    path = json_path(location)
-    for key in getattr(value, "duplicated", ()):
+def _plainly_fine(value: Any) -> bool:
+    """Return whether a scalar needs no closer look (the case of nearly every one)."""
+    kind = type(value)
+    if kind is str:
+        return _plain_string(value)
+    if kind is int:
+        return bool(-_NUMBER_BOUND < value < _NUMBER_BOUND)
+    if kind is float:
+        return math.isfinite(value)
+    return value is None or kind is bool
+
+
+def _plain_string(text: str) -> bool:
+    # isprintable() is false for tab and line breaks too: the pattern has the last word.
+    return len(text) <= MAX_STRING_LENGTH and (text.isprintable() or not _FORBIDDEN.search(text))
+
+
+def _value_problems(value: Any, location: _Location) -> Iterator[Problem]:
+    if isinstance(value, _CONTAINERS) or _plainly_fine(value):
+        return
+    if isinstance(value, str):
+        yield from _string_problems(value, _path(location))
+    else:
+        yield from _scalar_problems(value, _path(location))
+
+
+def _path(location: _Location) -> str:
+    keys: list[int | str] = []
+    while location is not None:
+        location, key = location
+        keys.append(key)
+    return json_path(tuple(reversed(keys)))
+
+
+def _object_problems(value: Mapping[Any, Any], location: _Location) -> Iterator[Problem]:
+    duplicated = getattr(value, "duplicated", ())
+    suspicious = [key for key in value if type(key) is not str or not _plain_string(key)]
+    if not duplicated and not suspicious:
+        return
+    path = _path(location)
+    for key in duplicated:
         yield Problem(
             path,
             f"the key {json.dumps(key, ensure_ascii=False)} appears more than once",
             f"键 {json.dumps(key, ensure_ascii=False)} 出现了不止一次",
         )
-    for key in value:
+    for key in suspicious:
         if not isinstance(key, str):
             yield Problem(path, "an object's keys must be strings", "对象的键必须是字符串")
-        elif len(key) > MAX_STRING_LENGTH or _FORBIDDEN.search(key):
+        else:
             # The key is not echoed: it may be long, or carry terminal escapes.
             yield Problem(
                 path,
