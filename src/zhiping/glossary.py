@@ -135,6 +135,9 @@ NAMES: dict[str, Text] = {
     "place": Text(zh="地点", en="place"),
     "procedure": Text(zh="程序", en="procedure"),
     "invalid": Text(zh="废票", en="invalid"),
+    "organization": Text(zh="村级党组织", en="party organization"),
+    "valid": Text(zh="有效", en="valid"),
+    "void": Text(zh="无效", en="void"),
 }
 """The words of the glossary in both languages, for messages and reports."""
 

@@ -27,7 +27,6 @@ _LABELS = {
     "findings": Text("发现", "Findings"),
     "no_findings": Text("无", "none"),
     "subject": Text("测评对象", "Subject"),
-    "organization": Text("村级党组织", "party organization"),
     "valid_votes": Text("有效票", "Valid"),
     "grade": Text("等次", "Grade"),
     "pay": Text("绩效报酬(元)", "Pay (yuan)"),
@@ -111,7 +110,7 @@ def _subject_row(
     subject: SubjectOutcome, session: Session, scale: tuple[str, ...], lang: Lang
 ) -> list[str]:
     cadre = session.cadre(subject.id)
-    name = f"{cadre.name} ({subject.id})" if cadre else _label("organization", lang)
+    name = f"{cadre.name} ({subject.id})" if cadre else session.subject_name(subject.id, lang)
     counts = subject.tally.to_json() if subject.tally else {}
     grade = (
         name_of(subject.grade)[lang]

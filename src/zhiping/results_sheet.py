@@ -29,7 +29,7 @@ from html import escape
 from typing import Any
 
 from zhiping import __version__
-from zhiping.glossary import ORGANIZATION, Lang, Text, name_of
+from zhiping.glossary import Lang, Text, name_of
 from zhiping.outcome import Outcome
 from zhiping.session import Session
 
@@ -59,7 +59,6 @@ _LABELS = {
     "valid_votes": Text("有效票", "Valid votes"),
     "grade": Text("等次", "Grade"),
     "actions": Text("处理", "Actions"),
-    "organization": Text("村级党组织", "Party organization"),
     "not_eligible": Text("不参评", "not evaluated"),
     "packs": Text("适用规则包", "Rule packs"),
     "checkpoint": Text(
@@ -267,7 +266,7 @@ def _subject_row(
     counts = "".join(f'<td class="count">{escape(str(tally.get(word, "")))}</td>' for word in words)
     valid = subject["valid_votes"]
     cells = [
-        f"<td>{escape(_subject_name(session, subject['id'], lang))}</td>",
+        f"<td>{escape(session.subject_name(subject['id'], lang))}</td>",
         f"<td>{escape(_posts(session, subject['id'], lang))}</td>",
         counts,
         f'<td class="count">{escape("" if valid is None else str(valid))}</td>',
@@ -275,13 +274,6 @@ def _subject_row(
         f"<td>{escape(_actions(subject, lang))}</td>",
     ]
     return f"<tr>{''.join(cells)}</tr>"
-
-
-def _subject_name(session: Session, subject_id: str, lang: Lang) -> str:
-    cadre = session.cadre(subject_id)
-    if cadre is not None:
-        return cadre.name
-    return _LABELS["organization"][lang] if subject_id == ORGANIZATION else subject_id
 
 
 def _posts(session: Session, subject_id: str, lang: Lang) -> str:

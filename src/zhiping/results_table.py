@@ -29,7 +29,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
-from zhiping.glossary import ORGANIZATION, Lang, Text, name_of
+from zhiping.glossary import Lang, Text, name_of
 from zhiping.outcome import Outcome
 from zhiping.registry import PackRegistry
 from zhiping.session import Session
@@ -74,8 +74,6 @@ _SUBJECT_COLUMNS = (
 )
 _RESULT_COLUMNS = ("grade", "grade_name", "pay_amount", "actions", "action_names")
 
-_ORGANIZATION = Text("村级党组织", "party organization")
-_STATUS = {"valid": Text("有效", "valid"), "void": Text("无效", "void")}
 _NAME_SEPARATOR = Text("、", "; ")
 _REASON_SEPARATOR = Text("；", "; ")
 _ID_SEPARATOR = ";"
@@ -214,7 +212,7 @@ def _session_cells(session: Session, document: Mapping[str, Any], lang: Lang) ->
         "quarter": "" if session.quarter is None else str(session.quarter),
         "held_on": session.held_on.isoformat(),
         "status": status,
-        "status_name": _STATUS[status][lang],
+        "status_name": name_of(status)[lang],
         "void_reasons": _REASON_SEPARATOR[lang].join(reasons),
         "packs": _ID_SEPARATOR.join(document["packs"]),
     }
@@ -224,16 +222,10 @@ def _subject_cells(session: Session, subject: Mapping[str, Any], lang: Lang) -> 
     subject_id: str = subject["id"]
     cadre = session.cadre(subject_id)
     posts: tuple[str, ...] = cadre.posts if cadre is not None else ()
-    if cadre is not None:
-        name = cadre.name
-    elif subject_id == ORGANIZATION:
-        name = _ORGANIZATION[lang]
-    else:
-        name = subject_id
     return {
         "subject_id": subject_id,
         "subject_kind": subject["kind"],
-        "subject_name": name,
+        "subject_name": session.subject_name(subject_id, lang),
         "posts": _ID_SEPARATOR.join(posts),
         "post_names": _NAME_SEPARATOR[lang].join(name_of(post)[lang] for post in posts),
         "eligible": "true" if subject["eligible"] else "false",

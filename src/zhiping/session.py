@@ -348,6 +348,16 @@ class Session(_Part):
         """Return the cadre with id ``subject``, or None for the organization."""
         return next((c for c in self.cadres if c.id == subject), None)
 
+    def subject_name(self, subject: str, lang: glossary.Lang) -> str:
+        """Return how people call a subject: the cadre's name, or the organization's.
+
+        An id that names neither is returned as it is.
+        """
+        cadre = self.cadre(subject)
+        if cadre is not None:
+            return cadre.name
+        return name_of(subject)[lang] if subject == ORGANIZATION else subject
+
 
 def parse_session(document: str | bytes | Mapping[str, Any]) -> Session:
     """Parse and check a session document; raise on any problem.

@@ -44,7 +44,6 @@ _SHEETS = ("csv", "html")
 
 _SESSIONS = Text("已评议 {} 场", "{} sessions")
 _LINE = Text("第{}行", "line {}")
-_STATUS = {"valid": Text("有效", "valid"), "void": Text("无效", "void")}
 _SUMMARY = Text(
     "共 {total} 场:有效 {valid} 场,无效 {void} 场,文档有误 {broken} 场",
     "{total} sessions: {valid} valid, {void} void, {broken} broken",
@@ -213,7 +212,7 @@ def _write_line(result: BatchResult, output_format: str, out: IO[str], lang: Lan
         grades = ", ".join(
             f"{s['id']} {name_of(s['grade'])[lang]}" for s in outcome["subjects"] if s["grade"]
         )
-        out.write(f"{outcome['session']}\t{_STATUS[outcome['status']][lang]}\t{grades}\n")
+        out.write(f"{outcome['session']}\t{name_of(outcome['status'])[lang]}\t{grades}\n")
     else:
         out.write(json.dumps(outcome, ensure_ascii=False, separators=(",", ":")) + "\n")
 
