@@ -13,6 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from zhiping.glossary import Lang, Text
+from zhiping.registry import PackRegistry
 
 __all__ = [
     "COMMANDS",
@@ -29,6 +30,7 @@ __all__ = [
     "help_formatter",
     "iso_date",
     "requested_lang",
+    "require_pack",
     "wide_console",
     "wrap_wide",
 ]
@@ -46,6 +48,20 @@ class Refused(Exception):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.text = Text(zh, en)
+
+
+def require_pack(registry: PackRegistry, name: str) -> None:
+    """Refuse a pack name that no installed pack has, listing the installed ones.
+
+    Raises:
+        Refused: no pack is named ``name``.
+    """
+    if name not in registry.packs:
+        installed = ", ".join(registry.names())
+        raise Refused(
+            f"没有名为 {name!r} 的规则包;已安装:{installed}",
+            f"no pack named {name!r}; installed: {installed}",
+        )
 
 
 def default_lang() -> Lang:

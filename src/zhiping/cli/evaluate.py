@@ -18,7 +18,7 @@ from typing import Any
 from rich.console import Console
 
 from zhiping import evaluate
-from zhiping.cli._common import EXIT_OK, Refused, add_lang, add_parser, wide_console
+from zhiping.cli._common import EXIT_OK, Refused, add_lang, add_parser, require_pack, wide_console
 from zhiping.cli._reading import (
     bounded_lines,
     opened,
@@ -142,12 +142,8 @@ def run(arguments: argparse.Namespace) -> int:
             "history the ones before it wrote",
         )
     registry = default_registry()
-    if arguments.pack and arguments.pack not in registry.packs:
-        installed = ", ".join(registry.names())
-        raise Refused(
-            f"没有名为 {arguments.pack!r} 的规则包;已安装:{installed}",
-            f"no pack named {arguments.pack!r}; installed: {installed}",
-        )
+    if arguments.pack:
+        require_pack(registry, arguments.pack)
     with opened(arguments.file) as stream:
         head, is_json_lines = peek(stream, arguments.file)
         if is_json_lines:

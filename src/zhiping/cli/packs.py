@@ -8,10 +8,10 @@ from typing import Any
 from zhiping.cli._common import (
     COMMANDS,
     EXIT_OK,
-    Refused,
     add_lang,
     add_parser,
     iso_date,
+    require_pack,
     wide_console,
 )
 from zhiping.glossary import Lang, Text
@@ -71,11 +71,6 @@ def list_packs(arguments: argparse.Namespace) -> int:
 def show_pack(arguments: argparse.Namespace) -> int:
     """Print one pack's chain, rules and parameters."""
     registry = default_registry()
-    if arguments.name not in registry.packs:
-        installed = ", ".join(registry.names())
-        raise Refused(
-            f"没有名为 {arguments.name!r} 的规则包;已安装:{installed}",
-            f"no pack named {arguments.name!r}; installed: {installed}",
-        )
+    require_pack(registry, arguments.name)
     render_pack(registry, arguments.name, wide_console(), arguments.lang, on=arguments.on)
     return EXIT_OK
