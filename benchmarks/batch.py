@@ -33,7 +33,7 @@ from typing import Any
 from zhiping import evaluate, parse_session
 from zhiping.demo import build_district, session_documents
 from zhiping.engine import evaluate_chain
-from zhiping.registry import default_registry
+from zhiping.packs.registry import default_registry
 from zhiping.testing import as_cast, session_document
 
 BASELINE = """

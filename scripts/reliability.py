@@ -31,7 +31,7 @@ and ``result ok`` or ``result FAIL``.
 ``limits``
     Documents of growing size (1k, 10k, 100k ballots in ``cast`` form; 1, 10, 100 MB)
     parsed and evaluated in subprocesses: time, peak RSS, and whether each is refused
-    with an ``InputError`` naming a limit. The documented limits (``zhiping.limits``,
+    with an ``InputError`` naming a limit. The documented limits (``zhiping.documents.limits``,
     when it exists; see ``_reliability/documented_limits.py``) add documents at and
     just over each limit (and ``MAX_INTEGER_DIGITS``). Targets: no exception outside
     ``ZhipingError``, no probe killed by its size; a document over a documented limit is

@@ -10,7 +10,7 @@ from collections.abc import Generator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from zhiping._validation import FALLBACK_ZH
+from zhiping.documents._validation import FALLBACK_ZH
 from zhiping.errors import ZhipingError
 
 settings.register_profile(

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from zhiping.limits import MAX_DOCUMENT_BYTES
+from zhiping.documents.limits import MAX_DOCUMENT_BYTES
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
 TEXT = EXAMPLE.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """The documentation keeps up with the code (in the manner of datasette's tests/test_docs.py).
 
-- Every hook specification in ``zhiping.hookspecs`` has a section headed by its name in
+- Every hook specification in ``zhiping.packs.hookspecs`` has a section headed by its name in
   ``docs/reference/hooks.md``, and a test named ``test_hook_<name>`` (or starting with
   ``test_hook_<name>_``) somewhere under ``tests/``.
 - The Python blocks of the tutorials, and of the hook reference, run. The blocks of one
@@ -31,7 +31,7 @@ import pluggy
 import pytest
 import yaml  # PyYAML: a dependency of the test extra (through dask) and of mkdocs
 
-from zhiping import hookspecs
+from zhiping.packs import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -28,7 +28,7 @@ import zhiping
 from zhiping import errors
 from zhiping.batch import evaluate_many
 from zhiping.errors import ZhipingError
-from zhiping.registry import default_registry
+from zhiping.packs.registry import default_registry
 from zhiping.store import Checkpoint, Store
 from zhiping.testing import invalid_documents, session_documents
 

@@ -34,16 +34,16 @@ from zhiping import (
     parse_history,
     parse_session,
 )
-from zhiping._validation import FALLBACK_ZH, TEMPLATES, Invalid, texts_of
+from zhiping.documents._validation import FALLBACK_ZH, TEMPLATES, Invalid, texts_of
+from zhiping.documents.session import Session
 from zhiping.engine import evaluate_chain
 from zhiping.glossary import Text
-from zhiping.hookspecs import hookimpl
-from zhiping.packs import load_pack, pack_from_data
-from zhiping.registry import PackRegistry, default_registry, discover
-from zhiping.rulebook import Chain, Pack, RuleDefinition
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.loading import load_pack, pack_from_data
+from zhiping.packs.model import Chain, Pack, RuleDefinition
+from zhiping.packs.registry import PackRegistry, default_registry, discover
 from zhiping.rules import RuleContext
 from zhiping.rules import mechanism as mechanism_of
-from zhiping.session import Session
 from zhiping.store import Store
 from zhiping.testing import PackProfile, invalid_documents, session_document
 from zhiping.testing.cases import load_case, pack_session_document

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import pytest
 
 import zhiping
-from zhiping.registry import PackRegistry, discover
+from zhiping.packs.registry import PackRegistry, discover
 from zhiping.testing import PackTests, session_document
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zhiping-yangluo"

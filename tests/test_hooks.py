@@ -1,4 +1,4 @@
-"""Each hook of ``zhiping.hookspecs``, through plugins registered the way plugins are.
+"""Each hook of ``zhiping.packs.hookspecs``, through plugins registered the way plugins are.
 
 ``tests/test_docs.py`` requires a test named ``test_hook_<name>`` here (or anywhere under
 ``tests/``) for every hook specification; ``tests/test_registry.py`` tests precedence and
@@ -21,13 +21,14 @@ import pluggy
 import pytest
 
 import zhiping
-from zhiping import PackError, hookspecs
+from zhiping import PackError
 from zhiping.glossary import Text
-from zhiping.hookspecs import hookimpl
-from zhiping.packs import pack_from_data
+from zhiping.packs import hookspecs
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.loading import pack_from_data
+from zhiping.packs.model import Pack
+from zhiping.packs.registry import discover
 from zhiping.plugins import mechanisms as bundled_mechanisms
-from zhiping.registry import discover
-from zhiping.rulebook import Pack
 from zhiping.rules import BUILTIN_MECHANISMS, Mechanism, RuleContext, mechanism
 from zhiping.testing import session_document
 
@@ -107,7 +108,7 @@ def test_hook_zhiping_packs_written_by_pack_plugin_reads_the_file_beside_the_mod
     (package / "__init__.py").write_text(
         textwrap.dedent(
             """\
-            from zhiping.packs import pack_plugin
+            from zhiping.packs.loading import pack_plugin
 
             zhiping_packs = pack_plugin(__name__)
             """

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from zhiping import PackError
-from zhiping.packs import load_pack
-from zhiping.parameters import ShareCondition
-from zhiping.registry import PackRegistry, discover
+from zhiping.packs.loading import load_pack
+from zhiping.packs.parameters import ShareCondition
+from zhiping.packs.registry import PackRegistry, discover
 
 HEADER = """
 [pack]

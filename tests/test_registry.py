@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 import zhiping
 from zhiping import NoApplicableRule, PackConflict, PackError
-from zhiping.hookspecs import hookimpl
-from zhiping.packs import pack_from_data
-from zhiping.registry import PackRegistry, discover
-from zhiping.rulebook import Pack
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.loading import pack_from_data
+from zhiping.packs.model import Pack
+from zhiping.packs.registry import PackRegistry, discover
 from zhiping.testing import as_cast, session_document
 
 BUNDLED = discover(entry_points=False)

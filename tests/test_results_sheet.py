@@ -27,8 +27,8 @@ from pypdf import PdfReader
 
 from zhiping import evaluate, parse_session
 from zhiping.cli import main
-from zhiping.results_sheet import results_sheet
-from zhiping.session import Session
+from zhiping.documents.session import Session
+from zhiping.outputs.results_sheet import results_sheet
 from zhiping.store import Checkpoint, Store
 from zhiping.testing import session_document
 

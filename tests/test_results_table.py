@@ -20,15 +20,15 @@ import pytest
 
 from zhiping import evaluate, parse_session
 from zhiping.cli import main
-from zhiping.parameters import DatedValue, Parameter
-from zhiping.registry import default_registry
-from zhiping.results_table import (
+from zhiping.outputs.results_table import (
     RATING_WORDS,
     answer_words,
     table_columns,
     table_rows,
     write_results_table,
 )
+from zhiping.packs.parameters import DatedValue, Parameter
+from zhiping.packs.registry import default_registry
 from zhiping.testing import counted, session_document
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"

@@ -5,7 +5,7 @@ site. Nothing generated here is written into ``docs/`` or committed: the pages e
 in the build, so they cannot drift from the code.
 
 - ``reference/packs/index.md`` and ``reference/packs/<name>.md``: every installed pack
-  (``zhiping.registry.default_registry()``): its chain, references, rules, and every
+  (``zhiping.packs.registry.default_registry()``): its chain, references, rules, and every
   parameter with its dated values, citations and ``assumed`` marks, and its cases;
 - ``reference/mechanisms.md``: every mechanism the installed plugins provide;
 - ``reference/schemas.md`` and ``reference/schemas/{session,outcome}.schema.json``: the
@@ -34,9 +34,9 @@ from typing import Any
 
 import zhiping
 from zhiping.cli import _parser, main
-from zhiping.parameters import DatedValue, Parameter, ShareCondition
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.rulebook import Pack, RuleDefinition
+from zhiping.packs.model import Pack, RuleDefinition
+from zhiping.packs.parameters import DatedValue, Parameter, ShareCondition
+from zhiping.packs.registry import PackRegistry, default_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS_INDEX = "reference/packs/index.md"
@@ -90,7 +90,7 @@ SPHINX_ROLE = re.compile(
 def on_page_content(html: str, **kwargs: Any) -> str:
     """Turn the docstrings' Sphinx roles into links to the API reference, where it has them.
 
-    ``:class:`~zhiping.rulebook.Pack``` becomes ``Pack`` linked to its entry; a name the
+    ``:class:`~zhiping.packs.model.Pack``` becomes ``Pack`` linked to its entry; a name the
     reference does not document (a relative one, say) stays as code, without the role.
     """
     return SPHINX_ROLE.sub(_autoref, html)

@@ -1,7 +1,7 @@
 """The documented maximum sizes of a document, and whether a refusal names one.
 
-The values come from ``zhiping.limits`` when it exists. None: not documented yet, so
-nothing is checked against it. Set a number here (or let ``zhiping.limits`` provide it)
+The values come from ``zhiping.documents.limits`` when it exists. None: not documented yet, so
+nothing is checked against it. Set a number here (or let ``zhiping.documents.limits`` provide it)
 to check that a document over it is refused.
 """
 
@@ -13,12 +13,12 @@ from types import ModuleType
 
 _documented: ModuleType | None
 try:  # the documented maximum sizes, once the library has them
-    _documented = importlib.import_module("zhiping.limits")
+    _documented = importlib.import_module("zhiping.documents.limits")
 except ImportError:
     _documented = None
 
 LIMITS_MODULE_EXISTS = _documented is not None
-"""Whether ``zhiping.limits`` exists (it may still lack some of the limits)."""
+"""Whether ``zhiping.documents.limits`` exists (it may still lack some of the limits)."""
 MAX_DOCUMENT_BYTES: int | None = getattr(_documented, "MAX_DOCUMENT_BYTES", None)
 """The largest session document, in bytes of JSON text."""
 MAX_BALLOTS: int | None = getattr(_documented, "MAX_BALLOTS", None)

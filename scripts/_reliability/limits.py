@@ -63,7 +63,7 @@ def limits_phase(run: Run) -> Report:
     missing = [name for name, value in DOCUMENTED.items() if value is None]
     if missing:
         report.notes.append(
-            f"no documented value for {', '.join(missing)} (zhiping.limits "
+            f"no documented value for {', '.join(missing)} (zhiping.documents.limits "
             f"{'lacks them' if LIMITS_MODULE_EXISTS else 'does not exist'}): sizes are "
             "measured, but no document is required to be refused for its size"
         )

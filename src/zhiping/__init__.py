@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from zhiping.documents.outcome import Outcome, OutcomeDocument
+from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import (
     InputError,
@@ -22,9 +24,7 @@ from zhiping.errors import (
     TamperDetected,
     ZhipingError,
 )
-from zhiping.outcome import Outcome, OutcomeDocument
-from zhiping.registry import PackRegistry, default_registry, discover
-from zhiping.session import HistoryEntry, Session, parse_history, parse_session
+from zhiping.packs.registry import PackRegistry, default_registry, discover
 
 __all__ = [
     "HistoryEntry",

@@ -20,11 +20,11 @@ from typing import Any
 
 import attrs
 
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import InputError, Problem
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.session import Session, parse_session
+from zhiping.packs.registry import PackRegistry, default_registry
 
 __all__ = ["BatchResult", "evaluate_many"]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
+from zhiping.documents.session import HistoryEntry, Session, not_before
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
 from zhiping.glossary import ORGANIZATION, Grade, Text, name_of
-from zhiping.outcome import Outcome, SubjectOutcome, TraceEntry
-from zhiping.rulebook import Chain, RuleDefinition
+from zhiping.packs.model import Chain, RuleDefinition
 from zhiping.rules import APPLYING_STAGES, STAGES, Evaluation, Mechanism, RuleContext, Stage
-from zhiping.session import HistoryEntry, Session, not_before
 
 __all__ = ["REQUIRED_STAGES", "evaluate_chain", "merge_history"]
 

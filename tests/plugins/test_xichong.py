@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import zhiping
+from zhiping.documents.outcome import Outcome
 from zhiping.errors import InputError
-from zhiping.outcome import Outcome
 from zhiping.testing import PackTests, as_cast, counted, session_document
 
 VILLAGE = "511325001001"

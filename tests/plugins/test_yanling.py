@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import zhiping
-from zhiping.outcome import Outcome
+from zhiping.documents.outcome import Outcome
 from zhiping.testing import PackTests, counted, session_document
 
 VILLAGE = "411024001001"

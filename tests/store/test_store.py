@@ -20,9 +20,9 @@ import pytest
 
 import zhiping
 from zhiping import HistoryEntry, SessionConflict, StoreError
-from zhiping.packs import pack_from_data
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.session import CarriedCommitment
+from zhiping.documents.session import CarriedCommitment
+from zhiping.packs.loading import pack_from_data
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.store import SCHEMA_VERSION, Checkpoint, Store
 from zhiping.testing import as_cast, session_document
 

@@ -29,11 +29,11 @@ from typing import Any, cast
 import pytest
 
 import zhiping
+from zhiping.documents.outcome import Outcome
 from zhiping.glossary import GRADES, Grade, Text
-from zhiping.outcome import Outcome
-from zhiping.packs import pack_from_data
-from zhiping.registry import PackRegistry, discover
-from zhiping.rulebook import Pack
+from zhiping.packs.loading import pack_from_data
+from zhiping.packs.model import Pack
+from zhiping.packs.registry import PackRegistry, discover
 from zhiping.rules import RuleContext, mechanism
 from zhiping.testing import LAWS, LawBroken, PackProfile, check_law
 

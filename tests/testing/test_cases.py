@@ -22,7 +22,7 @@ import pytest
 
 import zhiping
 from zhiping.errors import PackError
-from zhiping.registry import discover
+from zhiping.packs.registry import discover
 from zhiping.testing import PackProfile
 from zhiping.testing._case_file import _Base, _Expect
 from zhiping.testing.cases import (

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 import zhiping
 from zhiping import HistoryEntry, Session, parse_history, parse_session
-from zhiping._hypothesis_hook import register_strategies
+from zhiping.testing._hypothesis_hook import register_strategies
 
 
 def test_the_strategies_are_registered_through_hypothesis_entry_point() -> None:
     registered = {entry.name: entry.value for entry in entry_points(group="hypothesis")}
-    assert registered.get("zhiping") == "zhiping._hypothesis_hook:register_strategies"
+    assert registered.get("zhiping") == "zhiping.testing._hypothesis_hook:register_strategies"
 
 
 @pytest.mark.parametrize(

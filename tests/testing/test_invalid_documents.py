@@ -11,7 +11,7 @@ from hypothesis.errors import InvalidArgument
 
 import zhiping
 from zhiping import InputError, parse_session
-from zhiping.registry import default_registry
+from zhiping.packs.registry import default_registry
 from zhiping.testing import DEFECT_KINDS, DefectKind, PackProfile, invalid_documents
 
 # The root pack grades nothing by itself: it has no villages of its own to shape for.

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from zhiping import _pytest_plugin as plugin
-from zhiping.registry import discover
+from zhiping.packs.registry import discover
 from zhiping.testing import LAWS, PackTests
+from zhiping.testing import _pytest_plugin as plugin
 from zhiping.testing.cases import case_files
 
 pytest_plugins = ["pytester"]
@@ -124,7 +124,7 @@ def test_without_the_option_the_plugin_adds_nothing(empty: Path) -> None:
 
 def test_the_plugin_module_imports_no_hypothesis() -> None:
     """Registered in every pytest run, it must cost nothing until a pack is asked for."""
-    code = "import sys, zhiping._pytest_plugin; print(sorted(sys.modules))"
+    code = "import sys, zhiping.testing._pytest_plugin; print(sorted(sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
@@ -181,7 +181,7 @@ def badtown(tmp_path_factory: pytest.TempPathFactory) -> Path:
     package = site / "zhiping_badtown"
     (package / "cases").mkdir(parents=True)
     (package / "__init__.py").write_text(
-        "from zhiping.packs import pack_plugin\n\nzhiping_packs = pack_plugin(__name__)\n",
+        "from zhiping.packs.loading import pack_plugin\n\nzhiping_packs = pack_plugin(__name__)\n",
         encoding="utf-8",
     )
     (package / "pack.toml").write_text(BADTOWN_PACK, encoding="utf-8")

@@ -13,7 +13,7 @@ from typing import Any
 from rich.console import Console
 
 from zhiping.glossary import Lang, Text
-from zhiping.registry import PackRegistry
+from zhiping.packs.registry import PackRegistry
 
 __all__ = [
     "COMMANDS",

@@ -1,7 +1,7 @@
 """Reading documents from files and standard input, never more than the limits allow.
 
 A file is one session document, or JSON Lines of many (one document per line). No read
-takes more than :data:`~zhiping.limits.MAX_DOCUMENT_BYTES` characters at once, so a
+takes more than :data:`~zhiping.documents.limits.MAX_DOCUMENT_BYTES` characters at once, so a
 100 MB line, or a file of whitespace, is refused without being held whole. A UTF-8 byte
 order mark at the start is ignored.
 """
@@ -14,11 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from zhiping._json import is_json_object, too_large
 from zhiping.cli._common import Refused
+from zhiping.documents._json import is_json_object, too_large
+from zhiping.documents.limits import MAX_DOCUMENT_BYTES
+from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
 from zhiping.errors import InputError
-from zhiping.limits import MAX_DOCUMENT_BYTES
-from zhiping.session import HistoryEntry, Session, parse_history, parse_session
 
 __all__ = [
     "bounded_lines",

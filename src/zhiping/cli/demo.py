@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from zhiping.cli._common import EXIT_OK, StdoutConsole, add_lang, add_parser
 from zhiping.glossary import Text
-from zhiping.report import Lang
+from zhiping.outputs.report import Lang
 
 __all__ = ["DEFAULT_STORE", "add_command"]
 

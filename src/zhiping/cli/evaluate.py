@@ -1,8 +1,8 @@
 """``zhiping evaluate FILE``: one session document, or a JSON Lines file of many.
 
 Formats: ``text`` (tables for people), ``json``/``jsonl`` (the outcome documents),
-``csv`` (a row per subject, :mod:`zhiping.results_table`) and ``html`` (the results
-sheet for the village board, :mod:`zhiping.results_sheet`). With ``--store`` the
+``csv`` (a row per subject, :mod:`zhiping.outputs.results_table`) and ``html`` (the results
+sheet for the village board, :mod:`zhiping.outputs.results_sheet`). With ``--store`` the
 sessions are recorded first, and the sheet shows the store's checkpoint after them.
 """
 
@@ -29,13 +29,13 @@ from zhiping.cli._reading import (
     source_name,
 )
 from zhiping.cli.stream import numbered_lines, stream_outcomes
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session
 from zhiping.glossary import Text
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.report import Lang, render_explanation, render_outcome
-from zhiping.results_sheet import results_sheet
-from zhiping.results_table import answer_words, write_results_table
-from zhiping.session import Session
+from zhiping.outputs.report import Lang, render_explanation, render_outcome
+from zhiping.outputs.results_sheet import results_sheet
+from zhiping.outputs.results_table import answer_words, write_results_table
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.store import Checkpoint, Store
 
 __all__ = ["add_command"]

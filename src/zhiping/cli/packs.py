@@ -15,8 +15,8 @@ from zhiping.cli._common import (
     wide_console,
 )
 from zhiping.glossary import Lang, Text
-from zhiping.packs_report import render_pack, render_packs
-from zhiping.registry import default_registry
+from zhiping.outputs.packs_report import render_pack, render_packs
+from zhiping.packs.registry import default_registry
 
 __all__ = ["add_command"]
 

@@ -8,9 +8,9 @@ import sys
 from typing import Any
 
 from zhiping.cli._common import EXIT_OK, add_lang, add_parser
+from zhiping.documents.outcome import OutcomeDocument
+from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text
-from zhiping.outcome import OutcomeDocument
-from zhiping.session import Session
 
 __all__ = ["add_command"]
 

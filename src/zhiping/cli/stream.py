@@ -28,12 +28,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from zhiping.batch import BatchResult, evaluate_many
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK
+from zhiping.documents.session import Session, parse_session
 from zhiping.errors import InputError
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.registry import default_registry
-from zhiping.results_sheet import sheet_head, sheet_page, sheet_tail
-from zhiping.results_table import answer_words, write_results_table
-from zhiping.session import Session, parse_session
+from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
+from zhiping.outputs.results_table import answer_words, write_results_table
+from zhiping.packs.registry import default_registry
 from zhiping.store import Checkpoint, Store
 
 __all__ = ["numbered_lines", "stream_outcomes"]

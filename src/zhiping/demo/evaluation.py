@@ -14,8 +14,8 @@ from pathlib import Path
 from zhiping.demo.district import District, build_district
 from zhiping.demo.sessions import session_documents
 from zhiping.demo.summary import DistrictSummary, summarize_year
-from zhiping.outcome import Outcome
-from zhiping.session import Session, parse_session
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session, parse_session
 from zhiping.store import Store
 
 __all__ = ["ProgressReport", "evaluate_year", "run_demo"]

@@ -16,9 +16,9 @@ from types import MappingProxyType
 
 import attrs
 
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session
 from zhiping.glossary import GRADES
-from zhiping.outcome import Outcome
-from zhiping.session import Session
 
 __all__ = [
     "UNGRADED",

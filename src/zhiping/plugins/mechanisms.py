@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zhiping.hookspecs import hookimpl
+from zhiping.packs.hookspecs import hookimpl
 from zhiping.rules import BUILTIN_MECHANISMS, Mechanism
 
 __all__ = ["zhiping_mechanisms"]

@@ -14,12 +14,12 @@ from typing import Literal, TypeVar
 
 import attrs
 
+from zhiping.documents.outcome import Action, Basis, Facts, Finding, Pay, Tally, TraceEntry
+from zhiping.documents.session import Session
 from zhiping.errors import PackError
 from zhiping.glossary import ACTION_KINDS, ORGANIZATION, Capacity, Grade, Severity, Text
-from zhiping.outcome import Action, Basis, Facts, Finding, Pay, Tally, TraceEntry
-from zhiping.parameters import ParameterKind, ParameterUse
-from zhiping.rulebook import Chain, RuleDefinition
-from zhiping.session import Session
+from zhiping.packs.model import Chain, RuleDefinition
+from zhiping.packs.parameters import ParameterKind, ParameterUse
 
 __all__ = [
     "APPLYING_STAGES",
@@ -77,7 +77,7 @@ class Evaluation:
     """The working state of one evaluation, filled in stage by stage.
 
     Private to the engine and the mechanisms; the caller sees only the
-    :class:`~zhiping.outcome.Outcome` built from it.
+    :class:`~zhiping.documents.outcome.Outcome` built from it.
 
     Attributes:
         session: the session evaluated.

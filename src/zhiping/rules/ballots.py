@@ -6,9 +6,9 @@ Source: the common practice of every variant (唱票、计票、监票); DESIGN 
 
 from __future__ import annotations
 
+from zhiping.documents.session import Session
 from zhiping.glossary import Text
 from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.session import Session
 
 __all__ = ["issued_within_evaluators", "returned_within_issued", "unknown_subjects"]
 

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
-from zhiping.parameters import ParameterUse
+from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from zhiping.documents.outcome import Pay
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.outcome import Pay
 from zhiping.rules._mechanism import RuleContext, mechanism
 
 __all__ = ["FEN", "pay_by_coefficient", "round_to_fen"]

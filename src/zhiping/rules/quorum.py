@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import Text
-from zhiping.parameters import ParameterUse
+from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 
 __all__ = ["quorum_minimum", "quorum_share"]

@@ -18,7 +18,7 @@ import attrs
 
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.parameters import ParameterUse
+from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
+from zhiping.documents.outcome import Tally
+from zhiping.documents.session import Ballot, group_size
 from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import Text
-from zhiping.outcome import Tally
 from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.session import Ballot, group_size
 
 __all__ = ["tally_marks", "tally_of_cast", "tally_of_counts"]
 

@@ -17,12 +17,12 @@ from types import TracebackType
 from typing import Any
 
 from zhiping import __version__
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import CarriedCommitment, HistoryEntry, Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import SessionConflict, StoreError
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.rulebook import Chain
-from zhiping.session import CarriedCommitment, HistoryEntry, Session, parse_session
+from zhiping.packs.model import Chain
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
 from zhiping.store._schema import check_identity, migrate
 from zhiping.store._verify import Verification, verify_store

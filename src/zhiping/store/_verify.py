@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
+from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import PackError, TamperDetected, ZhipingError
 from zhiping.glossary import Lang
-from zhiping.registry import PackRegistry
-from zhiping.session import Session, parse_session
+from zhiping.packs.registry import PackRegistry
 from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
 
 __all__ = ["Finding", "Verification", "verify_store"]

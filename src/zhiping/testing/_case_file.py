@@ -29,10 +29,10 @@ from pydantic import (
     model_validator,
 )
 
-from zhiping._validation import Invalid, texts_of, texts_of_any
+from zhiping.documents._validation import Invalid, texts_of, texts_of_any
 from zhiping.errors import PackError, json_path
 from zhiping.glossary import GRADES, ActionKind, Text
-from zhiping.registry import PackRegistry
+from zhiping.packs.registry import PackRegistry
 from zhiping.testing._documents import session_document
 from zhiping.testing._pack_documents import PackProfile
 

@@ -68,7 +68,9 @@ def _index(draw: st.DrawFn, items: list[Any]) -> int:
 
 def _format(draw: st.DrawFn, document: Document, profile: PackProfile) -> str:
     document["format"] = draw(
-        st.sampled_from(["zhiping.session/2", "zhiping.outcome/1", "zhiping.session", "", 1])
+        st.sampled_from(
+            ["zhiping.session/2", "zhiping.outcome/1", "zhiping.documents.session", "", 1]
+        )
     )
     return "format"
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from zhiping._validation import Invalid
+from zhiping.documents._validation import Invalid
 from zhiping.glossary import ORGANIZATION
 
 __all__ = ["INVALID_MARK", "as_cast", "as_counts", "counted", "session_document", "word_counted"]

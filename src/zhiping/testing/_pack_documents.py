@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from zhiping.glossary import ORGANIZATION
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.rulebook import Chain
+from zhiping.packs.model import Chain
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._documents import as_cast, word_counted
 from zhiping.testing.strategies import RECOGNISED_INVITEE_KINDS, session_documents
 

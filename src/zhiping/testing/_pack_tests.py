@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, ClassVar
 
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.rulebook import Pack
+from zhiping.packs.model import Pack
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._pack_documents import PackProfile
 from zhiping.testing.laws import LAWS, check_law
 

@@ -35,10 +35,10 @@ from pathlib import Path
 import attrs
 
 import zhiping
+from zhiping.documents.outcome import Outcome
 from zhiping.errors import InputError, PackError
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry, default_registry
-from zhiping.rulebook import Pack
+from zhiping.packs.model import Pack
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._case_file import (
     CASES_DIRECTORY,
     NONE,

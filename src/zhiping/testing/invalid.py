@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from zhiping.registry import PackRegistry
+from zhiping.packs.registry import PackRegistry
 from zhiping.testing._defects import DEFECT_KINDS, DEFECTS, Defect, DefectKind, Document, Need
 from zhiping.testing._pack_documents import BallotForm, PackProfile, pack_documents
 

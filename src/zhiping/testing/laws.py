@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zhiping
+from zhiping.documents.outcome import Outcome
 from zhiping.glossary import GRADES, ORGANIZATION
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry, default_registry
+from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._pack_documents import PackProfile, as_group_counts, pack_documents
 
 __all__ = ["LAWS", "Law", "LawBroken", "check_law", "check_laws"]

@@ -12,7 +12,7 @@ References:
 
 from __future__ import annotations
 
-from zhiping.packs import pack_plugin
+from zhiping.packs.loading import pack_plugin
 
 __all__ = ["zhiping_packs"]
 

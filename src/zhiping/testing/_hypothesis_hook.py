@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
-    from zhiping.session import HistoryEntry, Session
+    from zhiping.documents.session import HistoryEntry, Session
 
 __all__ = ["register_strategies"]
 
@@ -26,14 +26,14 @@ def register_strategies() -> None:
     quorums and ballot accounting that may break the rules (a void session is a valid
     document). ``HistoryEntry``: a subject's grade in a year.
     """
-    from zhiping.session import HistoryEntry, Session
+    from zhiping.documents.session import HistoryEntry, Session
 
     st.register_type_strategy(Session, st.deferred(_sessions))
     st.register_type_strategy(HistoryEntry, st.deferred(_history_entries))
 
 
 def _sessions() -> st.SearchStrategy[Session]:
-    from zhiping.session import parse_session
+    from zhiping.documents.session import parse_session
     from zhiping.testing.strategies import session_documents
 
     documents = st.one_of(
@@ -44,8 +44,8 @@ def _sessions() -> st.SearchStrategy[Session]:
 
 
 def _history_entries() -> st.SearchStrategy[HistoryEntry]:
+    from zhiping.documents.session import HistoryEntry
     from zhiping.glossary import GRADES, ORGANIZATION
-    from zhiping.session import HistoryEntry
 
     return st.builds(
         HistoryEntry,

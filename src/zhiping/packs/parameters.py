@@ -16,7 +16,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from zhiping._validation import Invalid
+from zhiping.documents._validation import Invalid
 from zhiping.glossary import Grade
 
 __all__ = [

@@ -34,7 +34,7 @@ import pytest
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr
 
-    from zhiping.registry import PackRegistry
+    from zhiping.packs.registry import PackRegistry
     from zhiping.testing import PackProfile
 
 __all__ = [
@@ -76,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not names:
         return
     from zhiping.errors import PackError
-    from zhiping.registry import default_registry
+    from zhiping.packs.registry import default_registry
 
     try:
         registry = default_registry()
@@ -208,7 +208,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def zhiping_registry() -> PackRegistry:
     """Return the installed packs: the bundled ones and those of installed distributions."""
-    from zhiping.registry import default_registry
+    from zhiping.packs.registry import default_registry
 
     return default_registry()
 

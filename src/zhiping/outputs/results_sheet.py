@@ -29,9 +29,9 @@ from html import escape
 from typing import Any
 
 from zhiping import __version__
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.outcome import Outcome
-from zhiping.session import Session
 
 __all__ = ["results_sheet", "sheet_head", "sheet_page", "sheet_tail"]
 

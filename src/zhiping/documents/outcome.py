@@ -16,7 +16,7 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
 from zhiping.glossary import ActionKind, Grade, Severity, Text
-from zhiping.parameters import Citation, ParameterUse, value_to_json
+from zhiping.packs.parameters import Citation, ParameterUse, value_to_json
 
 __all__ = [
     "FORMAT",

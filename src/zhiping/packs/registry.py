@@ -17,9 +17,9 @@ from typing import TypeVar
 import attrs
 import pluggy
 
-from zhiping import hookspecs
 from zhiping.errors import PackConflict, PackError
-from zhiping.rulebook import Chain, Pack
+from zhiping.packs import hookspecs
+from zhiping.packs.model import Chain, Pack
 from zhiping.rules import Mechanism
 
 __all__ = ["PackRegistry", "default_registry", "discover"]

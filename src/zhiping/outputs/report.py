@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
+from zhiping.documents.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
+from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
-from zhiping.parameters import ParameterUse, value_to_json
-from zhiping.session import Session
+from zhiping.packs.parameters import ParameterUse, value_to_json
 
 __all__ = ["Lang", "render_explanation", "render_outcome"]
 

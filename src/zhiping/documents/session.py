@@ -27,11 +27,11 @@ from pydantic import (
 )
 
 from zhiping import glossary
-from zhiping._json import check_value, load_json
-from zhiping._validation import Invalid, texts_of
+from zhiping.documents._json import check_value, load_json
+from zhiping.documents._validation import Invalid, texts_of
+from zhiping.documents.limits import MAX_BALLOTS
 from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post, name_of
-from zhiping.limits import MAX_BALLOTS
 
 __all__ = [
     "FORMAT",
@@ -419,7 +419,7 @@ def _join_index(index: int, path: str) -> str:
 
 
 def _decode(document: object) -> Any:
-    """Decode JSON text strictly (:mod:`zhiping._json`); check a decoded value's limits."""
+    """Decode JSON text strictly (:mod:`._json`); check a decoded value's limits."""
     if isinstance(document, str | bytes):
         return load_json(document)
     check_value(document)

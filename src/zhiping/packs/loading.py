@@ -24,11 +24,12 @@ from typing import Annotated, Any
 import attrs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from zhiping._validation import Invalid, texts_of, texts_of_any
+from zhiping.documents._validation import Invalid, texts_of, texts_of_any
 from zhiping.errors import PackError, json_path
 from zhiping.glossary import GRADES, Severity, Text
-from zhiping.hookspecs import hookimpl
-from zhiping.parameters import (
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.model import Pack, RuleDefinition
+from zhiping.packs.parameters import (
     Citation,
     Comparison,
     DatedValue,
@@ -37,7 +38,6 @@ from zhiping.parameters import (
     ShareCondition,
     Value,
 )
-from zhiping.rulebook import Pack, RuleDefinition
 
 __all__ = ["load_pack", "pack_from_data", "pack_plugin"]
 

@@ -16,7 +16,7 @@ import attrs
 
 from zhiping.errors import PackError
 from zhiping.glossary import Severity, Text
-from zhiping.parameters import Citation, Parameter, ParameterUse, value_to_json
+from zhiping.packs.parameters import Citation, Parameter, ParameterUse, value_to_json
 
 __all__ = ["Chain", "Pack", "RuleDefinition"]
 

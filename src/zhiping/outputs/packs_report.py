@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.table import Table
 
 from zhiping.glossary import Lang, Text
-from zhiping.parameters import DatedValue, value_to_json
-from zhiping.registry import PackRegistry
-from zhiping.rulebook import Pack, RuleDefinition
+from zhiping.packs.model import Pack, RuleDefinition
+from zhiping.packs.parameters import DatedValue, value_to_json
+from zhiping.packs.registry import PackRegistry
 
 __all__ = ["render_pack", "render_packs"]
 

@@ -29,10 +29,10 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
+from zhiping.documents.outcome import Outcome
+from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.outcome import Outcome
-from zhiping.registry import PackRegistry
-from zhiping.session import Session
+from zhiping.packs.registry import PackRegistry
 
 __all__ = [
     "RATING_WORDS",

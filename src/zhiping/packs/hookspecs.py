@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from zhiping.rulebook import Pack
+    from zhiping.packs.model import Pack
     from zhiping.rules import Mechanism
 
 __all__ = ["PROJECT", "hookimpl", "hookspec", "zhiping_mechanisms", "zhiping_packs"]
@@ -32,9 +32,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def zhiping_packs() -> Iterable[Pack]:  # type: ignore[empty-body]
     """Return the rule packs this plugin provides.
 
-    Receives nothing. Returns a list of :class:`~zhiping.rulebook.Pack`, usually read
-    from the plugin's ``pack.toml`` by :func:`zhiping.packs.load_pack`;
-    :func:`zhiping.packs.pack_plugin` writes this hook for a pack that is only data.
+    Receives nothing. Returns a list of :class:`~zhiping.packs.model.Pack`, usually read
+    from the plugin's ``pack.toml`` by :func:`zhiping.packs.loading.load_pack`;
+    :func:`zhiping.packs.loading.pack_plugin` writes this hook for a pack that is only data.
 
     Not ``firstresult``: every implementation is called, each on its own so that its
     packs are known by the plugin or distribution that provides them, and all packs are

@@ -5,7 +5,7 @@ office must not be: it takes ``NaN`` and ``Infinity``, keeps the last of two equ
 converts integers of any length (and raises a plain ``ValueError`` past 4,300 digits),
 and recurses until ``RecursionError``. Here each of those is a
 :class:`~zhiping.errors.InputError` with the JSON path, and so is anything over the
-limits of :mod:`zhiping.limits`. A UTF-8 byte order mark at the start of the bytes is
+limits of :mod:`zhiping.documents.limits`. A UTF-8 byte order mark at the start of the bytes is
 ignored, as editors on Windows write one; in text already decoded, it is refused.
 """
 
@@ -17,9 +17,14 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from zhiping._validation import not_json
+from zhiping.documents._validation import not_json
+from zhiping.documents.limits import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    MAX_INTEGER_DIGITS,
+    MAX_STRING_LENGTH,
+)
 from zhiping.errors import InputError, Problem, json_path
-from zhiping.limits import MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_INTEGER_DIGITS, MAX_STRING_LENGTH
 
 __all__ = ["check_value", "is_json_object", "load_json", "too_large"]
 
@@ -56,7 +61,7 @@ class _NotANumber:
 
 
 class _HugeInteger:
-    """An integer with more digits than :data:`~zhiping.limits.MAX_INTEGER_DIGITS`."""
+    """An integer with more digits than :data:`~zhiping.documents.limits.MAX_INTEGER_DIGITS`."""
 
     def __init__(self, digits: int) -> None:
         self.digits = digits
@@ -185,20 +190,20 @@ def _utf8_size(text: str) -> int:
 
 
 def too_large() -> Problem:
-    """Return the problem of a document over :data:`~zhiping.limits.MAX_DOCUMENT_BYTES`."""
+    """Return the problem of a document over the size limit (:data:`MAX_DOCUMENT_BYTES`)."""
     size = MAX_DOCUMENT_BYTES
     return Problem(
         "",
-        f"the document is larger than the limit of {size:,} bytes (zhiping.limits)",
-        f"文档超过{size:,}字节的上限(zhiping.limits)",
+        f"the document is larger than the limit of {size:,} bytes (zhiping.documents.limits)",
+        f"文档超过{size:,}字节的上限(zhiping.documents.limits)",
     )
 
 
 def _too_deep(path: str) -> Problem:
     return Problem(
         path,
-        f"arrays and objects are nested more than {MAX_DEPTH} deep (zhiping.limits)",
-        f"数组与对象嵌套超过{MAX_DEPTH}层(zhiping.limits)",
+        f"arrays and objects are nested more than {MAX_DEPTH} deep (zhiping.documents.limits)",
+        f"数组与对象嵌套超过{MAX_DEPTH}层(zhiping.documents.limits)",
     )
 
 
@@ -307,8 +312,8 @@ def _string_problems(value: str, path: str) -> Iterator[Problem]:
         yield Problem(
             path,
             f"the string is longer than the limit of {MAX_STRING_LENGTH:,} characters "
-            f"({len(value):,}; zhiping.limits)",
-            f"字符串长度{len(value):,}超过{MAX_STRING_LENGTH:,}个字符的上限(zhiping.limits)",
+            f"({len(value):,}; zhiping.documents.limits)",
+            f"字符串长度{len(value):,}超过{MAX_STRING_LENGTH:,}个字符的上限(zhiping.documents.limits)",
         )
     found = _FORBIDDEN.search(value)
     if found:
@@ -333,6 +338,6 @@ def _scalar_problems(value: Any, path: str) -> Iterator[Problem]:
     ):
         yield Problem(
             path,
-            f"the integer has more than {MAX_INTEGER_DIGITS} digits (zhiping.limits)",
-            f"整数超过{MAX_INTEGER_DIGITS}位(zhiping.limits)",
+            f"the integer has more than {MAX_INTEGER_DIGITS} digits (zhiping.documents.limits)",
+            f"整数超过{MAX_INTEGER_DIGITS}位(zhiping.documents.limits)",
         )
