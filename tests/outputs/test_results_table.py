@@ -31,7 +31,7 @@ from zhiping.packs.parameters import DatedValue, Parameter
 from zhiping.packs.registry import default_registry
 from zhiping.testing import counted, session_document
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "guanzhai-2026.json"
 
 HEADER = [
     "session_id",

@@ -15,7 +15,7 @@ import pytest
 from zhiping.cli import main
 from zhiping.testing import session_document
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "guanzhai-2026.json"
 
 
 def write(tmp_path: Path, document: Any, name: str = "session.json") -> Path:

@@ -32,7 +32,7 @@ from zhiping.outputs.results_sheet import results_sheet
 from zhiping.store import Checkpoint, Store
 from zhiping.testing import session_document
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "guanzhai-2026.json"
 
 A4 = (595.28, 841.89)
 """The A4 page in PostScript points."""

@@ -19,7 +19,7 @@ import pytest
 
 from zhiping.documents.limits import MAX_DOCUMENT_BYTES
 
-EXAMPLE = Path(__file__).parents[1] / "examples" / "guanzhai-2026.json"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "guanzhai-2026.json"
 TEXT = EXAMPLE.read_text(encoding="utf-8")
 VALID = json.loads(TEXT)
 

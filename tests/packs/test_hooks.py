@@ -1,7 +1,7 @@
 """Each hook of ``zhiping.packs.hookspecs``, through plugins registered the way plugins are.
 
 ``tests/test_docs.py`` requires a test named ``test_hook_<name>`` here (or anywhere under
-``tests/``) for every hook specification; ``tests/test_registry.py`` tests precedence and
+``tests/``) for every hook specification; ``tests/packs/test_registry.py`` tests precedence and
 the refusal of badly implemented hooks.
 """
 
@@ -32,7 +32,7 @@ from zhiping.plugins import mechanisms as bundled_mechanisms
 from zhiping.rules import BUILTIN_MECHANISMS, Mechanism, RuleContext, mechanism
 from zhiping.testing import session_document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_PACKAGE = ROOT / "examples" / "zhiping-yangluo" / "src" / "zhiping_yangluo"
 HELD_ON = date(2027, 1, 15)
 

@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 import zhiping
 from zhiping.testing import as_cast, session_document
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "guanzhai-2026.json"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "guanzhai-2026.json"
 
 MARKS_FOR = {
     "excellent": {"satisfied": 60},
