@@ -40,9 +40,9 @@ from zhiping.engine import evaluate_chain
 from zhiping.glossary import Text
 from zhiping.packs.hookspecs import hookimpl
 from zhiping.packs.loading import load_pack, pack_from_data
-from zhiping.packs.model import Chain, Pack, RuleDefinition
+from zhiping.packs.model import Chain, Pack
 from zhiping.packs.registry import PackRegistry, default_registry, discover
-from zhiping.rules import RuleContext
+from zhiping.rules import RuleContext, RuleDefinition
 from zhiping.rules import mechanism as mechanism_of
 from zhiping.store import Store
 from zhiping.testing import PackProfile, invalid_documents, session_document

@@ -34,9 +34,11 @@ from typing import Any
 
 import zhiping
 from zhiping.cli import _parser, main
-from zhiping.packs.model import Pack, RuleDefinition
-from zhiping.packs.parameters import DatedValue, Parameter, ShareCondition
+from zhiping.documents.values import ShareCondition
+from zhiping.packs.model import Pack
+from zhiping.packs.parameters import DatedValue, Parameter
 from zhiping.packs.registry import PackRegistry, default_registry
+from zhiping.rules import RuleDefinition
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS_INDEX = "reference/packs/index.md"

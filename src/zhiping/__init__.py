@@ -3,6 +3,10 @@
 Hand :func:`evaluate` a session document; get back an :class:`Outcome` that grades the
 party organization and each cadre, figures their performance pay, names the actions
 that follow, and explains every decision.
+
+A plugin author imports from here alone: :data:`hookimpl` to implement the hooks,
+:func:`mechanism` and :class:`RuleContext` to write a mechanism, :class:`Text` for its
+messages, and :func:`pack_plugin` or :func:`load_pack` for a pack file.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome, OutcomeDocument
 from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
 from zhiping.engine import evaluate_chain
@@ -24,32 +29,44 @@ from zhiping.errors import (
     TamperDetected,
     ZhipingError,
 )
+from zhiping.glossary import Text
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.loading import load_pack, pack_plugin
+from zhiping.packs.model import Chain, Pack
 from zhiping.packs.registry import PackRegistry, default_registry, discover
+from zhiping.rules import Mechanism, RuleContext, mechanism
 
 __all__ = [
+    "Chain",
     "HistoryEntry",
     "InputError",
+    "Mechanism",
     "NoApplicableRule",
     "Outcome",
     "OutcomeDocument",
+    "Pack",
     "PackConflict",
     "PackError",
     "PackRegistry",
     "Problem",
+    "RuleContext",
     "Session",
     "SessionConflict",
     "StoreError",
     "TamperDetected",
+    "Text",
     "ZhipingError",
     "__version__",
     "default_registry",
     "discover",
     "evaluate",
+    "hookimpl",
+    "load_pack",
+    "mechanism",
+    "pack_plugin",
     "parse_history",
     "parse_session",
 ]
-
-__version__ = "0.1.0"
 
 
 def evaluate(

@@ -9,15 +9,46 @@ the stages that apply results to people are skipped: a void session applies noth
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
 from zhiping.documents.session import HistoryEntry, Session, not_before
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
 from zhiping.glossary import ORGANIZATION, Grade, Text, name_of
-from zhiping.packs.model import Chain, RuleDefinition
-from zhiping.rules import APPLYING_STAGES, STAGES, Evaluation, Mechanism, RuleContext, Stage
+from zhiping.rules import (
+    APPLYING_STAGES,
+    STAGES,
+    Evaluation,
+    Mechanism,
+    ParameterSource,
+    RuleContext,
+    RuleDefinition,
+    Stage,
+)
 
-__all__ = ["REQUIRED_STAGES", "evaluate_chain", "merge_history"]
+__all__ = ["REQUIRED_STAGES", "Rulebook", "evaluate_chain", "merge_history"]
+
+
+class Rulebook(ParameterSource, Protocol):
+    """What the engine needs of the chain of packs that governs a session.
+
+    :class:`zhiping.packs.Chain` provides it; the engine knows no pack files, registry
+    or plugins.
+    """
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Return the packs' names, root first."""
+        ...
+
+    def rules(self) -> tuple[RuleDefinition, ...]:
+        """Return the rule each id resolves to, disabled ones included, root first."""
+        ...
+
+    def mechanism_defined_for(self, rule_id: str) -> str | None:
+        """Return the mechanism the most specific pack defining ``rule_id`` binds it to."""
+        ...
+
 
 REQUIRED_STAGES: tuple[Stage, ...] = ("tally", "grade")
 """Stages every chain must define: a chain that grades nothing cannot evaluate."""
@@ -27,7 +58,7 @@ _STAGE_NAMES = {"tally": "计票", "grade": "评定等次"}
 
 def evaluate_chain(
     session: Session,
-    chain: Chain,
+    chain: Rulebook,
     mechanisms: Mapping[str, Mechanism],
     *,
     history: Iterable[HistoryEntry] = (),
@@ -95,7 +126,7 @@ def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple
 
 
 def _bound_rules(
-    chain: Chain, mechanisms: Mapping[str, Mechanism]
+    chain: Rulebook, mechanisms: Mapping[str, Mechanism]
 ) -> list[tuple[RuleDefinition, Mechanism]]:
     bound = []
     for rule in chain.rules():
@@ -109,20 +140,19 @@ def _bound_rules(
     return bound
 
 
-def _inherited_mechanism(chain: Chain, rule_id: str) -> str:
+def _inherited_mechanism(chain: Rulebook, rule_id: str) -> str:
     # A disabled rule keeps the stage of the definition it switches off.
-    for pack in reversed(chain.packs):
-        for rule in pack.rules:
-            if rule.id == rule_id and rule.mechanism is not None:
-                return rule.mechanism
-    raise PackError(
-        f"rule {rule_id} is disabled but no pack of the chain defines it",
-        zh=f"规则 {rule_id} 被停用,但规则包链中没有规则包定义它",
-    )
+    mechanism = chain.mechanism_defined_for(rule_id)
+    if mechanism is None:
+        raise PackError(
+            f"rule {rule_id} is disabled but no pack of the chain defines it",
+            zh=f"规则 {rule_id} 被停用,但规则包链中没有规则包定义它",
+        )
+    return mechanism
 
 
 def _require_stages(
-    rules: list[tuple[RuleDefinition, Mechanism]], chain: Chain, session: Session
+    rules: list[tuple[RuleDefinition, Mechanism]], chain: Rulebook, session: Session
 ) -> None:
     defined = {mechanism.stage for rule, mechanism in rules if rule.disabled is None}
     for stage in REQUIRED_STAGES:
@@ -135,7 +165,7 @@ def _require_stages(
             )
 
 
-def _skip(evaluation: Evaluation, stage: Stage, chain: Chain) -> None:
+def _skip(evaluation: Evaluation, stage: Stage, chain: Rulebook) -> None:
     evaluation.trace.append(
         TraceEntry(
             stage=stage,
@@ -162,7 +192,7 @@ def _note_disabled(evaluation: Evaluation, rule: RuleDefinition, stage: Stage) -
     )
 
 
-def _outcome(evaluation: Evaluation, chain: Chain) -> Outcome:
+def _outcome(evaluation: Evaluation, chain: Rulebook) -> Outcome:
     session = evaluation.session
     void = evaluation.void
     subjects = []

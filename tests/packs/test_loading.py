@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from zhiping import PackError
+from zhiping.documents.values import ShareCondition
 from zhiping.packs.loading import load_pack
-from zhiping.packs.parameters import ShareCondition
 from zhiping.packs.registry import PackRegistry, discover
 
 HEADER = """

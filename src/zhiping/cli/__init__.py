@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from rich.console import Console
 
-from zhiping import __version__
+from zhiping._version import __version__
 from zhiping.cli import demo, evaluate, packs, schema, store, synth
 from zhiping.cli._common import (
     COMMANDS,

@@ -15,8 +15,8 @@ from typing import Any, Literal
 import attrs
 from pydantic import BaseModel, ConfigDict, Field
 
+from zhiping.documents.values import Citation, ParameterUse, value_to_json
 from zhiping.glossary import ActionKind, Grade, Severity, Text
-from zhiping.packs.parameters import Citation, ParameterUse, value_to_json
 
 __all__ = [
     "FORMAT",

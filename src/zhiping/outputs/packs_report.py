@@ -7,10 +7,12 @@ from datetime import date
 from rich.console import Console
 from rich.table import Table
 
+from zhiping.documents.values import value_to_json
 from zhiping.glossary import Lang, Text
-from zhiping.packs.model import Pack, RuleDefinition
-from zhiping.packs.parameters import DatedValue, value_to_json
+from zhiping.packs.model import Pack
+from zhiping.packs.parameters import DatedValue
 from zhiping.packs.registry import PackRegistry
+from zhiping.rules import RuleDefinition
 
 __all__ = ["render_pack", "render_packs"]
 

@@ -14,8 +14,8 @@ from rich.text import Text as RichText
 
 from zhiping.documents.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
 from zhiping.documents.session import Session
+from zhiping.documents.values import ParameterUse, value_to_json
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.packs.parameters import ParameterUse, value_to_json
 
 __all__ = ["Lang", "render_explanation", "render_outcome"]
 

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from html import escape
 from typing import Any
 
-from zhiping import __version__
+from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text, name_of

@@ -25,19 +25,13 @@ import attrs
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from zhiping.documents._validation import Invalid, texts_of, texts_of_any
+from zhiping.documents.values import Citation, Comparison, ParameterKind, ShareCondition, Value
 from zhiping.errors import PackError, json_path
 from zhiping.glossary import GRADES, Severity, Text
 from zhiping.packs.hookspecs import hookimpl
-from zhiping.packs.model import Pack, RuleDefinition
-from zhiping.packs.parameters import (
-    Citation,
-    Comparison,
-    DatedValue,
-    Parameter,
-    ParameterKind,
-    ShareCondition,
-    Value,
-)
+from zhiping.packs.model import Pack
+from zhiping.packs.parameters import DatedValue, Parameter
+from zhiping.rules import RuleDefinition
 
 __all__ = ["load_pack", "pack_from_data", "pack_plugin"]
 

@@ -14,32 +14,13 @@ from datetime import date
 
 import attrs
 
+from zhiping.documents.values import Citation, ParameterUse, value_to_json
 from zhiping.errors import PackError
-from zhiping.glossary import Severity, Text
-from zhiping.packs.parameters import Citation, Parameter, ParameterUse, value_to_json
+from zhiping.glossary import Text
+from zhiping.packs.parameters import Parameter
+from zhiping.rules import RuleDefinition
 
-__all__ = ["Chain", "Pack", "RuleDefinition"]
-
-
-@attrs.frozen
-class RuleDefinition:
-    """What a pack says about one rule id: the mechanism that applies it, or that it is off.
-
-    Attributes:
-        id: the rule's id (``quorum.party_members``).
-        pack: the pack that says it.
-        mechanism: the name of the generic mechanism applying it; None when disabled.
-        severity: the severity of its findings, overriding the mechanism's default.
-        basis: the sources of the rule.
-        disabled: the reason the pack switches an inherited rule off, if it does.
-    """
-
-    id: str
-    pack: str
-    mechanism: str | None = None
-    severity: Severity | None = None
-    basis: tuple[Citation, ...] = ()
-    disabled: str | None = None
+__all__ = ["Chain", "Pack"]
 
 
 @attrs.frozen
@@ -122,6 +103,18 @@ class Chain:
             for rule in pack.rules:
                 resolved[rule.id] = rule
         return tuple(resolved.values())
+
+    def mechanism_defined_for(self, rule_id: str) -> str | None:
+        """Return the mechanism the most specific pack defining ``rule_id`` binds it to.
+
+        A disabled rule keeps the stage of the definition it switches off; None when no
+        pack of the chain defines the rule.
+        """
+        for pack in reversed(self.packs):
+            for rule in pack.rules:
+                if rule.id == rule_id and rule.mechanism is not None:
+                    return rule.mechanism
+        return None
 
     def parameter(self, name: str) -> ParameterUse:
         """Return the value of ``name`` in force on ``held_on`` from the most specific pack.

@@ -11,7 +11,9 @@ from zhiping.rules._mechanism import (
     STAGES,
     Evaluation,
     Mechanism,
+    ParameterSource,
     RuleContext,
+    RuleDefinition,
     Stage,
     mechanism,
 )
@@ -45,7 +47,9 @@ __all__ = [
     "STAGES",
     "Evaluation",
     "Mechanism",
+    "ParameterSource",
     "RuleContext",
+    "RuleDefinition",
     "Stage",
     "mechanism",
 ]

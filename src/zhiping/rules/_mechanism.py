@@ -10,23 +10,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
-from typing import Literal, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 import attrs
 
 from zhiping.documents.outcome import Action, Basis, Facts, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
+from zhiping.documents.values import Citation, ParameterKind, ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import ACTION_KINDS, ORGANIZATION, Capacity, Grade, Severity, Text
-from zhiping.packs.model import Chain, RuleDefinition
-from zhiping.packs.parameters import ParameterKind, ParameterUse
 
 __all__ = [
     "APPLYING_STAGES",
     "STAGES",
     "Evaluation",
     "Mechanism",
+    "ParameterSource",
     "RuleContext",
+    "RuleDefinition",
     "Stage",
     "mechanism",
 ]
@@ -140,6 +141,42 @@ class Evaluation:
         )
 
 
+@attrs.frozen
+class RuleDefinition:
+    """What a pack says about one rule id: the mechanism that applies it, or that it is off.
+
+    Attributes:
+        id: the rule's id (``quorum.party_members``).
+        pack: the pack that says it.
+        mechanism: the name of the generic mechanism applying it; None when disabled.
+        severity: the severity of its findings, overriding the mechanism's default.
+        basis: the sources of the rule.
+        disabled: the reason the pack switches an inherited rule off, if it does.
+    """
+
+    id: str
+    pack: str
+    mechanism: str | None = None
+    severity: Severity | None = None
+    basis: tuple[Citation, ...] = ()
+    disabled: str | None = None
+
+
+class ParameterSource(Protocol):
+    """Where a rule reads its parameters: the chain of packs in force on the session's date.
+
+    :class:`zhiping.packs.Chain` is one; the engine and the rules need nothing more of it.
+    """
+
+    def parameter(self, name: str) -> ParameterUse:
+        """Return the value of ``name`` in force, and the record of its use.
+
+        Raises:
+            PackError: no value of ``name`` is in force.
+        """
+        ...
+
+
 Apply = Callable[["RuleContext"], None]
 
 
@@ -196,7 +233,7 @@ class RuleContext:
 
     rule: RuleDefinition
     mechanism: Mechanism
-    chain: Chain
+    chain: ParameterSource
     evaluation: Evaluation
 
     @property

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
-from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 

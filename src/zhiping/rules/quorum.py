@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text
-from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 
 __all__ = ["quorum_minimum", "quorum_share"]

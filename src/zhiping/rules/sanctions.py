@@ -16,9 +16,9 @@ from fractions import Fraction
 
 import attrs
 
+from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.packs.parameters import ParameterUse
 from zhiping.rules._mechanism import RuleContext, mechanism
 from zhiping.rules.scoring import exact
 

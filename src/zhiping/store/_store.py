@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from zhiping import __version__
+from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import CarriedCommitment, HistoryEntry, Session, parse_session
 from zhiping.engine import evaluate_chain
