@@ -8,11 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LINT_IMPORTS = [
-    sys.executable,
-    "-c",
-    "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
-]
+LINT_IMPORTS = [str(Path(sys.executable).with_name("lint-imports"))]
+"""The command installed with import-linter, beside the interpreter running the tests."""
 
 
 def _lint_imports(source: Path, config: Path) -> subprocess.CompletedProcess[str]:
