@@ -17,7 +17,7 @@ import pytest
 
 from zhiping.packs.registry import discover
 from zhiping.testing import LAWS, PackTests
-from zhiping.testing import _pytest_plugin as plugin
+from zhiping import _pytest_plugin as plugin
 from zhiping.testing.cases import case_files
 
 pytest_plugins = ["pytester"]
@@ -124,7 +124,7 @@ def test_without_the_option_the_plugin_adds_nothing(empty: Path) -> None:
 
 def test_the_plugin_module_imports_no_hypothesis() -> None:
     """Registered in every pytest run, it must cost nothing until a pack is asked for."""
-    code = "import sys, zhiping.testing._pytest_plugin; print(sorted(sys.modules))"
+    code = "import sys, zhiping._pytest_plugin; print(sorted(sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
