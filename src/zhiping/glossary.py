@@ -70,9 +70,12 @@ SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 ACTION_KINDS: tuple[ActionKind, ...] = get_args(ActionKind)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class Text:
-    """A message in both languages of the project.
+    """A message in both languages of the project: ``Text(zh=…, en=…)``.
+
+    Both languages are named at every call, never given by position, so that no message
+    can have its two languages swapped.
 
     Attributes:
         zh: the Chinese text.

@@ -78,15 +78,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _CHOOSE_A_PACK = Text(
-    "请用 --pack NAME 选定规则包;'zhiping packs' 列出已安装的规则包",
-    "choose a pack with --pack NAME; 'zhiping packs' lists them",
+    zh="请用 --pack NAME 选定规则包;'zhiping packs' 列出已安装的规则包",
+    en="choose a pack with --pack NAME; 'zhiping packs' lists them",
 )
-_PACK_UNUSABLE = Text("规则包无法使用", "a rule pack cannot be used")
-_INTERRUPTED = Text("已中断", "interrupted")
-_INTERNAL = Text("内部错误", "internal error")
+_PACK_UNUSABLE = Text(zh="规则包无法使用", en="a rule pack cannot be used")
+_INTERRUPTED = Text(zh="已中断", en="interrupted")
+_INTERNAL = Text(zh="内部错误", en="internal error")
 _SEE_TRACEBACK = Text(
-    "(设置 ZHIPING_DEBUG=1 可查看调用栈;请报告此问题)",
-    "(set ZHIPING_DEBUG=1 to see the traceback; please report it)",
+    zh="(设置 ZHIPING_DEBUG=1 可查看调用栈;请报告此问题)",
+    en="(set ZHIPING_DEBUG=1 to see the traceback; please report it)",
 )
 
 
@@ -95,10 +95,10 @@ def _say(console: Console, message: str) -> None:
 
 
 _DESCRIPTION = Text(
-    "由群众按各街镇的规则直接评议村干部(直评村官)。",
-    "Evaluate village cadres directly by the people (直评村官) under the rules of each town.",
+    zh="由群众按各街镇的规则直接评议村干部(直评村官)。",
+    en="Evaluate village cadres directly by the people (直评村官) under the rules of each town.",
 )
-_VERSION_HELP = Text("显示程序版本号并退出", "show program's version number and exit")
+_VERSION_HELP = Text(zh="显示程序版本号并退出", en="show program's version number and exit")
 
 
 def _parser(lang: Lang = "en") -> argparse.ArgumentParser:

@@ -47,7 +47,7 @@ class Refused(Exception):
 
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
-        self.text = Text(zh, en)
+        self.text = Text(zh=zh, en=en)
 
 
 def require_pack(registry: PackRegistry, name: str) -> None:
@@ -96,14 +96,16 @@ _LANG_OPTIONS = frozenset({"--l", "--la", "--lan", "--lang"})
 """``--lang`` and the abbreviations argparse takes for it (no other option starts ``--l``)."""
 
 _LANG_HELP = Text(
-    "所有消息的语言,也是 text 输出、csv 列名和 html 输出的语言(默认取自 LANG:{default})",
-    "language of every message, and of the text, csv names and html output "
-    "(default from LANG: {default})",
+    zh="所有消息的语言,也是 text 输出、csv 列名和 html 输出的语言(默认取自 LANG:{default})",
+    en=(
+        "language of every message, and of the text, csv names and html output "
+        "(default from LANG: {default})"
+    ),
 )
-COMMANDS = Text("命令", "commands")
+COMMANDS = Text(zh="命令", en="commands")
 """The title of the list of commands, in every parser that has one."""
 
-_HELP_HELP = Text("显示此帮助信息并退出", "show this help message and exit")
+_HELP_HELP = Text(zh="显示此帮助信息并退出", en="show this help message and exit")
 
 
 def add_help(parser: argparse.ArgumentParser, lang: Lang) -> None:

@@ -25,15 +25,19 @@ def add_command(commands: Any, lang: Lang) -> None:
         "demo",
         lang,
         help=Text(
-            "连续两个年度评议一个仿照新洲区生成的合成区",
-            "evaluate a synthetic district shaped like Xinzhou over two years",
+            zh="连续两个年度评议一个仿照新洲区生成的合成区",
+            en="evaluate a synthetic district shaped like Xinzhou over two years",
         )[lang],
         description=Text(
-            "生成 14 个街镇共 588 个村,评议两个年度并记入记录库,再输出区里的干部想了解的情况。"
-            "对同一记录库再次运行,不会记下任何新内容。",
-            "Build 588 villages in 14 townships, evaluate two years into the records store, "
-            "and print what a district officer wants to know. Running it again on the same "
-            "store records nothing new.",
+            zh=(
+                "生成 14 个街镇共 588 个村,评议两个年度并记入记录库,再输出区里的干部想了解的情况。"
+                "对同一记录库再次运行,不会记下任何新内容。"
+            ),
+            en=(
+                "Build 588 villages in 14 townships, evaluate two years into the records store, "
+                "and print what a district officer wants to know. Running it again on the same "
+                "store records nothing new."
+            ),
         )[lang],
     )
     parser.add_argument(
@@ -42,15 +46,15 @@ def add_command(commands: Any, lang: Lang) -> None:
         type=Path,
         default=DEFAULT_STORE,
         help=Text(
-            f"保存结果的记录库(默认:{DEFAULT_STORE})",
-            f"the store to keep the results in (default: {DEFAULT_STORE})",
+            zh=f"保存结果的记录库(默认:{DEFAULT_STORE})",
+            en=f"the store to keep the results in (default: {DEFAULT_STORE})",
         )[lang],
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=2026,
-        help=Text("生成该区所用的随机种子(2026)", "the district's seed (2026)")[lang],
+        help=Text(zh="生成该区所用的随机种子(2026)", en="the district's seed (2026)")[lang],
     )
     add_lang(parser, lang)
     parser.set_defaults(run=run)

@@ -48,20 +48,22 @@ def add_command(commands: Any, lang: Lang) -> None:
         "evaluate",
         lang,
         help=Text(
-            "评议直评会文档并输出结果", "evaluate session documents and print their outcomes"
+            zh="评议直评会文档并输出结果", en="evaluate session documents and print their outcomes"
         )[lang],
         description=Text(
-            "评议一个直评会文档,或含多个文档的 JSON Lines 文件。先检查全部文档,再评议任何一个。",
-            "Evaluate one session document, or a JSON Lines file of many. Every document is "
-            "checked before any is evaluated.",
+            zh="评议一个直评会文档,或含多个文档的 JSON Lines 文件。先检查全部文档,再评议任何一个。",
+            en=(
+                "Evaluate one session document, or a JSON Lines file of many. Every document is "
+                "checked before any is evaluated."
+            ),
         )[lang],
     )
     parser.add_argument(
         "file",
         metavar="FILE",
         help=Text(
-            "一个直评会文档,或含多个文档的 JSON Lines;- 表示标准输入",
-            "a session document, or JSON Lines of many; - for stdin",
+            zh="一个直评会文档,或含多个文档的 JSON Lines;- 表示标准输入",
+            en="a session document, or JSON Lines of many; - for stdin",
         )[lang],
     )
     parser.add_argument(
@@ -69,18 +71,22 @@ def add_command(commands: Any, lang: Lang) -> None:
         choices=("text", "json", "jsonl", "csv", "html"),
         default="text",
         help=Text(
-            "text 供人阅读(默认);json 或 jsonl(每个结果一行)输出 zhiping.outcome/1 文档;"
-            "csv 每个测评对象一行;html 为张贴公示的结果表,每场直评会一页 A4",
-            "text for people (default); json or jsonl (one line each) for zhiping.outcome/1; "
-            "csv, a row per subject; html, the results sheet to post, an A4 page per session",
+            zh=(
+                "text 供人阅读(默认);json 或 jsonl(每个结果一行)输出 zhiping.outcome/1 文档;"
+                "csv 每个测评对象一行;html 为张贴公示的结果表,每场直评会一页 A4"
+            ),
+            en=(
+                "text for people (default); json or jsonl (one line each) for zhiping.outcome/1; "
+                "csv, a row per subject; html, the results sheet to post, an A4 page per session"
+            ),
         )[lang],
     )
     parser.add_argument(
         "--history",
         metavar="FILE",
         help=Text(
-            "历年等次:由 {subject, year, grade} 组成的 JSON 数组",
-            "prior grades: a JSON array of {subject, year, grade}",
+            zh="历年等次:由 {subject, year, grade} 组成的 JSON 数组",
+            en="prior grades: a JSON array of {subject, year, grade}",
         )[lang],
     )
     parser.add_argument(
@@ -88,24 +94,24 @@ def add_command(commands: Any, lang: Lang) -> None:
         metavar="DB",
         type=Path,
         help=Text(
-            "从此记录库读取历年等次和未兑现的承诺,并把结果记入其中",
-            "read history and open commitments from this store, and record the outcomes in it",
+            zh="从此记录库读取历年等次和未兑现的承诺,并把结果记入其中",
+            en="read history and open commitments from this store, and record the outcomes in it",
         )[lang],
     )
     parser.add_argument(
         "--pack",
         metavar="NAME",
         help=Text(
-            "不论区划代码如何,一律适用此规则包的规则链",
-            "apply this pack's chain whatever the village code",
+            zh="不论区划代码如何,一律适用此规则包的规则链",
+            en="apply this pack's chain whatever the village code",
         )[lang],
     )
     parser.add_argument(
         "--explain",
         action="store_true",
         help=Text(
-            "输出每项决定是如何作出的(text 格式)",
-            "print how every decision was made (text format)",
+            zh="输出每项决定是如何作出的(text 格式)",
+            en="print how every decision was made (text format)",
         )[lang],
     )
     parser.add_argument(
@@ -114,7 +120,8 @@ def add_command(commands: Any, lang: Lang) -> None:
         default=1,
         metavar="N",
         help=Text(
-            "用 N 个进程评议 JSON Lines(默认 1)", "evaluate JSON Lines in N processes (default 1)"
+            zh="用 N 个进程评议 JSON Lines(默认 1)",
+            en="evaluate JSON Lines in N processes (default 1)",
         )[lang],
     )
     add_lang(parser, lang)

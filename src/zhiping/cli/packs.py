@@ -28,13 +28,17 @@ def add_command(commands: Any, lang: Lang) -> None:
         "packs",
         lang,
         help=Text(
-            "列出已安装的规则包,或显示其中一个", "list the installed rule packs, or show one"
+            zh="列出已安装的规则包,或显示其中一个", en="list the installed rule packs, or show one"
         )[lang],
         description=Text(
-            "列出已安装的规则包及其区划代码前缀、上级和来源;"
-            "'zhiping packs show NAME' 显示一个规则包的规则链、规则和按日期施行的参数。",
-            "List the installed rule packs with their prefix, parent and origin; "
-            "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters.",
+            zh=(
+                "列出已安装的规则包及其区划代码前缀、上级和来源;"
+                "'zhiping packs show NAME' 显示一个规则包的规则链、规则和按日期施行的参数。"
+            ),
+            en=(
+                "List the installed rule packs with their prefix, parent and origin; "
+                "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters."
+            ),
         )[lang],
     )
     add_lang(parser, lang)
@@ -45,7 +49,7 @@ def add_command(commands: Any, lang: Lang) -> None:
         "show",
         lang,
         help=Text(
-            "显示一个规则包的规则链、规则和参数", "show a pack's chain, rules and parameters"
+            zh="显示一个规则包的规则链、规则和参数", en="show a pack's chain, rules and parameters"
         )[lang],
     )
     show.add_argument("name", metavar="NAME")
@@ -54,8 +58,8 @@ def add_command(commands: Any, lang: Lang) -> None:
         metavar="DATE",
         type=iso_date,
         help=Text(
-            "标出在此日期(YYYY-MM-DD)施行的取值",
-            "mark the values in force on this date (YYYY-MM-DD)",
+            zh="标出在此日期(YYYY-MM-DD)施行的取值",
+            en="mark the values in force on this date (YYYY-MM-DD)",
         )[lang],
     )
     add_lang(show, lang)

@@ -21,10 +21,10 @@ def add_command(commands: Any, lang: Lang) -> None:
         commands,
         "schema",
         lang,
-        help=Text("输出一种文档的 JSON Schema", "print the JSON Schema of a document")[lang],
+        help=Text(zh="输出一种文档的 JSON Schema", en="print the JSON Schema of a document")[lang],
         description=Text(
-            "输出由文档模型生成的 JSON Schema。",
-            "Print the JSON Schema generated from the document models.",
+            zh="输出由文档模型生成的 JSON Schema。",
+            en="Print the JSON Schema generated from the document models.",
         )[lang],
     )
     parser.add_argument("document", choices=("session", "outcome"))

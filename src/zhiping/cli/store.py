@@ -27,20 +27,20 @@ from zhiping.store._chain import canonical_json
 __all__ = ["add_command"]
 
 _LABELS = {
-    "checkpoint": Text("检查点", "checkpoint"),
-    "recomputed": Text("条记录的结果已重新计算", "recorded revisions recomputed"),
-    "packs_changed": Text("规则包已变更", "packs changed"),
-    "tampered": Text("篡改", "tampered"),
-    "signs": Text("处篡改迹象", "signs of tampering"),
-    "ok": Text("完好", "ok"),
-    "subject": Text("测评对象", "subject"),
-    "year": Text("年度", "year"),
-    "grade": Text("等次", "grade"),
-    "grades": Text("历年等次", "grades"),
-    "to": Text("承诺人", "to"),
-    "commitment": Text("承诺事项", "commitment"),
-    "due": Text("期限", "due"),
-    "open_commitments": Text("未兑现的承诺", "open commitments"),
+    "checkpoint": Text(zh="检查点", en="checkpoint"),
+    "recomputed": Text(zh="条记录的结果已重新计算", en="recorded revisions recomputed"),
+    "packs_changed": Text(zh="规则包已变更", en="packs changed"),
+    "tampered": Text(zh="篡改", en="tampered"),
+    "signs": Text(zh="处篡改迹象", en="signs of tampering"),
+    "ok": Text(zh="完好", en="ok"),
+    "subject": Text(zh="测评对象", en="subject"),
+    "year": Text(zh="年度", en="year"),
+    "grade": Text(zh="等次", en="grade"),
+    "grades": Text(zh="历年等次", en="grades"),
+    "to": Text(zh="承诺人", en="to"),
+    "commitment": Text(zh="承诺事项", en="commitment"),
+    "due": Text(zh="期限", en="due"),
+    "open_commitments": Text(zh="未兑现的承诺", en="open commitments"),
 }
 
 
@@ -50,12 +50,16 @@ def add_command(commands: Any, lang: Lang) -> None:
         commands,
         "store",
         lang,
-        help=Text("校验、查询和导出记录库", "verify, query and export a records store")[lang],
+        help=Text(zh="校验、查询和导出记录库", en="verify, query and export a records store")[lang],
         description=Text(
-            "读取由 'zhiping evaluate --store' 或 'zhiping demo' 写下的记录库。"
-            "verify 发现篡改时以状态 2 退出。",
-            "Read a records store written by 'zhiping evaluate --store' or 'zhiping demo'. "
-            "verify exits 2 when it finds tampering.",
+            zh=(
+                "读取由 'zhiping evaluate --store' 或 'zhiping demo' 写下的记录库。"
+                "verify 发现篡改时以状态 2 退出。"
+            ),
+            en=(
+                "Read a records store written by 'zhiping evaluate --store' or 'zhiping demo'. "
+                "verify exits 2 when it finds tampering."
+            ),
         )[lang],
     )
     subcommands = parser.add_subparsers(title=COMMANDS[lang], metavar="COMMAND", required=True)
@@ -65,7 +69,7 @@ def add_command(commands: Any, lang: Lang) -> None:
 
     verify = add_subcommand(
         "verify",
-        Text("重新计算审计链和每一项结果", "recompute the audit chain and every outcome"),
+        Text(zh="重新计算审计链和每一项结果", en="recompute the audit chain and every outcome"),
     )
     verify.add_argument("db", metavar="DB", type=Path)
     verify.add_argument(
@@ -73,14 +77,16 @@ def add_command(commands: Any, lang: Lang) -> None:
         metavar="SIZE:HASH",
         type=_checkpoint,
         help=Text(
-            "此前记下的检查点,审计链须仍是它的延续",
-            "an earlier checkpoint the chain must still extend",
+            zh="此前记下的检查点,审计链须仍是它的延续",
+            en="an earlier checkpoint the chain must still extend",
         )[lang],
     )
     add_lang(verify, lang)
     verify.set_defaults(run=run_verify)
 
-    history = add_subcommand("history", Text("一个村历年的等次", "a village's grades by year"))
+    history = add_subcommand(
+        "history", Text(zh="一个村历年的等次", en="a village's grades by year")
+    )
     history.add_argument("db", metavar="DB", type=Path)
     history.add_argument("--village", metavar="CODE", required=True)
     history.add_argument("--subject", metavar="ID")
@@ -88,7 +94,7 @@ def add_command(commands: Any, lang: Lang) -> None:
     history.set_defaults(run=run_history)
 
     checkpoint = add_subcommand(
-        "checkpoint", Text("输出审计链的链头", "print the head of the audit chain")
+        "checkpoint", Text(zh="输出审计链的链头", en="print the head of the audit chain")
     )
     checkpoint.add_argument("db", metavar="DB", type=Path)
     add_lang(checkpoint, lang)
@@ -97,8 +103,8 @@ def add_command(commands: Any, lang: Lang) -> None:
     export = add_subcommand(
         "export",
         Text(
-            "以规范化的 JSON Lines 输出记下的每个版本",
-            "print every recorded revision as canonical JSON Lines",
+            zh="以规范化的 JSON Lines 输出记下的每个版本",
+            en="print every recorded revision as canonical JSON Lines",
         ),
     )
     export.add_argument("db", metavar="DB", type=Path)

@@ -42,11 +42,11 @@ _SHEETS = ("csv", "html")
 """The formats that name villages and cadres, so need each parsed session."""
 
 
-_SESSIONS = Text("已评议 {} 场", "{} sessions")
-_LINE = Text("第{}行", "line {}")
+_SESSIONS = Text(zh="已评议 {} 场", en="{} sessions")
+_LINE = Text(zh="第{}行", en="line {}")
 _SUMMARY = Text(
-    "共 {total} 场:有效 {valid} 场,无效 {void} 场,文档有误 {broken} 场",
-    "{total} sessions: {valid} valid, {void} void, {broken} broken",
+    zh="共 {total} 场:有效 {valid} 场,无效 {void} 场,文档有误 {broken} 场",
+    en="{total} sessions: {valid} valid, {void} void, {broken} broken",
 )
 
 

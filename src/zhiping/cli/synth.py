@@ -20,15 +20,20 @@ def add_command(commands: Any, lang: Lang) -> None:
         "synth",
         lang,
         help=Text(
-            "以 JSON Lines 输出合成的直评会文档", "write synthetic session documents as JSON Lines"
+            zh="以 JSON Lines 输出合成的直评会文档",
+            en="write synthetic session documents as JSON Lines",
         )[lang],
         description=Text(
-            "随机生成一个仿照新洲区的区(每个街镇 42 个村,名册、签到和测评票贴近实际,"
-            "部分直评会达不到法定人数或通知不合要求),逐年把每个村每个年度的直评会"
-            "写成一行 JSON。",
-            "Draw a district shaped like Xinzhou (townships of 42 villages, realistic rosters, "
-            "attendance and ballots, some sessions failing quorum or notice) and write each "
-            "village's session of each year as one JSON line, year by year.",
+            zh=(
+                "随机生成一个仿照新洲区的区(每个街镇 42 个村,名册、签到和测评票贴近实际,"
+                "部分直评会达不到法定人数或通知不合要求),逐年把每个村每个年度的直评会"
+                "写成一行 JSON。"
+            ),
+            en=(
+                "Draw a district shaped like Xinzhou (townships of 42 villages, realistic rosters, "
+                "attendance and ballots, some sessions failing quorum or notice) and write each "
+                "village's session of each year as one JSON line, year by year."
+            ),
         )[lang],
     )
     parser.add_argument(
@@ -36,21 +41,23 @@ def add_command(commands: Any, lang: Lang) -> None:
         type=int,
         default=588,
         metavar="N",
-        help=Text("村的个数(默认 588)", "how many villages (588 by default)")[lang],
+        help=Text(zh="村的个数(默认 588)", en="how many villages (588 by default)")[lang],
     )
     parser.add_argument(
         "--years",
         type=int,
         default=1,
         metavar="K",
-        help=Text("连续几个年度(默认 1)", "how many consecutive work years (1 by default)")[lang],
+        help=Text(zh="连续几个年度(默认 1)", en="how many consecutive work years (1 by default)")[
+            lang
+        ],
     )
     parser.add_argument(
         "--first-year",
         type=int,
         default=2025,
         metavar="YEAR",
-        help=Text("第一个年度(默认 2025)", "the first work year (2025 by default)")[lang],
+        help=Text(zh="第一个年度(默认 2025)", en="the first work year (2025 by default)")[lang],
     )
     parser.add_argument(
         "--seed",
@@ -58,8 +65,8 @@ def add_command(commands: Any, lang: Lang) -> None:
         default=2026,
         metavar="S",
         help=Text(
-            "随机种子:种子相同,生成的文档也相同(默认 2026)",
-            "the same seed gives the same documents (2026 by default)",
+            zh="随机种子:种子相同,生成的文档也相同(默认 2026)",
+            en="the same seed gives the same documents (2026 by default)",
         )[lang],
     )
     add_lang(parser, lang)

@@ -74,8 +74,8 @@ _SUBJECT_COLUMNS = (
 )
 _RESULT_COLUMNS = ("grade", "grade_name", "pay_amount", "actions", "action_names")
 
-_NAME_SEPARATOR = Text("、", "; ")
-_REASON_SEPARATOR = Text("；", "; ")
+_NAME_SEPARATOR = Text(zh="、", en="; ")
+_REASON_SEPARATOR = Text(zh="；", en="; ")
 _ID_SEPARATOR = ";"
 
 Result = tuple[Session, Outcome | Mapping[str, Any]]
