@@ -39,40 +39,48 @@ Result = tuple[Session, Outcome | Mapping[str, Any]]
 """A session and its outcome, as an :class:`Outcome` or as its ``zhiping.outcome/1`` data."""
 
 _LABELS = {
-    "title": Text("村干部群众直评结果公示", "Results of the direct evaluation of village cadres"),
-    "village": Text("村", "Village"),
-    "code": Text("区划代码", "Division code"),
-    "year": Text("年度", "Year"),
-    "quarter": Text("季度", "Quarter"),
-    "held_on": Text("直评会日期", "Session held on"),
-    "session": Text("会议编号", "Session"),
-    "status": Text("结果", "Status"),
-    "valid": Text("有效", "valid"),
-    "void": Text("无效，须重新召开", "void: the session must be held again"),
-    "void_reasons": Text("无效原因", "Why the session is void"),
-    "void_note": Text(
-        "本次直评无效，须重新召开：下列票数不评定等次，不产生任何处理。",
-        "The session is void and must be held again: the counts below give no grade and no action.",
+    "title": Text(
+        zh="村干部群众直评结果公示", en="Results of the direct evaluation of village cadres"
     ),
-    "subject": Text("测评对象", "Subject"),
-    "posts": Text("职务", "Posts"),
-    "valid_votes": Text("有效票", "Valid votes"),
-    "grade": Text("等次", "Grade"),
-    "actions": Text("处理", "Actions"),
-    "not_eligible": Text("不参评", "not evaluated"),
-    "packs": Text("适用规则包", "Rule packs"),
+    "village": Text(zh="村", en="Village"),
+    "code": Text(zh="区划代码", en="Division code"),
+    "year": Text(zh="年度", en="Year"),
+    "quarter": Text(zh="季度", en="Quarter"),
+    "held_on": Text(zh="直评会日期", en="Session held on"),
+    "session": Text(zh="会议编号", en="Session"),
+    "status": Text(zh="结果", en="Status"),
+    "valid": Text(zh="有效", en="valid"),
+    "void": Text(zh="无效，须重新召开", en="void: the session must be held again"),
+    "void_reasons": Text(zh="无效原因", en="Why the session is void"),
+    "void_note": Text(
+        zh="本次直评无效，须重新召开：下列票数不评定等次，不产生任何处理。",
+        en=(
+            "The session is void and must be held again: "
+            "the counts below give no grade and no action."
+        ),
+    ),
+    "subject": Text(zh="测评对象", en="Subject"),
+    "posts": Text(zh="职务", en="Posts"),
+    "valid_votes": Text(zh="有效票", en="Valid votes"),
+    "grade": Text(zh="等次", en="Grade"),
+    "actions": Text(zh="处理", en="Actions"),
+    "not_eligible": Text(zh="不参评", en="not evaluated"),
+    "packs": Text(zh="适用规则包", en="Rule packs"),
     "checkpoint": Text(
-        "记录库校验点（本村结果记录后）", "Store checkpoint (after these results were recorded)"
+        zh="记录库校验点（本村结果记录后）",
+        en="Store checkpoint (after these results were recorded)",
     ),
     "privacy": Text(
-        "本表只公布计票结果，不含任何个人选票；绩效报酬属个人信息，不在公示之列。",
-        "Only the counts are posted, never a ballot; performance pay is personal and is "
-        "not posted.",
+        zh="本表只公布计票结果，不含任何个人选票；绩效报酬属个人信息，不在公示之列。",
+        en=(
+            "Only the counts are posted, never a ballot; performance pay is personal and is "
+            "not posted."
+        ),
     ),
 }
 
-_NAME_SEPARATOR = Text("、", ", ")
-_COLON = Text("：", ": ")
+_NAME_SEPARATOR = Text(zh="、", en=", ")
+_COLON = Text(zh="：", en=": ")
 _NO_GRADE = "—"
 
 _STYLE = """
