@@ -62,26 +62,39 @@ def chinese(text: str) -> bool:
 
 
 def test_a_problem_describes_itself_in_either_language_with_its_path_untranslated() -> None:
-    problem = Problem("cadres[2].id", "repeated cadre id 'c1'", "村干部 id 'c1' 重复")
+    problem = Problem("cadres[2].id", Text(zh="村干部 id 'c1' 重复", en="repeated cadre id 'c1'"))
     assert problem.describe("zh") == "cadres[2].id: 村干部 id 'c1' 重复"
     assert problem.describe("en") == "cadres[2].id: repeated cadre id 'c1'"
     assert str(problem) == "cadres[2].id: repeated cadre id 'c1'"
 
 
 def test_a_problem_of_the_whole_document_is_its_message_alone() -> None:
-    problem = Problem("", "not JSON", "不是 JSON")
+    problem = Problem("", Text(zh="不是 JSON", en="not JSON"))
     assert problem.describe("zh") == "不是 JSON"
     assert str(problem) == "not JSON"
 
 
 def test_a_problem_needs_its_chinese() -> None:
     with pytest.raises(TypeError):
-        Problem("year", "must be at most 9999")  # type: ignore[call-arg]
+        Problem("year", Text(en="must be at most 9999"))  # type: ignore[call-arg]
+
+
+def test_a_problem_takes_its_message_as_one_text_not_as_two_strings() -> None:
+    with pytest.raises(TypeError):
+        Problem("year", "must be at most 9999", "应不大于9999")  # type: ignore[call-arg, arg-type]
+    with pytest.raises(TypeError):
+        Problem("year", "must be at most 9999")  # type: ignore[arg-type]
+
+
+def test_a_problem_still_reads_as_english_message_and_chinese_zh() -> None:
+    problem = Problem("year", Text(zh="应不大于9999", en="must be at most 9999"))
+    assert (problem.message, problem.zh) == ("must be at most 9999", "应不大于9999")
+    assert problem.at("cadres[0].year") == Problem("cadres[0].year", problem.text)
 
 
 def test_an_unknown_language_is_refused_not_answered_in_english() -> None:
     with pytest.raises(ValueError, match="lang"):
-        Problem("year", "wrong", "不对").describe("fr")  # type: ignore[arg-type]
+        Problem("year", Text(zh="不对", en="wrong")).describe("fr")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="lang"):
         PackError("wrong", zh="不对").message("cn")  # type: ignore[arg-type]
 
@@ -114,8 +127,8 @@ def test_an_error_needs_its_chinese() -> None:
 
 
 PROBLEMS = (
-    Problem("year", "must be at most 9999", "应不大于9999"),
-    Problem("", "not JSON", "不是 JSON"),
+    Problem("year", Text(zh="应不大于9999", en="must be at most 9999")),
+    Problem("", Text(zh="不是 JSON", en="not JSON")),
 )
 
 

@@ -112,14 +112,12 @@ def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple
         if entry.year >= session.year:
             problems.append(not_before(f"history[{index}].year", entry.year, session.year))
         elif merged.setdefault(key, entry.grade) != entry.grade:
-            problems.append(
-                Problem(
-                    f"history[{index}]",
-                    f"'{entry.subject}' is graded {merged[key]} for {entry.year} in the document",
-                    f"文件中 '{entry.subject}' {entry.year}年评定为{name_of(merged[key]).zh},"
-                    f"与此处不同",
-                )
+            graded = merged[key]
+            contradiction = Text(
+                zh=f"文件中 '{entry.subject}' {entry.year}年评定为{name_of(graded).zh},与此处不同",
+                en=f"'{entry.subject}' is graded {graded} for {entry.year} in the document",
             )
+            problems.append(Problem(f"history[{index}]", contradiction))
     if problems:
         raise InputError(problems)
     return merged

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from zhiping.glossary import Text
+
 if TYPE_CHECKING:
     from zhiping.glossary import Lang
 
@@ -32,45 +34,51 @@ __all__ = [
 ]
 
 
-def _in_language(lang: Lang, *, zh: str, en: str) -> str:
-    """Return ``zh`` or ``en`` as ``lang`` asks.
+def _in_language(lang: Lang, text: Text) -> str:
+    """Return ``text`` in the language ``lang`` asks for.
 
     Raises:
         ValueError: ``lang`` is neither ``zh`` nor ``en``.
     """
-    if lang == "zh":
-        return zh
-    if lang == "en":
-        return en
-    raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
+    return text[lang]
 
 
 @attrs.frozen
 class Problem:
-    """One thing wrong with an input document.
+    """One thing wrong with an input document: ``Problem(path, Text(zh=…, en=…))``.
 
     Attributes:
         path: where in the document, as a JSON path (``cadres[2].in_office_since``);
             the empty string for the document as a whole. Never translated.
-        message: what is wrong, in English.
-        zh: what is wrong, in Chinese.
+        text: what is wrong, in Chinese and in English.
     """
 
     path: str
-    message: str
-    zh: str
+    text: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+
+    @property
+    def message(self) -> str:
+        """Return what is wrong, in English."""
+        return self.text.en
+
+    @property
+    def zh(self) -> str:
+        """Return what is wrong, in Chinese."""
+        return self.text.zh
 
     def __str__(self) -> str:
         return self.describe("en")
 
     def describe(self, lang: Lang) -> str:
         """Return ``path: message`` in ``lang`` (the message alone for the whole document)."""
-        message = _in_language(lang, zh=self.zh, en=self.message)
+        message = _in_language(lang, self.text)
         return f"{self.path}: {message}" if self.path else message
 
     def at(self, path: str) -> Problem:
         """Return the same problem at another path."""
-        return Problem(path, self.message, self.zh)
+        return attrs.evolve(self, path=path)
 
 
 def json_path(location: tuple[int | str, ...]) -> str:
@@ -110,7 +118,7 @@ class ZhipingError(Exception):
 
     def message(self, lang: Lang) -> str:
         """Return the message in ``lang``: ``zh`` or ``en``."""
-        return _in_language(lang, zh=self.zh, en=str(self))
+        return _in_language(lang, Text(zh=self.zh, en=str(self)))
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The Chinese text is keyword-only: rebuild from the state, not by calling __init__,
@@ -144,7 +152,8 @@ class InputError(ZhipingError, ValueError):
         where = f"{self.source}: " if self.source else ""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [_in_language(lang, zh=f"{where}共{count}处问题:", en=f"{where}{count} {noun}:")]
+        heading = Text(zh=f"{where}共{count}处问题:", en=f"{where}{count} {noun}:")
+        lines = [_in_language(lang, heading)]
         lines.extend(f"  {problem.describe(lang)}" for problem in self.problems)
         return "\n".join(lines)
 

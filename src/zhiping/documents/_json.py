@@ -25,6 +25,7 @@ from zhiping.documents.limits import (
     MAX_STRING_LENGTH,
 )
 from zhiping.errors import InputError, Problem, json_path
+from zhiping.glossary import Text
 
 __all__ = ["check_value", "is_json_object", "load_json", "too_large"]
 
@@ -109,7 +110,7 @@ def load_json(document: str | bytes) -> Any:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
         message = not_json(error)
-        raise InputError([Problem("", message.en, message.zh)]) from None
+        raise InputError([Problem("", message)]) from None
     except RecursionError:
         raise InputError([_too_deep("")]) from None
     check_value(value)
@@ -138,8 +139,10 @@ def check_value(value: Any) -> None:
             problems.append(
                 Problem(
                     "",
-                    f"more problems not listed (the first {_REPORTED} are)",
-                    f"另有问题未列出(仅列出前{_REPORTED}处)",
+                    Text(
+                        zh=f"另有问题未列出(仅列出前{_REPORTED}处)",
+                        en=f"more problems not listed (the first {_REPORTED} are)",
+                    ),
                 )
             )
             break
@@ -159,9 +162,13 @@ def _text(document: str | bytes) -> str:
                 [
                     Problem(
                         "",
-                        f"not UTF-8 text: {error.reason} at byte {error.start}",
-                        f"不是 UTF-8 文本:第{error.start}字节处"
-                        f"{_UTF8_REASONS.get(error.reason, error.reason)}",
+                        Text(
+                            zh=(
+                                f"不是 UTF-8 文本:第{error.start}字节处"
+                                f"{_UTF8_REASONS.get(error.reason, error.reason)}"
+                            ),
+                            en=f"not UTF-8 text: {error.reason} at byte {error.start}",
+                        ),
                     )
                 ]
             ) from None
@@ -177,8 +184,13 @@ def _text(document: str | bytes) -> str:
             [
                 Problem(
                     "",
-                    "the text begins with a byte order mark (U+FEFF), which JSON does not allow",
-                    "文本以字节顺序标记(U+FEFF)开头,JSON 不允许",
+                    Text(
+                        zh="文本以字节顺序标记(U+FEFF)开头,JSON 不允许",
+                        en=(
+                            "the text begins with a byte order mark (U+FEFF), "
+                            "which JSON does not allow"
+                        ),
+                    ),
                 )
             ]
         )
@@ -194,16 +206,26 @@ def too_large() -> Problem:
     size = MAX_DOCUMENT_BYTES
     return Problem(
         "",
-        f"the document is larger than the limit of {size:,} bytes (zhiping.documents.limits)",
-        f"文档超过{size:,}字节的上限(zhiping.documents.limits)",
+        Text(
+            zh=f"文档超过{size:,}字节的上限(zhiping.documents.limits)",
+            en=(
+                f"the document is larger than the limit of {size:,} bytes "
+                "(zhiping.documents.limits)"
+            ),
+        ),
     )
 
 
 def _too_deep(path: str) -> Problem:
     return Problem(
         path,
-        f"arrays and objects are nested more than {MAX_DEPTH} deep (zhiping.documents.limits)",
-        f"数组与对象嵌套超过{MAX_DEPTH}层(zhiping.documents.limits)",
+        Text(
+            zh=f"数组与对象嵌套超过{MAX_DEPTH}层(zhiping.documents.limits)",
+            en=(
+                f"arrays and objects are nested more than {MAX_DEPTH} deep "
+                "(zhiping.documents.limits)"
+            ),
+        ),
     )
 
 
@@ -292,18 +314,24 @@ def _object_problems(value: Mapping[Any, Any], location: _Location) -> Iterator[
     for key in duplicated:
         yield Problem(
             path,
-            f"the key {json.dumps(key, ensure_ascii=False)} appears more than once",
-            f"键 {json.dumps(key, ensure_ascii=False)} 出现了不止一次",
+            Text(
+                zh=f"键 {json.dumps(key, ensure_ascii=False)} 出现了不止一次",
+                en=f"the key {json.dumps(key, ensure_ascii=False)} appears more than once",
+            ),
         )
     for key in suspicious:
         if not isinstance(key, str):
-            yield Problem(path, "an object's keys must be strings", "对象的键必须是字符串")
+            yield Problem(
+                path, Text(zh="对象的键必须是字符串", en="an object's keys must be strings")
+            )
         else:
             # The key is not echoed: it may be long, or carry terminal escapes.
             yield Problem(
                 path,
-                "a key is too long or holds a control character",
-                "某个键过长或含有控制字符",
+                Text(
+                    zh="某个键过长或含有控制字符",
+                    en="a key is too long or holds a control character",
+                ),
             )
 
 
@@ -311,26 +339,32 @@ def _string_problems(value: str, path: str) -> Iterator[Problem]:
     if len(value) > MAX_STRING_LENGTH:
         yield Problem(
             path,
-            f"the string is longer than the limit of {MAX_STRING_LENGTH:,} characters "
-            f"({len(value):,}; zhiping.documents.limits)",
-            f"字符串长度{len(value):,}超过{MAX_STRING_LENGTH:,}个字符的上限(zhiping.documents.limits)",
+            Text(
+                zh=f"字符串长度{len(value):,}超过{MAX_STRING_LENGTH:,}个字符的上限(zhiping.documents.limits)",
+                en=(
+                    f"the string is longer than the limit of {MAX_STRING_LENGTH:,} characters "
+                    f"({len(value):,}; zhiping.documents.limits)"
+                ),
+            ),
         )
     found = _FORBIDDEN.search(value)
     if found:
         code = f"U+{ord(found.group()):04X}"
         yield Problem(
             path,
-            f"the string holds the control or invisible character {code}",
-            f"字符串含有控制字符或不可见字符 {code}",
+            Text(
+                zh=f"字符串含有控制字符或不可见字符 {code}",
+                en=f"the string holds the control or invisible character {code}",
+            ),
         )
 
 
 def _scalar_problems(value: Any, path: str) -> Iterator[Problem]:
     if isinstance(value, _NotANumber) or (isinstance(value, float) and value != value):
         word = value.word if isinstance(value, _NotANumber) else "NaN"
-        yield Problem(path, f"{word} is not a JSON number", f"{word} 不是 JSON 数值")
+        yield Problem(path, Text(zh=f"{word} 不是 JSON 数值", en=f"{word} is not a JSON number"))
     elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-        yield Problem(path, "Infinity is not a JSON number", "Infinity 不是 JSON 数值")
+        yield Problem(path, Text(zh="Infinity 不是 JSON 数值", en="Infinity is not a JSON number"))
     elif isinstance(value, _HugeInteger) or (
         isinstance(value, int)
         and not isinstance(value, bool)
@@ -338,6 +372,11 @@ def _scalar_problems(value: Any, path: str) -> Iterator[Problem]:
     ):
         yield Problem(
             path,
-            f"the integer has more than {MAX_INTEGER_DIGITS} digits (zhiping.documents.limits)",
-            f"整数超过{MAX_INTEGER_DIGITS}位(zhiping.documents.limits)",
+            Text(
+                zh=f"整数超过{MAX_INTEGER_DIGITS}位(zhiping.documents.limits)",
+                en=(
+                    f"the integer has more than {MAX_INTEGER_DIGITS} digits "
+                    "(zhiping.documents.limits)"
+                ),
+            ),
         )

@@ -396,8 +396,10 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
             [
                 Problem(
                     "",
-                    "a history is a JSON array of {subject, year, grade}",
-                    "历史记录应为由 {subject, year, grade} 组成的 JSON 数组",
+                    glossary.Text(
+                        zh="历史记录应为由 {subject, year, grade} 组成的 JSON 数组",
+                        en="a history is a JSON array of {subject, year, grade}",
+                    ),
                 )
             ]
         )
@@ -435,7 +437,7 @@ def problems_of(error: ValidationError) -> list[Problem]:
     found = []
     for item in error.errors(include_url=False):
         text = texts_of(item)
-        found.append((item["type"], Problem(json_path(item["loc"]), text.en, text.zh)))
+        found.append((item["type"], Problem(json_path(item["loc"]), text)))
     paths = [problem.path for _, problem in found]
     return [
         problem
@@ -459,15 +461,19 @@ def _dates(session: Session) -> Iterator[Problem]:
     if not session.year <= session.held_on.year <= session.year + 1:
         yield Problem(
             "held_on",
-            f"{session.held_on} is not in the work year {session.year} or the year after",
-            f"{session.held_on}既不在{session.year}工作年度内,也不在其次年",
+            glossary.Text(
+                zh=f"{session.held_on}既不在{session.year}工作年度内,也不在其次年",
+                en=f"{session.held_on} is not in the work year {session.year} or the year after",
+            ),
         )
     for index, cadre in enumerate(session.cadres):
         if cadre.in_office_since > session.held_on:
             yield Problem(
                 f"cadres[{index}].in_office_since",
-                f"{cadre.in_office_since} is after the session ({session.held_on})",
-                f"{cadre.in_office_since}晚于直评会日期({session.held_on})",
+                glossary.Text(
+                    zh=f"{cadre.in_office_since}晚于直评会日期({session.held_on})",
+                    en=f"{cadre.in_office_since} is after the session ({session.held_on})",
+                ),
             )
 
 
@@ -480,8 +486,10 @@ def _reach(session: Session) -> Iterator[Problem]:
         if count > households:
             yield Problem(
                 f"reach.{field}",
-                f"{count} is more than the {households} households",
-                f"{count}户多于全村的{households}户",
+                glossary.Text(
+                    zh=f"{count}户多于全村的{households}户",
+                    en=f"{count} is more than the {households} households",
+                ),
             )
 
 
@@ -491,8 +499,9 @@ def _cadre_ids(session: Session) -> Iterator[Problem]:
         if cadre.id in seen:
             yield Problem(
                 f"cadres[{index}].id",
-                f"repeated cadre id '{cadre.id}'",
-                f"村干部 id '{cadre.id}' 重复",
+                glossary.Text(
+                    zh=f"村干部 id '{cadre.id}' 重复", en=f"repeated cadre id '{cadre.id}'"
+                ),
             )
         seen.add(cadre.id)
 
@@ -503,8 +512,9 @@ def _attendance(session: Session) -> Iterator[Problem]:
         if entry.person in seen:
             yield Problem(
                 f"attendance[{index}].person",
-                f"'{entry.person}' is present twice",
-                f"'{entry.person}' 签到了两次",
+                glossary.Text(
+                    zh=f"'{entry.person}' 签到了两次", en=f"'{entry.person}' is present twice"
+                ),
             )
         seen.add(entry.person)
 
@@ -514,8 +524,10 @@ def _ballots(session: Session) -> Iterator[Problem]:
     if ballots.cast is not None and len(ballots.cast) != ballots.returned:
         yield Problem(
             "ballots.cast",
-            f"{len(ballots.cast)} ballots are listed but {ballots.returned} were returned",
-            f"列出测评票{len(ballots.cast)}张,但收回{ballots.returned}张",
+            glossary.Text(
+                zh=f"列出测评票{len(ballots.cast)}张,但收回{ballots.returned}张",
+                en=f"{len(ballots.cast)} ballots are listed but {ballots.returned} were returned",
+            ),
         )
     if ballots.counts is not None:
         yield from _count_sums(ballots.counts, ballots.returned, "ballots.counts")
@@ -528,9 +540,13 @@ def _ballots(session: Session) -> Iterator[Problem]:
         if sum(sizes.values()) != ballots.returned:
             yield Problem(
                 "ballots.group_counts",
-                f"the groups hold {sum(sizes.values())} ballots, "
-                f"not the {ballots.returned} returned",
-                f"各组合计测评票{sum(sizes.values())}张,与收回的{ballots.returned}张不符",
+                glossary.Text(
+                    zh=f"各组合计测评票{sum(sizes.values())}张,与收回的{ballots.returned}张不符",
+                    en=(
+                        f"the groups hold {sum(sizes.values())} ballots, "
+                        f"not the {ballots.returned} returned"
+                    ),
+                ),
             )
 
 
@@ -553,8 +569,10 @@ def _count_sums(
         if total != returned:
             yield Problem(
                 json_path((*prefix.split("."), subject)),
-                f"the counts sum to {total}, not to the {returned} ballots {what.en}",
-                f"各项票数合计{total}张,与{what.zh}的{returned}张不符",
+                glossary.Text(
+                    zh=f"各项票数合计{total}张,与{what.zh}的{returned}张不符",
+                    en=f"the counts sum to {total}, not to the {returned} ballots {what.en}",
+                ),
             )
 
 
@@ -567,8 +585,9 @@ def _references(session: Session) -> Iterator[Problem]:
         if inquiry.id in seen:
             yield Problem(
                 f"inquiries[{index}].id",
-                f"repeated inquiry id '{inquiry.id}'",
-                f"质询 id '{inquiry.id}' 重复",
+                glossary.Text(
+                    zh=f"质询 id '{inquiry.id}' 重复", en=f"repeated inquiry id '{inquiry.id}'"
+                ),
             )
         seen.add(inquiry.id)
     for index, veto in enumerate(session.vetoes):
@@ -581,7 +600,12 @@ def _references(session: Session) -> Iterator[Problem]:
 
 
 def _no_subject(path: str, subject: str) -> Problem:
-    return Problem(path, f"no subject with id '{subject}'", f"没有 id 为 '{subject}' 的测评对象")
+    return Problem(
+        path,
+        glossary.Text(
+            zh=f"没有 id 为 '{subject}' 的测评对象", en=f"no subject with id '{subject}'"
+        ),
+    )
 
 
 def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator[Problem]:
@@ -591,8 +615,10 @@ def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator
         if key in grades and grades[key] != entry.grade:
             yield Problem(
                 f"{prefix}[{index}]",
-                f"'{entry.subject}' is already graded {grades[key]} for {entry.year}",
-                f"'{entry.subject}' {entry.year}年已评定为{name_of(grades[key]).zh}",
+                glossary.Text(
+                    zh=f"'{entry.subject}' {entry.year}年已评定为{name_of(grades[key]).zh}",
+                    en=f"'{entry.subject}' is already graded {grades[key]} for {entry.year}",
+                ),
             )
         grades.setdefault(key, entry.grade)
 
@@ -610,6 +636,8 @@ def not_before(path: str, year: int, evaluated: int) -> Problem:
     """Return the problem of an earlier year that is not before the evaluated one."""
     return Problem(
         path,
-        f"{year} is not before the evaluated year {evaluated}",
-        f"{year}年不早于本次测评的{evaluated}年度",
+        glossary.Text(
+            zh=f"{year}年不早于本次测评的{evaluated}年度",
+            en=f"{year} is not before the evaluated year {evaluated}",
+        ),
     )

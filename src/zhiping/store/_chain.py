@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from zhiping.errors import InputError, Problem
+from zhiping.glossary import Text
 
 __all__ = ["GENESIS", "Checkpoint", "canonical_json", "digest", "event_hash"]
 
@@ -74,8 +75,10 @@ class Checkpoint:
                 [
                     Problem(
                         "",
-                        f"not a checkpoint (SIZE:HASH): {text[:80]!r}",
-                        f"不是检查点(应为 事件数:哈希):{text[:80]!r}",
+                        Text(
+                            zh=f"不是检查点(应为 事件数:哈希):{text[:80]!r}",
+                            en=f"not a checkpoint (SIZE:HASH): {text[:80]!r}",
+                        ),
                     )
                 ]
             )
