@@ -39,15 +39,18 @@ EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
 
 
 class Refused(Exception):
-    """A request the CLI turns down as bad input (exit 2), with its message in both languages.
+    """A request the CLI turns down as bad input (exit 2): ``Refused(Text(zh=…, en=…))``.
+
+    Args:
+        text: what to print, in Chinese and in English; ``str(error)`` is the English.
 
     Attributes:
         text: what to print, in Chinese and in English.
     """
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.text = Text(zh=zh, en=en)
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 def require_pack(registry: PackRegistry, name: str) -> None:
@@ -59,8 +62,10 @@ def require_pack(registry: PackRegistry, name: str) -> None:
     if name not in registry.packs:
         installed = ", ".join(registry.names())
         raise Refused(
-            f"没有名为 {name!r} 的规则包;已安装:{installed}",
-            f"no pack named {name!r}; installed: {installed}",
+            Text(
+                zh=f"没有名为 {name!r} 的规则包;已安装:{installed}",
+                en=f"no pack named {name!r}; installed: {installed}",
+            ),
         )
 
 

@@ -19,6 +19,7 @@ from zhiping.documents._json import is_json_object, too_large
 from zhiping.documents.limits import MAX_DOCUMENT_BYTES
 from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
 from zhiping.errors import InputError
+from zhiping.glossary import Text
 
 __all__ = [
     "bounded_lines",
@@ -56,7 +57,9 @@ def opened(name: str) -> Iterator[TextIO]:
         stream = open(name, encoding="utf-8-sig")  # noqa: SIM115 - closed below
     except OSError as error:
         reason = error.strerror or str(error)
-        raise Refused(f"无法读取 {name}:{reason}", f"cannot read {name}: {reason}") from None
+        raise Refused(
+            Text(zh=f"无法读取 {name}:{reason}", en=f"cannot read {name}: {reason}")
+        ) from None
     with stream:
         yield stream
 
@@ -158,5 +161,8 @@ def _line(stream: TextIO, name: str) -> str:
 def _not_utf8(name: str, error: UnicodeDecodeError) -> Refused:
     where = source_name(name)
     return Refused(
-        f"{where}:不是 UTF-8 文本({error.reason})", f"{where}: not UTF-8 text ({error.reason})"
+        Text(
+            zh=f"{where}:不是 UTF-8 文本({error.reason})",
+            en=f"{where}: not UTF-8 text ({error.reason})",
+        )
     )

@@ -132,21 +132,29 @@ def run(arguments: argparse.Namespace) -> int:
     """Evaluate the file's documents and print their outcomes."""
     if arguments.explain and arguments.format != "text":
         raise Refused(
-            "--explain 只用于 --format text;决定过程见 --format json 结果中的 trace",
-            "--explain is for --format text; the trace is in the outcome of --format json",
+            Text(
+                zh="--explain 只用于 --format text;决定过程见 --format json 结果中的 trace",
+                en="--explain is for --format text; the trace is in the outcome of --format json",
+            ),
         )
     if arguments.history and arguments.store:
         raise Refused(
-            "--history 与 --store 不能同用:历年等次由记录库提供",
-            "--history and --store: the store supplies the history",
+            Text(
+                zh="--history 与 --store 不能同用:历年等次由记录库提供",
+                en="--history and --store: the store supplies the history",
+            ),
         )
     if arguments.jobs < 1:
-        raise Refused("--jobs 至少为 1", "--jobs must be at least 1")
+        raise Refused(Text(zh="--jobs 至少为 1", en="--jobs must be at least 1"))
     if arguments.jobs > 1 and arguments.store:
         raise Refused(
-            "--jobs 与 --store 不能同用:记录须逐场进行,每场读取此前各场写下的历年等次",
-            "--jobs and --store: recording is serial, each session reading the "
-            "history the ones before it wrote",
+            Text(
+                zh="--jobs 与 --store 不能同用:记录须逐场进行,每场读取此前各场写下的历年等次",
+                en=(
+                    "--jobs and --store: recording is serial, each session reading the "
+                    "history the ones before it wrote"
+                ),
+            ),
         )
     registry = default_registry()
     if arguments.pack:
@@ -156,9 +164,16 @@ def run(arguments: argparse.Namespace) -> int:
         if is_json_lines:
             if arguments.history or arguments.explain:
                 raise Refused(
-                    "--history 与 --explain 只用于单个文档;JSON Lines 中每个文档自带历年等次",
-                    "--history and --explain are for one document; a JSON Lines "
-                    "document carries its own history",
+                    Text(
+                        zh=(
+                            "--history 与 --explain 只用于单个文档;"
+                            "JSON Lines 中每个文档自带历年等次"
+                        ),
+                        en=(
+                            "--history and --explain are for one document; a JSON Lines "
+                            "document carries its own history"
+                        ),
+                    ),
                 )
             lines = numbered_lines(itertools.chain(head, bounded_lines(stream, arguments.file)))
             source = source_name(arguments.file)

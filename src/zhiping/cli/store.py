@@ -122,7 +122,7 @@ def _checkpoint(text: str) -> Checkpoint:
 def _existing(path: Path) -> Store:
     # Reading commands never create a store where there was none.
     if not path.is_file():
-        raise Refused(f"{path} 处没有记录库", f"no store at {path}")
+        raise Refused(Text(zh=f"{path} 处没有记录库", en=f"no store at {path}"))
     return Store(path)
 
 

@@ -80,11 +80,13 @@ def run(arguments: argparse.Namespace) -> int:
 
     if not 1 <= arguments.villages <= MAX_VILLAGES:
         raise Refused(
-            f"--villages 须在 1 到 {MAX_VILLAGES} 之间",
-            f"--villages must be from 1 to {MAX_VILLAGES}",
+            Text(
+                zh=f"--villages 须在 1 到 {MAX_VILLAGES} 之间",
+                en=f"--villages must be from 1 to {MAX_VILLAGES}",
+            ),
         )
     if not 1 <= arguments.years <= 50:
-        raise Refused("--years 须在 1 到 50 之间", "--years must be from 1 to 50")
+        raise Refused(Text(zh="--years 须在 1 到 50 之间", en="--years must be from 1 to 50"))
     district = build_district(
         arguments.seed, first_year=arguments.first_year, villages=arguments.villages
     )
