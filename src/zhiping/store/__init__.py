@@ -10,12 +10,12 @@ from __future__ import annotations
 from zhiping.store._chain import Checkpoint
 from zhiping.store._schema import SCHEMA_VERSION
 from zhiping.store._store import Store, canonical_document
-from zhiping.store._verify import Finding, Verification
+from zhiping.store._verify import Discrepancy, Verification
 
 __all__ = [
     "SCHEMA_VERSION",
     "Checkpoint",
-    "Finding",
+    "Discrepancy",
     "Store",
     "Verification",
     "canonical_document",

@@ -3,7 +3,7 @@
 Tampering is told apart from a changed pack: an outcome is recomputed only when the
 chain that governs it still has the fingerprint recorded with it; otherwise the session
 is reported as evaluated under packs that have changed since. Whatever was changed, a
-finding is reported; nothing stored can make verification raise.
+discrepancy is reported; nothing stored can make verification raise.
 """
 
 from __future__ import annotations
@@ -18,33 +18,44 @@ import attrs
 from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import PackError, TamperDetected, ZhipingError
-from zhiping.glossary import Lang
+from zhiping.glossary import Lang, Text
 from zhiping.packs.registry import PackRegistry
 from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
 
-__all__ = ["Finding", "Verification", "verify_store"]
+__all__ = ["Discrepancy", "Verification", "verify_store"]
 
 
 @attrs.frozen
-class Finding:
-    """One thing verification found.
+class Discrepancy:
+    """One thing verification found: ``Discrepancy(session, Text(zh=…, en=…))``.
+
+    Named apart from :class:`zhiping.documents.outcome.Finding`, what a rule finds about a
+    session.
 
     Attributes:
         session: the session concerned, or None for the chain as a whole.
-        message: what is wrong, in English.
-        zh: what is wrong, in Chinese.
+        text: what is wrong, in Chinese and in English.
     """
 
     session: str | None
-    message: str
-    zh: str
+    text: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+
+    @property
+    def message(self) -> str:
+        """Return what is wrong, in English."""
+        return self.text.en
+
+    @property
+    def zh(self) -> str:
+        """Return what is wrong, in Chinese."""
+        return self.text.zh
 
     def __str__(self) -> str:
         return self.describe("en")
 
     def describe(self, lang: Lang) -> str:
         """Return ``session: message`` in ``lang`` (the message alone for the whole chain)."""
-        message = self.zh if lang == "zh" else self.message
+        message = self.text.zh if lang == "zh" else self.text.en
         return f"{self.session}: {message}" if self.session else message
 
 
@@ -62,8 +73,8 @@ class Verification:
 
     checkpoint: Checkpoint
     sessions: int
-    tampered: tuple[Finding, ...] = ()
-    changed_packs: tuple[Finding, ...] = ()
+    tampered: tuple[Discrepancy, ...] = ()
+    changed_packs: tuple[Discrepancy, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -74,8 +85,8 @@ class Verification:
         """Raise :class:`~zhiping.errors.TamperDetected` listing the evidence, if any."""
         if self.tampered:
             raise TamperDetected(
-                "; ".join(finding.describe("en") for finding in self.tampered),
-                zh="; ".join(finding.describe("zh") for finding in self.tampered),
+                "; ".join(found.describe("en") for found in self.tampered),
+                zh="; ".join(found.describe("zh") for found in self.tampered),
             )
 
 
@@ -83,11 +94,11 @@ class Verification:
 class _Verifier:
     db: sqlite3.Connection
     registry: PackRegistry
-    tampered: list[Finding] = attrs.field(factory=list)
-    changed: list[Finding] = attrs.field(factory=list)
+    tampered: list[Discrepancy] = attrs.field(factory=list)
+    changed: list[Discrepancy] = attrs.field(factory=list)
 
-    def tamper(self, session: str | None, message: str, zh: str) -> None:
-        self.tampered.append(Finding(session, message, zh))
+    def tamper(self, session: str | None, text: Text) -> None:
+        self.tampered.append(Discrepancy(session, text))
 
 
 def verify_store(
@@ -99,8 +110,10 @@ def verify_store(
     if integrity != [("ok",)]:
         verifier.tamper(
             None,
-            f"integrity check: {integrity[0][0]}",
-            f"SQLite 完整性检查未通过:{integrity[0][0]}",
+            Text(
+                zh=f"SQLite 完整性检查未通过:{integrity[0][0]}",
+                en=f"integrity check: {integrity[0][0]}",
+            ),
         )
     events = db.execute(
         "SELECT seq, kind, session, payload, previous, hash FROM events ORDER BY seq"
@@ -131,21 +144,27 @@ def _chained(
         if seq != position:
             verifier.tamper(
                 session,
-                f"event {position} is missing (found {seq})",
-                f"第{position}个事件缺失(此处是事件 {seq})",
+                Text(
+                    zh=f"第{position}个事件缺失(此处是事件 {seq})",
+                    en=f"event {position} is missing (found {seq})",
+                ),
             )
         if previous != running:
             verifier.tamper(
                 session,
-                f"event {seq} does not follow the one before",
-                f"事件 {seq} 与前一个事件衔接不上",
+                Text(
+                    zh=f"事件 {seq} 与前一个事件衔接不上",
+                    en=f"event {seq} does not follow the one before",
+                ),
             )
         running = event_hash(running, kind, payload)
         if stored != running:
             verifier.tamper(
                 session,
-                f"event {seq} does not hash to its recorded hash",
-                f"事件 {seq} 的哈希值与记录的不符",
+                Text(
+                    zh=f"事件 {seq} 的哈希值与记录的不符",
+                    en=f"event {seq} does not hash to its recorded hash",
+                ),
             )
         yield running
 
@@ -154,21 +173,29 @@ def _against(checkpoint: Checkpoint, hashes: list[str], verifier: _Verifier) -> 
     if checkpoint.size > len(hashes):
         verifier.tamper(
             None,
-            f"the chain has {len(hashes)} events, fewer than the "
-            f"{checkpoint.size} of checkpoint {checkpoint}",
-            f"审计链只有{len(hashes)}个事件,少于检查点 {checkpoint} 的{checkpoint.size}个",
+            Text(
+                zh=f"审计链只有{len(hashes)}个事件,少于检查点 {checkpoint} 的{checkpoint.size}个",
+                en=(
+                    f"the chain has {len(hashes)} events, fewer than the "
+                    f"{checkpoint.size} of checkpoint {checkpoint}"
+                ),
+            ),
         )
     elif checkpoint.size == 0 and checkpoint.head != GENESIS:
         verifier.tamper(
             None,
-            f"checkpoint {checkpoint} is not one of an empty chain",
-            f"检查点 {checkpoint} 不属于空的审计链",
+            Text(
+                zh=f"检查点 {checkpoint} 不属于空的审计链",
+                en=f"checkpoint {checkpoint} is not one of an empty chain",
+            ),
         )
     elif checkpoint.size and hashes[checkpoint.size - 1] != checkpoint.head:
         verifier.tamper(
             None,
-            f"the chain was rewritten: it no longer extends checkpoint {checkpoint}",
-            f"审计链被改写:不再延续检查点 {checkpoint}",
+            Text(
+                zh=f"审计链被改写:不再延续检查点 {checkpoint}",
+                en=f"the chain was rewritten: it no longer extends checkpoint {checkpoint}",
+            ),
         )
 
 
@@ -180,21 +207,26 @@ def _payloads(
             decoded = json.loads(payload)
         except ValueError:
             verifier.tamper(
-                session, f"event {seq}: its payload is not JSON", f"事件 {seq}:内容不是 JSON"
+                session,
+                Text(zh=f"事件 {seq}:内容不是 JSON", en=f"event {seq}: its payload is not JSON"),
             )
             continue
         if not isinstance(decoded, dict):
             verifier.tamper(
                 session,
-                f"event {seq}: its payload is not an object",
-                f"事件 {seq}:内容不是 JSON 对象",
+                Text(
+                    zh=f"事件 {seq}:内容不是 JSON 对象",
+                    en=f"event {seq}: its payload is not an object",
+                ),
             )
         elif decoded.get("session") != session:
             # The session column is outside the hash: it must agree with the payload.
             verifier.tamper(
                 session,
-                f"event {seq}: its session column differs from its payload",
-                f"事件 {seq}:其直评会一栏与事件内容不符",
+                Text(
+                    zh=f"事件 {seq}:其直评会一栏与事件内容不符",
+                    en=f"event {seq}: its session column differs from its payload",
+                ),
             )
         else:
             yield seq, decoded
@@ -211,8 +243,10 @@ def _checked_record(
     if payload is None:
         verifier.tamper(
             session_id,
-            f"revision {revision}: its event {event} is gone or unreadable",
-            f"第{revision}版:其事件 {event} 已不存在或无法读取",
+            Text(
+                zh=f"第{revision}版:其事件 {event} 已不存在或无法读取",
+                en=f"revision {revision}: its event {event} is gone or unreadable",
+            ),
         )
         return None
     expected = {
@@ -229,8 +263,10 @@ def _checked_record(
     if differing:
         verifier.tamper(
             session_id,
-            f"revision {revision}: {', '.join(differing)} differ from the audit chain",
-            f"第{revision}版:{'、'.join(differing)} 与审计链不符",
+            Text(
+                zh=f"第{revision}版:{'、'.join(differing)} 与审计链不符",
+                en=f"revision {revision}: {', '.join(differing)} differ from the audit chain",
+            ),
         )
         return None
     try:
@@ -244,15 +280,19 @@ def _checked_record(
     except (ZhipingError, ValueError) as error:
         said = error.message("zh") if isinstance(error, ZhipingError) else str(error)
         verifier.changed.append(
-            Finding(session_id, f"cannot be recomputed: {error}", f"无法重新计算:{said}")
+            Discrepancy(
+                session_id, Text(zh=f"无法重新计算:{said}", en=f"cannot be recomputed: {error}")
+            )
         )
         return None
     if chain.fingerprint() != fingerprint:
         verifier.changed.append(
-            Finding(
+            Discrepancy(
                 session_id,
-                "its packs have changed since it was recorded",
-                "记录之后,其规则包已有改动",
+                Text(
+                    zh="记录之后,其规则包已有改动",
+                    en="its packs have changed since it was recorded",
+                ),
             )
         )
         return session, rendered
@@ -260,8 +300,10 @@ def _checked_record(
     if canonical_json(recomputed) != outcome:
         verifier.tamper(
             session_id,
-            f"revision {revision}: the stored outcome is not the one its document gives",
-            f"第{revision}版:记录的结果与其文件得出的结果不同",
+            Text(
+                zh=f"第{revision}版:记录的结果与其文件得出的结果不同",
+                en=f"revision {revision}: the stored outcome is not the one its document gives",
+            ),
         )
         return None
     return session, rendered
@@ -291,8 +333,13 @@ def _columns_agree(
     if differing:
         verifier.tamper(
             row[0],
-            f"revision {row[1]}: {', '.join(differing)} differ from its document and outcome",
-            f"第{row[1]}版:{'、'.join(differing)} 与其文件及结果不符",
+            Text(
+                zh=f"第{row[1]}版:{'、'.join(differing)} 与其文件及结果不符",
+                en=(
+                    f"revision {row[1]}: {', '.join(differing)} "
+                    "differ from its document and outcome"
+                ),
+            ),
         )
     return not differing
 
@@ -305,8 +352,10 @@ def _check_every_revision_kept(
         if kind in ("record", "amend") and seq not in kept:
             verifier.tamper(
                 session,
-                f"event {seq} ({kind}): its revision is gone from the records",
-                f"事件 {seq}({kind}):其对应的记录已不存在",
+                Text(
+                    zh=f"事件 {seq}({kind}):其对应的记录已不存在",
+                    en=f"event {seq} ({kind}): its revision is gone from the records",
+                ),
             )
 
 
@@ -355,9 +404,13 @@ def _check_grades(
         where = "kept but given by no outcome" if kept else "missing"
         verifier.tamper(
             str(row[5]),
-            f"grade of {row[1]} for {row[2]} ({row[4]}): {where}",
-            f"{row[1]} {row[2]}年的等次({row[4]}):"
-            + ("有记录,但没有任何结果给出它" if kept else "缺失"),
+            Text(
+                zh=(
+                    f"{row[1]} {row[2]}年的等次({row[4]}):"
+                    + ("有记录,但没有任何结果给出它" if kept else "缺失")
+                ),
+                en=f"grade of {row[1]} for {row[2]} ({row[4]}): {where}",
+            ),
         )
 
 
@@ -418,8 +471,10 @@ def _check_commitments(
         if expected.get(key) != (village, year, subject, text, due):
             verifier.tamper(
                 session,
-                f"commitment {inquiry} is not the one its document gives",
-                f"整改承诺 {inquiry} 与其文件中的不同",
+                Text(
+                    zh=f"整改承诺 {inquiry} 与其文件中的不同",
+                    en=f"commitment {inquiry} is not the one its document gives",
+                ),
             )
         elif (
             fulfilled_on is not None
@@ -428,9 +483,16 @@ def _check_commitments(
         ):
             verifier.tamper(
                 session,
-                f"commitment {inquiry}: its fulfilment on {fulfilled_on} is recorded nowhere",
-                f"整改承诺 {inquiry}:{fulfilled_on} 践诺一事没有任何记录",
+                Text(
+                    zh=f"整改承诺 {inquiry}:{fulfilled_on} 践诺一事没有任何记录",
+                    en=(
+                        f"commitment {inquiry}: its fulfilment on {fulfilled_on} "
+                        "is recorded nowhere"
+                    ),
+                ),
             )
     for key in sorted(set(expected) - seen):
         if key[0] not in unsound:
-            verifier.tamper(key[0], f"commitment {key[1]} is missing", f"整改承诺 {key[1]} 缺失")
+            verifier.tamper(
+                key[0], Text(zh=f"整改承诺 {key[1]} 缺失", en=f"commitment {key[1]} is missing")
+            )
