@@ -170,7 +170,9 @@ def test_an_error_crosses_to_another_process_whole(error: ZhipingError) -> None:
 
 
 def test_a_validators_bilingual_value_error_crosses_to_another_process_whole() -> None:
-    copied = pickle.loads(pickle.dumps(Invalid("a score is at most 100", zh="分数不能超过100")))
+    copied = pickle.loads(
+        pickle.dumps(Invalid(Text(zh="分数不能超过100", en="a score is at most 100")))
+    )
     assert copied.text.zh == "分数不能超过100"
     assert str(copied) == "a score is at most 100"
 

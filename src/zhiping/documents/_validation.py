@@ -9,7 +9,6 @@ that quotes pydantic's English (:data:`FALLBACK_ZH`), so that no message is ever
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -26,22 +25,25 @@ FALLBACK_ZH = "不符合格式要求(英文说明:{en})"
 
 
 class Invalid(ValueError):
-    """A value that a validator refuses, saying why in English and in Chinese.
+    """A value that a validator refuses, saying why: ``Invalid(Text(zh=…, en=…))``.
 
     Raised inside a pydantic validator, it reaches :func:`texts_of` as pydantic's
-    ``value_error``; raised elsewhere, it is a plain ``ValueError`` that knows its
-    Chinese.
+    ``value_error``; raised elsewhere, it is a plain ``ValueError`` whose ``str`` is the
+    English and that knows its Chinese.
+
+    Args:
+        text: why the value is refused, in zh and en.
 
     Attributes:
         text: why the value is refused, in zh and en.
     """
 
-    def __init__(self, en: str, *, zh: str) -> None:
-        super().__init__(en)
-        self.text = Text(zh=zh, en=en)
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (functools.partial(type(self), zh=self.text.zh), (self.text.en,))
+        return (type(self), (self.text,))
 
 
 def texts_of(error: ErrorDetails) -> Text:
@@ -91,8 +93,8 @@ def not_json(error: json.JSONDecodeError) -> Text:
 Template = Callable[[Mapping[str, Any]], Text]
 
 
-def _fixed(en: str, zh: str) -> Template:
-    return lambda context: Text(zh=zh, en=en)
+def _fixed(text: Text) -> Template:
+    return lambda context: text
 
 
 def _at_least(context: Mapping[str, Any]) -> Text:
@@ -200,17 +202,17 @@ def _bad_date(context: Mapping[str, Any]) -> Text:
     )
 
 
-_OBJECT = _fixed("expected an object {…}", "应为对象 {…}")
-_ARRAY = _fixed("expected an array […]", "应为数组 […]")
-_WHOLE = _fixed("expected a whole number", "应为整数")
-_TRUTH = _fixed("expected true or false", "应为 true 或 false")
-_DECIMAL = _fixed("expected a decimal number", "应为十进制数")
+_OBJECT = _fixed(Text(zh="应为对象 {…}", en="expected an object {…}"))
+_ARRAY = _fixed(Text(zh="应为数组 […]", en="expected an array […]"))
+_WHOLE = _fixed(Text(zh="应为整数", en="expected a whole number"))
+_TRUTH = _fixed(Text(zh="应为 true 或 false", en="expected true or false"))
+_DECIMAL = _fixed(Text(zh="应为十进制数", en="expected a decimal number"))
 
 TEMPLATES: Mapping[str, Template] = {
-    "missing": _fixed("required field is missing", "缺少必填字段"),
-    "extra_forbidden": _fixed("unknown field", "未知字段:格式中没有这一项"),
-    "string_type": _fixed("expected a string", "应为文本(字符串)"),
-    "string_unicode": _fixed("expected valid Unicode text", "应为有效的 Unicode 文本"),
+    "missing": _fixed(Text(zh="缺少必填字段", en="required field is missing")),
+    "extra_forbidden": _fixed(Text(zh="未知字段:格式中没有这一项", en="unknown field")),
+    "string_type": _fixed(Text(zh="应为文本(字符串)", en="expected a string")),
+    "string_unicode": _fixed(Text(zh="应为有效的 Unicode 文本", en="expected valid Unicode text")),
     "string_too_short": _characters_at_least,
     "string_too_long": lambda c: Text(
         zh=f"不能超过{c['max_length']}个字符", en=f"expected at most {c['max_length']} characters"
@@ -219,9 +221,9 @@ TEMPLATES: Mapping[str, Template] = {
     "int_type": _WHOLE,
     "int_parsing": _WHOLE,
     "int_from_float": _fixed(
-        "expected a whole number, without a fractional part", "应为整数,不能带小数"
+        Text(zh="应为整数,不能带小数", en="expected a whole number, without a fractional part")
     ),
-    "int_parsing_size": _fixed("the number is too large", "数值过大"),
+    "int_parsing_size": _fixed(Text(zh="数值过大", en="the number is too large")),
     "greater_than_equal": _at_least,
     "greater_than": lambda c: Text(zh=f"应大于{c['gt']}", en=f"must be more than {c['gt']}"),
     "less_than_equal": lambda c: Text(zh=f"应不大于{c['le']}", en=f"must be at most {c['le']}"),
@@ -245,7 +247,9 @@ TEMPLATES: Mapping[str, Template] = {
     "date_type": lambda c: _ISO_DATE,
     "date_parsing": _bad_date,
     "date_from_datetime_parsing": _bad_date,
-    "date_from_datetime_inexact": _fixed("expected a date without a time", "应为日期,不含时刻"),
+    "date_from_datetime_inexact": _fixed(
+        Text(zh="应为日期,不含时刻", en="expected a date without a time")
+    ),
     "decimal_type": _DECIMAL,
     "decimal_parsing": _DECIMAL,
     "decimal_max_digits": lambda c: Text(
@@ -259,7 +263,7 @@ TEMPLATES: Mapping[str, Template] = {
         zh=f"整数部分至多{c['whole_digits']}位",
         en=f"expected at most {c['whole_digits']} digits before the point",
     ),
-    "finite_number": _fixed("expected a finite number", "应为有限的数"),
+    "finite_number": _fixed(Text(zh="应为有限的数", en="expected a finite number")),
     "union_tag_invalid": lambda c: Text(
         zh=f"{c['discriminator']} 为 {c['tag']},应为 {c['expected_tags']} 之一",
         en=f"{c['discriminator']} is {c['tag']}, expected one of {c['expected_tags']}",
@@ -269,7 +273,7 @@ TEMPLATES: Mapping[str, Template] = {
         en=f"{c['discriminator']} is missing, so the kind cannot be told",
     ),
     "json_invalid": lambda c: Text(zh=f"不是 JSON({c['error']})", en=f"not JSON: {c['error']}"),
-    "json_type": _fixed("expected JSON text", "应为 JSON 文本"),
-    "none_required": _fixed("expected null", "应为 null"),
+    "json_type": _fixed(Text(zh="应为 JSON 文本", en="expected JSON text")),
+    "none_required": _fixed(Text(zh="应为 null", en="expected null")),
 }
 """How each pydantic error type reads, from its context, in zh and en."""

@@ -69,8 +69,10 @@ BallotCount = Annotated[int, Field(ge=0, le=MAX_BALLOTS, strict=True)]
 def _is_not_organization(value: str) -> str:
     if value == ORGANIZATION:
         raise Invalid(
-            f"'{ORGANIZATION}' is reserved for the party organization",
-            zh=f"'{ORGANIZATION}' 专指村级党组织,不能用作村干部的 id",
+            glossary.Text(
+                zh=f"'{ORGANIZATION}' 专指村级党组织,不能用作村干部的 id",
+                en=f"'{ORGANIZATION}' is reserved for the party organization",
+            ),
         )
     return value
 
@@ -84,7 +86,9 @@ def _decimal_string(pattern: str, what: glossary.Text) -> Callable[[object], Dec
     def parse(value: object) -> Decimal:
         if not isinstance(value, str) or not compiled.fullmatch(value):
             raise Invalid(
-                f"expected {what.en}, got {value!r}", zh=f"应为{what.zh},而不是 {value!r}"
+                glossary.Text(
+                    zh=f"应为{what.zh},而不是 {value!r}", en=f"expected {what.en}, got {value!r}"
+                )
             )
         return Decimal(value)
 
@@ -93,7 +97,7 @@ def _decimal_string(pattern: str, what: glossary.Text) -> Callable[[object], Dec
 
 def _at_most_100(score: Decimal) -> Decimal:
     if score > 100:
-        raise Invalid("a score is at most 100", zh="分数不能超过100")
+        raise Invalid(glossary.Text(zh="分数不能超过100", en="a score is at most 100"))
     return score
 
 
@@ -143,8 +147,10 @@ def _iso_date(value: object) -> object:
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
     raise Invalid(
-        f"expected an ISO date like '2027-01-15', got {value!r}",
-        zh=f"应为 ISO 格式的日期,如 '2027-01-15',而不是 {value!r}",
+        glossary.Text(
+            zh=f"应为 ISO 格式的日期,如 '2027-01-15',而不是 {value!r}",
+            en=f"expected an ISO date like '2027-01-15', got {value!r}",
+        ),
     )
 
 
@@ -159,7 +165,9 @@ IsoDate = Annotated[
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
     repeated = sorted(value for value, n in Counter(values).items() if n > 1)
     if repeated:
-        raise Invalid(f"repeated: {', '.join(repeated)}", zh=f"有重复:{'、'.join(repeated)}")
+        raise Invalid(
+            glossary.Text(zh=f"有重复:{'、'.join(repeated)}", en=f"repeated: {', '.join(repeated)}")
+        )
     return values
 
 
@@ -223,8 +231,10 @@ class Attendance(_Part):
     def _kind_only_for_invitees(self) -> Attendance:
         if self.invitee_kind is not None and "invitee" not in self.as_:
             raise Invalid(
-                "invitee_kind is given but 'invitee' is not among the capacities",
-                zh="给出了 invitee_kind,但签到身份中没有 'invitee'(受邀人员)",
+                glossary.Text(
+                    zh="给出了 invitee_kind,但签到身份中没有 'invitee'(受邀人员)",
+                    en="invitee_kind is given but 'invitee' is not among the capacities",
+                ),
             )
         return self
 
@@ -259,8 +269,10 @@ class Ballots(_Part):
         if len(forms) != 1:
             given = glossary.Text(zh="、".join(forms) or "无", en=", ".join(forms) or "none")
             raise Invalid(
-                f"give exactly one of cast, counts, group_counts (given: {given.en})",
-                zh=f"cast、counts、group_counts 须给出且只给出一种(现给出:{given.zh})",
+                glossary.Text(
+                    zh=f"cast、counts、group_counts 须给出且只给出一种(现给出:{given.zh})",
+                    en=f"give exactly one of cast, counts, group_counts (given: {given.en})",
+                ),
             )
         return self
 

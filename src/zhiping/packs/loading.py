@@ -320,7 +320,9 @@ _COMPARISONS: tuple[Comparison, ...] = ("at_least", "more_than", "at_most", "les
 def _typed(kind: ParameterKind, raw: Any) -> Value:
     if kind == "integer":
         if not isinstance(raw, int) or isinstance(raw, bool):
-            raise Invalid(f"expected an integer, got {raw!r}", zh=f"应为整数,而不是 {raw!r}")
+            raise Invalid(
+                Text(zh=f"应为整数,而不是 {raw!r}", en=f"expected an integer, got {raw!r}")
+            )
         return raw
     if kind == "fraction":
         return _fraction(raw)
@@ -328,19 +330,26 @@ def _typed(kind: ParameterKind, raw: Any) -> Value:
         return _decimal(raw)
     if kind == "text":
         if not isinstance(raw, str):
-            raise Invalid(f"expected a string, got {raw!r}", zh=f"应为文本(字符串),而不是 {raw!r}")
+            raise Invalid(
+                Text(zh=f"应为文本(字符串),而不是 {raw!r}", en=f"expected a string, got {raw!r}")
+            )
         return raw
     if kind == "texts":
         if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
             raise Invalid(
-                f"expected a list of strings, got {raw!r}", zh=f"应为文本的列表,而不是 {raw!r}"
+                Text(
+                    zh=f"应为文本的列表,而不是 {raw!r}",
+                    en=f"expected a list of strings, got {raw!r}",
+                )
             )
         return tuple(raw)
     if kind == "table":
         if not isinstance(raw, dict):
             raise Invalid(
-                f"expected a table of decimal strings, got {raw!r}",
-                zh=f"应为以十进制数文本为值的表,而不是 {raw!r}",
+                Text(
+                    zh=f"应为以十进制数文本为值的表,而不是 {raw!r}",
+                    en=f"expected a table of decimal strings, got {raw!r}",
+                ),
             )
         return {str(key): _decimal(item) for key, item in raw.items()}
     return _conditions(raw)
@@ -350,8 +359,10 @@ def _fraction(raw: Any) -> Fraction:
     if isinstance(raw, int) and not isinstance(raw, bool):
         return Fraction(raw)
     not_a_share = Invalid(
-        f'expected an exact share like "4/5", got {raw!r}',
-        zh=f'应为精确的比例,如 "4/5",而不是 {raw!r}',
+        Text(
+            zh=f'应为精确的比例,如 "4/5",而不是 {raw!r}',
+            en=f'expected an exact share like "4/5", got {raw!r}',
+        ),
     )
     if not isinstance(raw, str):
         raise not_a_share
@@ -360,14 +371,16 @@ def _fraction(raw: Any) -> Fraction:
     except (ValueError, ZeroDivisionError):
         raise not_a_share from None
     if share < 0:
-        raise Invalid(f"a share cannot be negative: {raw!r}", zh=f"比例不能为负数:{raw!r}")
+        raise Invalid(Text(zh=f"比例不能为负数:{raw!r}", en=f"a share cannot be negative: {raw!r}"))
     return share
 
 
 def _decimal(raw: Any) -> Decimal:
     not_a_decimal = Invalid(
-        f'expected a decimal string like "0.90", got {raw!r}',
-        zh=f'应为十进制数文本,如 "0.90",而不是 {raw!r}',
+        Text(
+            zh=f'应为十进制数文本,如 "0.90",而不是 {raw!r}',
+            en=f'expected a decimal string like "0.90", got {raw!r}',
+        ),
     )
     if not isinstance(raw, str):
         raise not_a_decimal
@@ -377,8 +390,10 @@ def _decimal(raw: Any) -> Decimal:
         raise not_a_decimal from None
     if not amount.is_finite() or amount < 0:
         raise Invalid(
-            f"expected a finite, non-negative decimal, got {raw!r}",
-            zh=f"应为有限的非负十进制数,而不是 {raw!r}",
+            Text(
+                zh=f"应为有限的非负十进制数,而不是 {raw!r}",
+                en=f"expected a finite, non-negative decimal, got {raw!r}",
+            ),
         )
     return amount
 
@@ -386,32 +401,42 @@ def _decimal(raw: Any) -> Decimal:
 def _conditions(raw: Any) -> tuple[ShareCondition, ...]:
     if not isinstance(raw, list):
         raise Invalid(
-            "expected a list of {grade, words, comparison, share}",
-            zh="应为由 {grade, words, comparison, share} 组成的列表",
+            Text(
+                zh="应为由 {grade, words, comparison, share} 组成的列表",
+                en="expected a list of {grade, words, comparison, share}",
+            ),
         )
     conditions = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or set(item) != {"grade", "words", "comparison", "share"}:
             raise Invalid(
-                f"[{index}]: expected exactly grade, words, comparison, share",
-                zh=f"[{index}]: 应恰好包含 grade、words、comparison、share",
+                Text(
+                    zh=f"[{index}]: 应恰好包含 grade、words、comparison、share",
+                    en=f"[{index}]: expected exactly grade, words, comparison, share",
+                ),
             )
         words = item["words"]
         if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
             raise Invalid(
-                f"[{index}].words: expected a list of ballot words",
-                zh=f"[{index}].words: 应为测评票选项的列表",
+                Text(
+                    zh=f"[{index}].words: 应为测评票选项的列表",
+                    en=f"[{index}].words: expected a list of ballot words",
+                ),
             )
         grade = item["grade"]
         if grade not in GRADES:
             raise Invalid(
-                f"[{index}].grade: expected one of {', '.join(GRADES)}",
-                zh=f"[{index}].grade: 应为以下等次之一:{'、'.join(GRADES)}",
+                Text(
+                    zh=f"[{index}].grade: 应为以下等次之一:{'、'.join(GRADES)}",
+                    en=f"[{index}].grade: expected one of {', '.join(GRADES)}",
+                ),
             )
         if item["comparison"] not in _COMPARISONS:
             raise Invalid(
-                f"[{index}].comparison: expected one of {', '.join(_COMPARISONS)}",
-                zh=f"[{index}].comparison: 应为以下之一:{'、'.join(_COMPARISONS)}",
+                Text(
+                    zh=f"[{index}].comparison: 应为以下之一:{'、'.join(_COMPARISONS)}",
+                    en=f"[{index}].comparison: expected one of {', '.join(_COMPARISONS)}",
+                ),
             )
         conditions.append(
             ShareCondition(grade, tuple(words), item["comparison"], _fraction(item["share"]))

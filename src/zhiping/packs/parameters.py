@@ -14,6 +14,7 @@ import attrs
 
 from zhiping.documents._validation import Invalid
 from zhiping.documents.values import Citation, ParameterKind, Value
+from zhiping.glossary import Text
 
 __all__ = ["DatedValue", "Parameter"]
 
@@ -57,11 +58,15 @@ class Parameter:
     ) -> None:
         days = [value.effective_from for value in values]
         if not days:
-            raise Invalid(f"parameter {self.name} has no value", zh=f"参数 {self.name} 没有取值")
+            raise Invalid(
+                Text(zh=f"参数 {self.name} 没有取值", en=f"parameter {self.name} has no value")
+            )
         if days != sorted(set(days)):
             raise Invalid(
-                f"parameter {self.name}: dates must be distinct and in order",
-                zh=f"参数 {self.name}:各取值的生效日期应互不相同,并按先后排列",
+                Text(
+                    zh=f"参数 {self.name}:各取值的生效日期应互不相同,并按先后排列",
+                    en=f"parameter {self.name}: dates must be distinct and in order",
+                ),
             )
 
     def value_on(self, day: date) -> DatedValue | None:

@@ -79,8 +79,10 @@ def _grade_or_none(value: object) -> object:
     if value is None or value == NONE or value in GRADES:
         return value
     raise Invalid(
-        f"{value!r} is not a grade: write one of {', '.join(GRADES)}, or none",
-        zh=f"{value!r} 不是等次:请写 {'、'.join(GRADES)} 之一,或 none",
+        Text(
+            zh=f"{value!r} 不是等次:请写 {'、'.join(GRADES)} 之一,或 none",
+            en=f"{value!r} is not a grade: write one of {', '.join(GRADES)}, or none",
+        ),
     )
 
 
@@ -88,8 +90,10 @@ def _amount_or_none(value: object) -> object:
     if value is None or value == NONE or (isinstance(value, str) and AMOUNT.fullmatch(value)):
         return value
     raise Invalid(
-        f'{value!r} is not an amount: write yuan as text ("9000.05"), or none',
-        zh=f'{value!r} 不是金额:请以文本书写元数("9000.05"),或写 none',
+        Text(
+            zh=f'{value!r} 不是金额:请以文本书写元数("9000.05"),或写 none',
+            en=f'{value!r} is not an amount: write yuan as text ("9000.05"), or none',
+        ),
     )
 
 
@@ -140,8 +144,10 @@ class _Expect(_Table):
     def _says_something(self) -> _Expect:
         if not self.model_fields_set:
             raise Invalid(
-                "say what the outcome must be (status, grades, pay, …)",
-                zh="请写明结果应当如何(status、grades、pay 等)",
+                Text(
+                    zh="请写明结果应当如何(status、grades、pay 等)",
+                    en="say what the outcome must be (status, grades, pay, …)",
+                ),
             )
         return self
 
@@ -157,8 +163,10 @@ class _CaseFile(_Table):
     def _one_starting_point(self) -> _CaseFile:
         if self.base is not None and self.document is not None:
             raise Invalid(
-                "give either [base] or [document], not both",
-                zh="[base] 和 [document] 只能给出其一",
+                Text(
+                    zh="[base] 和 [document] 只能给出其一",
+                    en="give either [base] or [document], not both",
+                ),
             )
         return self
 

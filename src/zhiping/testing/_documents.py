@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from zhiping.documents._validation import Invalid
-from zhiping.glossary import ORGANIZATION
+from zhiping.glossary import ORGANIZATION, Text
 
 __all__ = ["INVALID_MARK", "as_cast", "as_counts", "counted", "session_document", "word_counted"]
 
@@ -47,7 +47,7 @@ def session_document(
             the roster, counts that do not sum alike).
     """
     if party_members_present > party_members or representatives_present > representatives:
-        raise Invalid("more present than on the roster", zh="到会人数多于名册人数")
+        raise Invalid(Text(zh="到会人数多于名册人数", en="more present than on the roster"))
     subjects = [ORGANIZATION, *(f"c{i}" for i in range(1, cadres + 1))]
     evaluators = party_members_present + representatives_present + invitees
     if counts is None:
@@ -55,8 +55,10 @@ def session_document(
     sums = {sum(words.values()) for words in counts.values()}
     if len(sums) > 1:
         raise Invalid(
-            f"the counts of the subjects sum differently: {sorted(sums)}",
-            zh=f"各测评对象的票数合计不一致:{sorted(sums)}",
+            Text(
+                zh=f"各测评对象的票数合计不一致:{sorted(sums)}",
+                en=f"the counts of the subjects sum differently: {sorted(sums)}",
+            ),
         )
     returned = sums.pop() if sums else evaluators
     document: Document = {
@@ -180,12 +182,16 @@ def counted(
     unknown = sorted(set(votes) - set(scale))
     if unknown:
         raise Invalid(
-            f"not words of the scale {list(scale)}: {unknown}",
-            zh=f"不是测评票选项 {list(scale)} 中的词:{unknown}",
+            Text(
+                zh=f"不是测评票选项 {list(scale)} 中的词:{unknown}",
+                en=f"not words of the scale {list(scale)}: {unknown}",
+            ),
         )
     counts = {word: votes.get(word, 0) for word in scale} | {"abstain": abstain, "invalid": invalid}
     if any(count < 0 for count in counts.values()):
-        raise Invalid(f"counts cannot be negative: {counts}", zh=f"票数不能为负数:{counts}")
+        raise Invalid(
+            Text(zh=f"票数不能为负数:{counts}", en=f"counts cannot be negative: {counts}")
+        )
     return counts
 
 
