@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from zhiping import _pytest_plugin as plugin
 from zhiping.packs.registry import discover
 from zhiping.testing import LAWS, PackTests
-from zhiping import _pytest_plugin as plugin
 from zhiping.testing.cases import case_files
 
 pytest_plugins = ["pytester"]

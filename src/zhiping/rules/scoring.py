@@ -157,9 +157,13 @@ def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
         problems.append(
             Problem(
                 "ballots.counts",
-                f"this pack weights evaluator groups "
-                f"({', '.join(groups)}): give group_counts instead",
-                f"本规则包按参评人员分组加权({'、'.join(groups)}):请改用 group_counts",
+                Text(
+                    zh=f"本规则包按参评人员分组加权({'、'.join(groups)}):请改用 group_counts",
+                    en=(
+                        f"this pack weights evaluator groups "
+                        f"({', '.join(groups)}): give group_counts instead"
+                    ),
+                ),
             )
         )
     for index, ballot in enumerate(ballots.cast or ()):
@@ -167,8 +171,9 @@ def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
             problems.append(
                 Problem(
                     f"ballots.cast[{index}].group",
-                    f"{ballot.group!r} {expected.en}",
-                    f"{ballot.group!r} {expected.zh}",
+                    Text(
+                        zh=f"{ballot.group!r} {expected.zh}", en=f"{ballot.group!r} {expected.en}"
+                    ),
                 )
             )
     for group in ballots.group_counts or {}:
@@ -176,8 +181,7 @@ def _require_groups(ctx: RuleContext, groups: tuple[str, ...]) -> None:
             problems.append(
                 Problem(
                     f"ballots.group_counts.{group}",
-                    expected.en.removeprefix("is "),
-                    expected.zh,
+                    Text(zh=expected.zh, en=expected.en.removeprefix("is ")),
                 )
             )
     if problems:

@@ -142,8 +142,10 @@ def _checked_counts(
     problems = [
         Problem(
             json_path((*location, subject, word)),
-            f"not a word of the scale; expected one of {', '.join(allowed)}",
-            f"不是测评票上的选项,应为以下之一:{'、'.join(allowed)}",
+            Text(
+                zh=f"不是测评票上的选项,应为以下之一:{'、'.join(allowed)}",
+                en=f"not a word of the scale; expected one of {', '.join(allowed)}",
+            ),
         )
         for subject, words in counts.items()
         if subject in subjects  # marks for unknown subjects are ignored, and reported
