@@ -293,7 +293,7 @@ def test_a_subject_without_a_score_gets_no_grade_and_an_entry_saying_so() -> Non
 
 def test_grading_by_score_without_a_score_stage_is_a_pack_error() -> None:
     run = Run.of(session_document(cadres=1))
-    with pytest.raises(PackError, match="organization was not scored"):
+    with pytest.raises(PackError, match="grades by score, but no rule of the chain scored org"):
         run.apply(score_bands, "grade.bands", bands=BANDS, otherwise="incompetent")
 
 

@@ -186,7 +186,7 @@ def test_a_tally_is_set_with_its_groups_and_the_valid_votes_as_result() -> None:
 
 
 def test_reading_a_tally_no_rule_made_is_a_pack_error() -> None:
-    with pytest.raises(PackError, match="c1 was not tallied"):
+    with pytest.raises(PackError, match="reads a tally, but no rule tallied c1"):
         context("grade").tally_of("c1")
 
 
@@ -201,14 +201,17 @@ def test_a_score_is_set_and_traced_exactly() -> None:
 def test_no_score_is_traced_as_an_unfulfilled_decision() -> None:
     ctx = context("score")
     ctx.score("c1", None, MESSAGE)
+    assert ctx.is_scored("c1")
     assert ctx.score_of("c1") is None
     entry = ctx.evaluation.trace[0]
     assert (entry.subject, entry.result, entry.fulfilled) == ("c1", None, False)
 
 
 def test_reading_a_score_no_rule_gave_is_a_pack_error() -> None:
-    with pytest.raises(PackError, match="c2 was not scored"):
-        context("grade").score_of("c2")
+    ctx = context("grade")
+    assert not ctx.is_scored("c2")
+    with pytest.raises(PackError, match="reads a score, but no rule scored c2"):
+        ctx.score_of("c2")
 
 
 def test_a_grade_is_set_and_traced_as_the_result() -> None:

@@ -323,12 +323,19 @@ class RuleContext:
         """
         tally = self.evaluation.tallies.get(subject)
         if tally is None:
-            raise self._not_decided(subject, Text(zh="计票", en="tallied"))
+            raise PackError(
+                f"rule {self.rule.id} reads a tally, but no rule tallied {subject}",
+                zh=f"规则 {self.rule.id} 读取计票结果,但没有规则为 {subject} 计票",
+            )
         return tally
 
     def group_tallies_of(self, subject: str) -> Mapping[str, Tally]:
         """Return a subject's marks by evaluator group (empty when ballots name no group)."""
         return MappingProxyType(self.evaluation.group_tallies.get(subject, {}))
+
+    def is_scored(self, subject: str) -> bool:
+        """Return whether a rule has scored the subject, or found that it cannot."""
+        return subject in self.evaluation.scores
 
     def score_of(self, subject: str) -> Fraction | None:
         """Return a subject's score; None where the score stage could not compute one.
@@ -336,8 +343,11 @@ class RuleContext:
         Raises:
             PackError: no rule of the chain scored the subject.
         """
-        if subject not in self.evaluation.scores:
-            raise self._not_decided(subject, Text(zh="计算得分", en="scored"))
+        if not self.is_scored(subject):
+            raise PackError(
+                f"rule {self.rule.id} reads a score, but no rule scored {subject}",
+                zh=f"规则 {self.rule.id} 读取得分,但没有规则为 {subject} 计算得分",
+            )
         return self.evaluation.scores[subject]
 
     def grade_of(self, subject: str) -> Grade | None:
@@ -664,10 +674,3 @@ class RuleContext:
             result=kind if when else None,
         )
         return action
-
-    def _not_decided(self, subject: str, what: Text) -> PackError:
-        return PackError(
-            f"rule {self.rule.id} reads what no rule of the chain decided: "
-            f"{subject} was not {what.en}",
-            zh=f"规则 {self.rule.id} 读取的结果没有规则作出:{subject} 未经{what.zh}",
-        )

@@ -86,6 +86,11 @@ def score_bands(ctx: RuleContext) -> None:
     ordered = sorted(bands.items(), key=lambda band: band[1], reverse=True)
     used = [bands_used, otherwise_used]
     for subject in ctx.evaluated():
+        if not ctx.is_scored(subject):
+            raise PackError(
+                f"rule {ctx.rule.id} grades by score, but no rule of the chain scored {subject}",
+                zh=f"规则 {ctx.rule.id} 按得分评定等次,但规则包链中没有规则为 {subject} 计算得分",
+            )
         score = ctx.score_of(subject)
         label = ctx.label(subject)
         if score is None:
