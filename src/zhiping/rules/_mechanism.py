@@ -83,8 +83,8 @@ class Evaluation:
 
     Private to the engine and the mechanisms; the caller sees only the
     :class:`~zhiping.documents.outcome.Outcome` built from it. Mechanisms read it and
-    write it only through their :class:`RuleContext`, whose verbs record each result
-    with its trace entry.
+    write it only through their :class:`RuleContext`, whose verbs build the trace entry
+    of each result; the ``record_*`` methods set a result only together with its entry.
 
     Attributes:
         session: the session evaluated.
@@ -145,6 +145,44 @@ class Evaluation:
         return frozenset(
             person for person, held in self.capacities.items() if held & self.evaluator_capacities
         )
+
+    # Each result is set together with the trace entry that explains it.
+
+    def record_eligibility(self, subject: str, admitted: bool, entry: TraceEntry) -> None:
+        """Leave ``subject`` out unless ``admitted`` (out stays out), with its trace entry."""
+        if not admitted:
+            self.eligible[subject] = False
+        self.trace.append(entry)
+
+    def record_tally(
+        self, subject: str, tally: Tally, groups: Mapping[str, Tally], entry: TraceEntry
+    ) -> None:
+        """Set a subject's marks, all together and by group, with its trace entry."""
+        self.tallies[subject] = tally
+        self.group_tallies[subject] = dict(groups)
+        self.trace.append(entry)
+
+    def record_score(self, subject: str, score: Fraction | None, entry: TraceEntry) -> None:
+        """Set a subject's score (None: none can be computed), with its trace entry."""
+        self.scores[subject] = score
+        self.trace.append(entry)
+
+    def record_grade(self, subject: str, grade: Grade | None, entry: TraceEntry) -> None:
+        """Set a subject's grade (None: none can be given), with its trace entry."""
+        self.grades[subject] = grade
+        self.trace.append(entry)
+
+    def record_pay(self, subject: str, pay: Pay | None, entry: TraceEntry) -> None:
+        """Set a cadre's pay (None: no figure, nothing set), with its trace entry."""
+        if pay is not None:
+            self.pay[subject] = pay
+        self.trace.append(entry)
+
+    def record_action(self, subject: str, action: Action | None, entry: TraceEntry) -> None:
+        """Give a subject a consequence (None: none), with its trace entry."""
+        if action is not None:
+            self.actions.setdefault(subject, []).append(action)
+        self.trace.append(entry)
 
 
 @attrs.frozen
@@ -348,7 +386,7 @@ class RuleContext:
                 f"rule {self.rule.id} reads a score, but no rule scored {subject}",
                 zh=f"规则 {self.rule.id} 读取得分,但没有规则为 {subject} 计算得分",
             )
-        return self.evaluation.scores[subject]
+        return self.evaluation.scores.get(subject)
 
     def grade_of(self, subject: str) -> Grade | None:
         """Return a subject's grade so far; None when it has none."""
@@ -416,17 +454,7 @@ class RuleContext:
             result: what it decided, in a word.
         """
         self.evaluation.trace.append(
-            TraceEntry(
-                stage=self.mechanism.stage,
-                rule=self.rule.id,
-                pack=self.rule.pack,
-                message=message,
-                subject=subject,
-                inputs=dict(inputs or {}),
-                parameters=tuple(parameters),
-                fulfilled=fulfilled,
-                result=result,
-            )
+            self._entry(message, subject, inputs, parameters, fulfilled=fulfilled, result=result)
         )
 
     def check(
@@ -522,16 +550,11 @@ class RuleContext:
             parameters: the parameter values it used.
             finding: whether leaving the subject out is also a finding of this rule.
         """
-        if not admitted:
-            self.evaluation.eligible[subject] = False
-            if finding:
-                self.find(message, facts=facts, subject=subject)
-        self.explain(
-            message,
-            subject=subject,
-            inputs=facts if inputs is None else inputs,
-            parameters=parameters,
-            fulfilled=admitted,
+        if not admitted and finding:
+            self.find(message, facts=facts, subject=subject)
+        inputs = facts if inputs is None else inputs
+        self.evaluation.record_eligibility(
+            subject, admitted, self._entry(message, subject, inputs, parameters, fulfilled=admitted)
         )
 
     def tally(
@@ -548,15 +571,8 @@ class RuleContext:
 
         The trace entry's result is the number of valid votes.
         """
-        self.evaluation.tallies[subject] = tally
-        self.evaluation.group_tallies[subject] = dict(groups or {})
-        self.explain(
-            message,
-            subject=subject,
-            inputs=inputs,
-            parameters=parameters,
-            result=str(tally.valid_votes),
-        )
+        entry = self._entry(message, subject, inputs, parameters, result=str(tally.valid_votes))
+        self.evaluation.record_tally(subject, tally, groups or {}, entry)
 
     def score(
         self,
@@ -572,15 +588,15 @@ class RuleContext:
         The trace entry's result is the score written exactly; without a score, the
         entry says the rule's condition was not fulfilled.
         """
-        self.evaluation.scores[subject] = score
-        self.explain(
+        entry = self._entry(
             message,
-            subject=subject,
-            inputs=inputs,
-            parameters=parameters,
+            subject,
+            inputs,
+            parameters,
             fulfilled=False if score is None else None,
             result=None if score is None else exact(score),
         )
+        self.evaluation.record_score(subject, score, entry)
 
     def grade(
         self,
@@ -595,15 +611,10 @@ class RuleContext:
 
         The trace entry's result is the grade; it is fulfilled when there is one.
         """
-        self.evaluation.grades[subject] = grade
-        self.explain(
-            message,
-            subject=subject,
-            inputs=inputs,
-            parameters=parameters,
-            fulfilled=grade is not None,
-            result=grade,
+        entry = self._entry(
+            message, subject, inputs, parameters, fulfilled=grade is not None, result=grade
         )
+        self.evaluation.record_grade(subject, grade, entry)
 
     def pay(
         self,
@@ -618,16 +629,15 @@ class RuleContext:
 
         The trace entry's result is the amount; it is fulfilled when there is one.
         """
-        if pay is not None:
-            self.evaluation.pay[subject] = pay
-        self.explain(
+        entry = self._entry(
             message,
-            subject=subject,
-            inputs=inputs,
-            parameters=parameters,
+            subject,
+            inputs,
+            parameters,
             fulfilled=pay is not None,
             result=None if pay is None else pay.to_json()["amount"],
         )
+        self.evaluation.record_pay(subject, pay, entry)
 
     def act(
         self,
@@ -664,13 +674,30 @@ class RuleContext:
                     zh=f"规则包 {self.rule.pack}:规则 {self.rule.id}:未知的处理措施 {kind!r}",
                 )
             action = Action(kind=kind, rule=self.rule.id, pack=self.rule.pack)
-            self.evaluation.actions.setdefault(subject, []).append(action)
-        self.explain(
-            message,
-            subject=subject,
-            inputs=inputs,
-            parameters=parameters,
-            fulfilled=when,
-            result=kind if when else None,
+        entry = self._entry(
+            message, subject, inputs, parameters, fulfilled=when, result=kind if when else None
         )
+        self.evaluation.record_action(subject, action, entry)
         return action
+
+    def _entry(
+        self,
+        message: Text,
+        subject: str | None,
+        inputs: Facts | None,
+        parameters: Iterable[ParameterUse],
+        *,
+        fulfilled: bool | None = None,
+        result: str | None = None,
+    ) -> TraceEntry:
+        return TraceEntry(
+            stage=self.mechanism.stage,
+            rule=self.rule.id,
+            pack=self.rule.pack,
+            message=message,
+            subject=subject,
+            inputs=dict(inputs or {}),
+            parameters=tuple(parameters),
+            fulfilled=fulfilled,
+            result=result,
+        )
