@@ -279,12 +279,12 @@ def exact(value: Fraction) -> str:
 
 @attrs.frozen
 class RuleContext:
-    """One rule's view of the evaluation: its parameters, what earlier rules decided, and
-    the verbs that record what it decides.
+    """One rule's view of the evaluation, and the verbs that record what it decides.
 
-    A mechanism reads the evaluation through the context (:meth:`tally_of`,
-    :meth:`grade_of`, …) and sets every result through a verb that also writes the
-    result's trace entry, so that no result is ever without one:
+    A mechanism reads its parameters, the session and what earlier rules decided through
+    the context (:meth:`parameter`, :meth:`tally_of`, :meth:`grade_of`, …), and sets
+    every result through a verb that also writes the result's trace entry, so that no
+    result is ever without one:
 
     - :meth:`check` a condition: a finding when it fails, the decision in the trace;
     - :meth:`disregard` a claimed capacity, :meth:`count_evaluators`;
