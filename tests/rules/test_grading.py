@@ -1,16 +1,26 @@
-"""The Xinzhou grade thresholds (DESIGN §5, assumed).
+"""Grading: the Xinzhou grade thresholds (DESIGN §5, assumed), bands of a score, vetoes.
 
 With n valid votes, d dissatisfied and s satisfied: ``incompetent`` if 2d ≥ n; else
 ``basically_competent`` if 3d > n; else ``excellent`` if 10s ≥ 9n; else ``competent``.
+``score_bands`` gives the highest band whose minimum the score reaches, and no grade
+without a score; ``veto_grade`` gives its grade to a vetoed subject, whatever its grade.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import pytest
+from rule_runs import Run
 
 import zhiping
+from zhiping.errors import PackError
+from zhiping.glossary import Text
+from zhiping.rules import RuleContext, mechanism
+from zhiping.rules.eligibility import organization_not_evaluated
+from zhiping.rules.grading import score_bands, veto_grade
 from zhiping.testing import as_cast, session_document
 
 
@@ -214,3 +224,101 @@ def test_grades_are_traced_with_assumed_thresholds() -> None:
     assert entry.result == "incompetent"
     assert entry.parameters
     assert all(use.assumed for use in entry.parameters)
+
+
+def test_no_valid_votes_is_traced_as_no_grade_with_the_tally() -> None:
+    outcome = zhiping.evaluate(document_for(abstain=60, invalid=2))
+    (entry,) = [t for t in outcome.trace if t.rule == "grade.thresholds" and t.subject == "c1"]
+    assert (entry.fulfilled, entry.result) == (False, None)
+    assert entry.inputs["abstain"] == 60
+    assert entry.message.en == "干部1 (c1) has no valid votes; no grade"
+
+
+# score_bands (温江: ≥ 90 excellent, ≥ 80 competent, ≥ 70 basically competent, else
+# incompetent), applied alone to the scores a test gives.
+
+BANDS = {
+    "excellent": Decimal("90"),
+    "competent": Decimal("80"),
+    "basically_competent": Decimal("70"),
+}
+
+
+@mechanism("scores_given", stage="score")
+def scores_given(ctx: RuleContext) -> None:
+    """Stand for a score stage (the tests set the scores through the context)."""
+
+
+def banded(*scores: Fraction | None, vetoes: tuple[tuple[str, str], ...] = ()) -> Run:
+    """Grade cadres c1, c2, … whose scores are these (None: the score stage gave none)."""
+    document = session_document(cadres=len(scores))
+    document["vetoes"] = [{"subject": subject, "reason": reason} for subject, reason in vetoes]
+    run = Run.of(document)
+    run.apply(organization_not_evaluated, "eligibility.organization")
+    scorer = run.context(scores_given)
+    for index, score in enumerate(scores, 1):
+        scorer.score(f"c{index}", score, Text(zh="得分", en="score"))
+    return run.apply(score_bands, "grade.bands", bands=BANDS, otherwise="incompetent")
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [
+        (Fraction(90), "excellent"),
+        (Fraction(8999, 100), "competent"),
+        (Fraction(80), "competent"),
+        (Fraction(79999, 1000), "basically_competent"),
+        (Fraction(70), "basically_competent"),
+        (Fraction(209, 3), "incompetent"),  # 69.67
+        (Fraction(0), "incompetent"),
+        (Fraction(100), "excellent"),
+    ],
+)
+def test_a_score_earns_the_highest_band_whose_minimum_it_reaches(
+    score: Fraction, grade: str
+) -> None:
+    run = banded(score)
+    assert run.evaluation.grades["c1"] == grade
+    entry = run.entry("grade.bands", "c1")
+    assert (entry.result, entry.fulfilled) == (grade, True)
+
+
+def test_a_subject_without_a_score_gets_no_grade_and_an_entry_saying_so() -> None:
+    run = banded(Fraction(95), None)
+    assert run.evaluation.grades == {"c1": "excellent", "c2": None}
+    entry = run.entry("grade.bands", "c2")
+    assert (entry.result, entry.fulfilled, dict(entry.inputs)) == (None, False, {"score": None})
+    assert entry.message.en == "干部2 (c2) has no score; no grade"
+
+
+def test_grading_by_score_without_a_score_stage_is_a_pack_error() -> None:
+    run = Run.of(session_document(cadres=1))
+    with pytest.raises(PackError, match="grades by score, but no rule of the chain scored org"):
+        run.apply(score_bands, "grade.bands", bands=BANDS, otherwise="incompetent")
+
+
+# veto_grade: a one-vote-veto item gives its grade, whatever the grade before.
+
+
+def test_a_veto_overrides_the_grade_and_is_a_finding_with_the_grade_before() -> None:
+    vetoed = banded(Fraction(95), Fraction(85), vetoes=(("c1", "违法违纪"),))
+    vetoed.apply(veto_grade, "grade.veto", severity="warning", grade="incompetent")
+    assert vetoed.evaluation.grades == {"c1": "incompetent", "c2": "competent"}
+    (finding,) = vetoed.findings
+    assert (finding.rule, finding.severity, finding.subject) == ("grade.veto", "warning", "c1")
+    assert dict(finding.facts) == {"reason": "违法违纪", "grade_before": "excellent"}
+    entries = [e for e in vetoed.trace if e.subject == "c1" and e.stage == "grade"]
+    assert [(e.rule, e.result) for e in entries] == [
+        ("grade.bands", "excellent"),
+        ("grade.veto", "incompetent"),
+    ]
+
+
+def test_a_veto_of_a_subject_not_evaluated_is_ignored() -> None:
+    document = session_document(cadres=1)
+    document["vetoes"] = [{"subject": "organization", "reason": "软弱涣散"}]
+    run = Run.of(document)
+    run.apply(organization_not_evaluated, "eligibility.organization")
+    run.apply(veto_grade, "grade.veto", severity="warning", grade="incompetent")
+    assert run.evaluation.grades == {}
+    assert run.findings == []

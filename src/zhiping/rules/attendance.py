@@ -31,12 +31,15 @@ def roster_backing(ctx: RuleContext) -> None:
     roster = ctx.session.roster
     listed = {capacity: frozenset(getattr(roster, field)) for capacity, field in _ROSTERED.items()}
     ignored = 0
-    for person, held in ctx.evaluation.capacities.items():
+    for entry in ctx.session.attendance:
+        person = entry.person
+        held = ctx.capacities(person)
         for capacity in _ROSTERED:
             if capacity in held and person not in listed[capacity]:
-                held.discard(capacity)
                 ignored += 1
-                ctx.find(
+                ctx.disregard(
+                    person,
+                    capacity,
                     Text(
                         zh=f"{person}以{_NAMES[capacity].zh}身份签到,但不在名册上,不计入",
                         en=f"{person} signed in as a {_NAMES[capacity].en} but is not on "
@@ -46,7 +49,7 @@ def roster_backing(ctx: RuleContext) -> None:
                 )
     ctx.explain(
         Text(zh=f"核对名册:{ignored}项身份不予计入", en=f"roster check: {ignored} claims ignored"),
-        inputs={"present": len(ctx.evaluation.capacities), "ignored": ignored},
+        inputs={"present": len(ctx.session.attendance), "ignored": ignored},
         fulfilled=ignored == 0,
     )
 
@@ -59,10 +62,11 @@ def invitee_kinds(ctx: RuleContext) -> None:
     for entry in ctx.session.attendance:
         if "invitee" not in entry.as_ or entry.invitee_kind in kinds:
             continue
-        ctx.evaluation.capacities[entry.person].discard("invitee")
         ignored += 1
         kind = entry.invitee_kind or "—"
-        ctx.find(
+        ctx.disregard(
+            entry.person,
+            "invitee",
             Text(
                 zh=f"受邀人员{entry.person}的类别({kind})不在认可之列,不计为参评人员",
                 en=f"invitee {entry.person} has no recognised kind ({kind}); "
@@ -70,7 +74,7 @@ def invitee_kinds(ctx: RuleContext) -> None:
             ),
             facts={"person": entry.person, "invitee_kind": entry.invitee_kind},
         )
-    invitees = len(ctx.evaluation.present("invitee"))
+    invitees = len(ctx.present("invitee"))
     ctx.explain(
         Text(
             zh=f"计入受邀人员{invitees}人,不予计入{ignored}人",
@@ -92,12 +96,4 @@ def evaluator_capacities(ctx: RuleContext) -> None:
             f"pack {used.pack}: {used.name}: unknown capacities {unknown}",
             zh=f"规则包 {used.pack}:{used.name}:未知的身份 {unknown}",
         )
-    ctx.evaluation.evaluator_capacities = frozenset(cast(tuple[Capacity, ...], capacities))
-    counts = {c: len(ctx.evaluation.present(c)) for c in capacities}
-    evaluators = len(ctx.evaluation.evaluators())
-    ctx.explain(
-        Text(zh=f"参评人员{evaluators}人", en=f"{evaluators} evaluators present"),
-        inputs={**counts, "evaluators": evaluators},
-        parameters=[used],
-        result=str(evaluators),
-    )
+    ctx.count_evaluators(cast(tuple[Capacity, ...], capacities), parameters=[used])

@@ -17,49 +17,43 @@ __all__ = ["issued_within_evaluators", "returned_within_issued", "unknown_subjec
 def issued_within_evaluators(ctx: RuleContext) -> None:
     """No more ballots are issued than there are evaluators present."""
     issued = ctx.session.ballots.issued
-    evaluators = len(ctx.evaluation.evaluators())
-    fulfilled = issued <= evaluators
-    facts = {"issued": issued, "evaluators": evaluators}
-    message = Text(
-        zh=f"发出选票{issued}张,到会参评人员{evaluators}人",
-        en=f"{issued} ballots issued to {evaluators} evaluators present",
+    evaluators = len(ctx.evaluators())
+    ctx.check(
+        issued <= evaluators,
+        Text(
+            zh=f"发出选票{issued}张,到会参评人员{evaluators}人",
+            en=f"{issued} ballots issued to {evaluators} evaluators present",
+        ),
+        facts={"issued": issued, "evaluators": evaluators},
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(message, inputs=facts, fulfilled=fulfilled)
 
 
 @mechanism("returned_within_issued", stage="ballots")
 def returned_within_issued(ctx: RuleContext) -> None:
     """No more ballots are returned than were issued."""
     ballots = ctx.session.ballots
-    fulfilled = ballots.returned <= ballots.issued
-    facts = {"issued": ballots.issued, "returned": ballots.returned}
-    message = Text(
-        zh=f"发出选票{ballots.issued}张,收回{ballots.returned}张",
-        en=f"{ballots.returned} ballots returned of {ballots.issued} issued",
+    ctx.check(
+        ballots.returned <= ballots.issued,
+        Text(
+            zh=f"发出选票{ballots.issued}张,收回{ballots.returned}张",
+            en=f"{ballots.returned} ballots returned of {ballots.issued} issued",
+        ),
+        facts={"issued": ballots.issued, "returned": ballots.returned},
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(message, inputs=facts, fulfilled=fulfilled)
 
 
 @mechanism("unknown_subjects", stage="ballots", severity="warning")
 def unknown_subjects(ctx: RuleContext) -> None:
     """Marks for subject ids that do not exist are ignored, and reported."""
     unknown = sorted(marked_subjects(ctx.session) - set(ctx.session.subject_ids))
-    if unknown:
-        ctx.find(
-            Text(
-                zh=f"选票上有不存在的测评对象:{'、'.join(unknown)},已忽略",
-                en=f"marks for subjects that do not exist were ignored: {', '.join(unknown)}",
-            ),
-            facts={"subjects": unknown},
-        )
-    ctx.explain(
+    ctx.check(
+        not unknown,
         Text(zh=f"不存在的测评对象{len(unknown)}个", en=f"{len(unknown)} unknown subjects marked"),
-        inputs={"subjects": unknown},
-        fulfilled=not unknown,
+        facts={"subjects": unknown},
+        finding_message=Text(
+            zh=f"选票上有不存在的测评对象:{'、'.join(unknown)},已忽略",
+            en=f"marks for subjects that do not exist were ignored: {', '.join(unknown)}",
+        ),
     )
 
 

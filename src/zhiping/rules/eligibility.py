@@ -30,25 +30,24 @@ def tenure_eligibility(ctx: RuleContext) -> None:
         qualifies_on = cadre.in_office_since + relativedelta(months=+months)
         eligible = qualifies_on < held_on
         label = ctx.label(cadre.id)
+        message = (
+            Text(
+                zh=f"{label.zh}任职已满{months}个月,参加评议",
+                en=f"{label.en} has held office over {months} months: evaluated",
+            )
+            if eligible
+            else Text(
+                zh=f"{label.zh}自{cadre.in_office_since}任职,至{held_on}未满{months}个月,不参加评议",
+                en=f"{label.en} in office since {cadre.in_office_since}, not over {months} "
+                f"months by {held_on}: not evaluated",
+            )
+        )
         facts = {
             "in_office_since": cadre.in_office_since.isoformat(),
             "qualifies_after": qualifies_on.isoformat(),
             "held_on": held_on.isoformat(),
         }
-        if eligible:
-            message = Text(
-                zh=f"{label.zh}任职已满{months}个月,参加评议",
-                en=f"{label.en} has held office over {months} months: evaluated",
-            )
-        else:
-            ctx.evaluation.eligible[cadre.id] = False
-            message = Text(
-                zh=f"{label.zh}自{cadre.in_office_since}任职,至{held_on}未满{months}个月,不参加评议",
-                en=f"{label.en} in office since {cadre.in_office_since}, not over {months} "
-                f"months by {held_on}: not evaluated",
-            )
-            ctx.find(message, subject=cadre.id, facts=facts)
-        ctx.explain(message, subject=cadre.id, inputs=facts, parameters=[used], fulfilled=eligible)
+        ctx.admit(cadre.id, eligible, message, facts=facts, parameters=[used])
 
 
 @mechanism("eligible_posts", stage="eligibility", parameters={"posts": "texts"}, severity="info")
@@ -58,36 +57,31 @@ def eligible_posts(ctx: RuleContext) -> None:
     for cadre in ctx.session.cadres:
         held = [post for post in cadre.posts if post in posts]
         label = ctx.label(cadre.id)
-        if held:
-            message = Text(
+        message = (
+            Text(
                 zh=f"{label.zh}任{names_of(held).zh},参加评议",
                 en=f"{label.en} holds {names_of(held).en}: evaluated",
             )
-        else:
-            ctx.evaluation.eligible[cadre.id] = False
-            message = Text(
+            if held
+            else Text(
                 zh=f"{label.zh}所任{names_of(cadre.posts).zh}不在评议范围,不参加评议",
                 en=f"{label.en} holds no post evaluated here ({names_of(cadre.posts).en})",
             )
-            ctx.find(message, subject=cadre.id, facts={"posts": list(cadre.posts)})
-        ctx.explain(
-            message,
-            subject=cadre.id,
-            inputs={"posts": list(cadre.posts)},
-            parameters=[used],
-            fulfilled=bool(held),
+        )
+        ctx.admit(
+            cadre.id, bool(held), message, facts={"posts": list(cadre.posts)}, parameters=[used]
         )
 
 
 @mechanism("organization_not_evaluated", stage="eligibility")
 def organization_not_evaluated(ctx: RuleContext) -> None:
     """The party organization is not evaluated as a body."""
-    ctx.evaluation.eligible[ORGANIZATION] = False
-    ctx.explain(
+    ctx.admit(
+        ORGANIZATION,
+        False,
         Text(
             zh="本地不对村级党组织整体评定等次",
             en="the party organization is not graded as a body here",
         ),
-        subject=ORGANIZATION,
-        fulfilled=False,
+        finding=False,
     )

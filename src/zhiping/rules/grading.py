@@ -12,8 +12,7 @@ from fractions import Fraction
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
-from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.rules.scoring import exact
+from zhiping.rules._mechanism import RuleContext, exact, mechanism
 
 __all__ = ["score_bands", "share_thresholds", "veto_grade"]
 
@@ -31,22 +30,18 @@ def share_thresholds(ctx: RuleContext) -> None:
     if otherwise not in GRADES:
         raise _not_a_grade(otherwise_used)
     used = [conditions_used, otherwise_used]
-    for subject, tally in ctx.evaluation.tallies.items():
-        if not ctx.evaluation.eligible.get(subject, False):
-            continue
+    for subject in ctx.evaluated():
+        tally = ctx.tally_of(subject)
         label = ctx.label(subject)
         n = tally.valid_votes
         if n == 0:
-            ctx.evaluation.grades[subject] = None
             message = Text(
                 zh=f"{label.zh}没有有效票,不评定等次", en=f"{label.en} has no valid votes; no grade"
             )
             ctx.find(
                 message, subject=subject, rule="grade.no_valid_votes", facts={"valid_votes": 0}
             )
-            ctx.explain(
-                message, subject=subject, inputs=tally.to_json(), parameters=used, fulfilled=False
-            )
+            ctx.grade(subject, None, message, inputs=tally.to_json(), parameters=used)
             continue
         tested = []
         grade: Grade = otherwise
@@ -57,15 +52,13 @@ def share_thresholds(ctx: RuleContext) -> None:
             if holds:
                 grade = condition.grade
                 break
-        ctx.evaluation.grades[subject] = grade
         name = name_of(grade)
-        ctx.explain(
+        ctx.grade(
+            subject,
+            grade,
             Text(zh=f"{label.zh}评定为{name.zh}", en=f"{label.en} graded {name.en}"),
-            subject=subject,
             inputs={"valid_votes": n, **tally.to_json(), "conditions": tested},
             parameters=used,
-            fulfilled=True,
-            result=grade,
         )
 
 
@@ -91,29 +84,34 @@ def score_bands(ctx: RuleContext) -> None:
             zh=f"规则包 {bands_used.pack}:{bands_used.name}:bands 的键应为等次",
         )
     ordered = sorted(bands.items(), key=lambda band: band[1], reverse=True)
-    for subject in ctx.evaluation.evaluated():
-        if subject not in ctx.evaluation.scores:
+    used = [bands_used, otherwise_used]
+    for subject in ctx.evaluated():
+        if not ctx.is_scored(subject):
             raise PackError(
                 f"rule {ctx.rule.id} grades by score, but no rule of the chain scored {subject}",
                 zh=f"规则 {ctx.rule.id} 按得分评定等次,但规则包链中没有规则为 {subject} 计算得分",
             )
-        score = ctx.evaluation.scores[subject]
+        score = ctx.score_of(subject)
         label = ctx.label(subject)
         if score is None:
-            ctx.evaluation.grades[subject] = None
+            ctx.grade(
+                subject,
+                None,
+                Text(zh=f"{label.zh}没有得分,不评定等次", en=f"{label.en} has no score; no grade"),
+                inputs={"score": None},
+                parameters=used,
+            )
             continue
         grade: Grade = next((g for g, minimum in ordered if score >= Fraction(minimum)), otherwise)
-        ctx.evaluation.grades[subject] = grade
-        ctx.explain(
+        ctx.grade(
+            subject,
+            grade,
             Text(
                 zh=f"{label.zh}得分{exact(score)},评定为{name_of(grade).zh}",
                 en=f"{label.en} scores {exact(score)}: graded {name_of(grade).en}",
             ),
-            subject=subject,
             inputs={"score": exact(score)},
-            parameters=[bands_used, otherwise_used],
-            fulfilled=True,
-            result=grade,
+            parameters=used,
         )
 
 
@@ -124,29 +122,16 @@ def veto_grade(ctx: RuleContext) -> None:
     if grade not in GRADES:
         raise _not_a_grade(used)
     for veto in ctx.session.vetoes:
-        if not ctx.evaluation.eligible.get(veto.subject, False):
+        if not ctx.is_eligible(veto.subject):
             continue
         label = ctx.label(veto.subject)
-        before = ctx.evaluation.grades.get(veto.subject)
-        ctx.evaluation.grades[veto.subject] = grade
+        facts = {"reason": veto.reason, "grade_before": ctx.grade_of(veto.subject)}
         message = Text(
             zh=f"{label.zh}因“{veto.reason}”一票否决,评定为{name_of(grade).zh}",
             en=f"{label.en} vetoed ('{veto.reason}'): graded {name_of(grade).en}",
         )
-        ctx.find(
-            message,
-            subject=veto.subject,
-            rule="grade.veto",
-            facts={"reason": veto.reason, "grade_before": before},
-        )
-        ctx.explain(
-            message,
-            subject=veto.subject,
-            inputs={"reason": veto.reason, "grade_before": before},
-            parameters=[used],
-            fulfilled=True,
-            result=grade,
-        )
+        ctx.find(message, subject=veto.subject, rule="grade.veto", facts=facts)
+        ctx.grade(veto.subject, grade, message, inputs=facts, parameters=[used])
 
 
 def _not_a_grade(used: ParameterUse) -> PackError:

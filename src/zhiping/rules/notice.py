@@ -23,11 +23,16 @@ def notice_period(ctx: RuleContext) -> None:
     required, used = ctx.parameter("days", int)
     notice = ctx.session.notice
     if notice is None:
-        ctx.find(_NO_NOTICE, facts={"required": required})
-        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False, result="no notice")
+        ctx.check(
+            False,
+            _NO_NOTICE,
+            facts={"required": required},
+            inputs={},
+            parameters=[used],
+            result="no notice",
+        )
         return
     days = (ctx.session.held_on - notice.published_on).days
-    fulfilled = days >= required
     facts = {
         "published_on": notice.published_on.isoformat(),
         "held_on": ctx.session.held_on.isoformat(),
@@ -38,9 +43,7 @@ def notice_period(ctx: RuleContext) -> None:
         zh=f"通知提前{days}天发布,规定至少提前{required}天",
         en=f"notice published {days} days ahead; at least {required} required",
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=fulfilled, result=str(days))
+    ctx.check(days >= required, message, facts=facts, parameters=[used], result=str(days))
 
 
 @mechanism("notice_channels", stage="notice", parameters={"channels": "texts"})
@@ -49,8 +52,7 @@ def notice_channels(ctx: RuleContext) -> None:
     accepted, used = ctx.parameter("channels", tuple)
     notice = ctx.session.notice
     if notice is None:
-        ctx.find(_NO_NOTICE)
-        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False)
+        ctx.check(False, _NO_NOTICE, parameters=[used])
         return
     through = [channel for channel in notice.channels if channel in accepted]
     fulfilled = bool(through)
@@ -64,9 +66,7 @@ def notice_channels(ctx: RuleContext) -> None:
             en=f"none of the notice channels ({given.en}) is an accepted one",
         )
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=fulfilled)
+    ctx.check(fulfilled, message, facts=facts, parameters=[used])
 
 
 @mechanism("notice_contents", stage="notice", parameters={"required": "texts"})
@@ -75,8 +75,7 @@ def notice_contents(ctx: RuleContext) -> None:
     required, used = ctx.parameter("required", tuple)
     notice = ctx.session.notice
     if notice is None:
-        ctx.find(_NO_NOTICE)
-        ctx.explain(_NO_NOTICE, parameters=[used], fulfilled=False)
+        ctx.check(False, _NO_NOTICE, parameters=[used])
         return
     missing = [item for item in required if item not in notice.covers]
     facts = {"covers": list(notice.covers), "missing": missing}
@@ -90,9 +89,7 @@ def notice_contents(ctx: RuleContext) -> None:
             zh="通知载明了时间、地点和程序等全部事项", en="the notice states every required item"
         )
     )
-    if missing:
-        ctx.find(message, facts=facts)
-    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=not missing)
+    ctx.check(not missing, message, facts=facts, parameters=[used])
 
 
 @mechanism("notice_reach", stage="notice", parameters={"share": "fraction"}, severity="warning")
@@ -127,9 +124,9 @@ def notice_reach(ctx: RuleContext) -> None:
         en=f"{reach.households_informed} households informed and {reach.households_visited} "
         f"visited of {households}; target {_percent(share)}",
     )
-    if short:
-        ctx.find(message, facts={**facts, "short": sorted(short)})
-    ctx.explain(message, inputs=facts, parameters=[used], fulfilled=not short)
+    ctx.check(
+        not short, message, facts={**facts, "short": sorted(short)}, inputs=facts, parameters=[used]
+    )
 
 
 def _percent(share: Fraction) -> str:
@@ -148,6 +145,4 @@ def quarter_given(ctx: RuleContext) -> None:
             zh="按季度评议,但会议未注明季度", en="sessions are quarterly but no quarter is given"
         )
     )
-    if quarter is None:
-        ctx.find(message, facts={"quarter": None})
-    ctx.explain(message, inputs={"quarter": quarter}, fulfilled=quarter is not None)
+    ctx.check(quarter is not None, message, facts={"quarter": quarter})

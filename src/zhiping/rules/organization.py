@@ -22,24 +22,22 @@ def organization_grade_action(ctx: RuleContext) -> None:
     """The organization graded ``grade`` gets ``action``."""
     grade, grade_used = ctx.parameter("grade", str)
     action, action_used = ctx.parameter("action", str)
-    current = ctx.evaluation.grades.get(ORGANIZATION)
+    current = ctx.grade_of(ORGANIZATION)
     if current is None:
         return
     fulfilled = current == grade
-    if fulfilled:
-        ctx.act(ORGANIZATION, action)
     graded, consequence = name_of(current), name_of(action)
-    ctx.explain(
+    ctx.act(
+        ORGANIZATION,
+        action,
         Text(
             zh=f"村级党组织评定为{graded.zh}" + (f",予以{consequence.zh}" if fulfilled else ""),
             en=f"the party organization is graded {graded.en}"
             + (f": {consequence.en}" if fulfilled else ""),
         ),
-        subject=ORGANIZATION,
+        when=fulfilled,
         inputs={"grade": current},
         parameters=[grade_used, action_used],
-        fulfilled=fulfilled,
-        result=action if fulfilled else None,
     )
 
 
@@ -58,24 +56,22 @@ def team_action_when_any_below(ctx: RuleContext) -> None:
     below, action = line.below, line.action
     low = []
     for cadre in ctx.session.cadres:
-        if not ctx.evaluation.eligible.get(cadre.id, False):
+        if not ctx.is_eligible(cadre.id):
             continue
         value = line.satisfaction(ctx, cadre.id)
         if value is not None and value < below:
             low.append(cadre.id)
-    if low:
-        ctx.act(ORGANIZATION, action)
     consequence = name_of(action)
-    ctx.explain(
+    ctx.act(
+        ORGANIZATION,
+        action,
         Text(
             zh=f"满意率低于{below}的干部:{'、'.join(low) or '无'}"
             + (f";班子{consequence.zh}" if low else ""),
             en=f"cadres below {below}: {', '.join(low) or 'none'}"
             + (f"; the team: {consequence.en}" if low else ""),
         ),
-        subject=ORGANIZATION,
+        when=bool(low),
         inputs={"below": low},
         parameters=line.used,
-        fulfilled=bool(low),
-        result=action if low else None,
     )

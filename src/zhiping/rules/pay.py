@@ -32,17 +32,17 @@ def pay_by_coefficient(ctx: RuleContext) -> None:
         if cadre.performance_pay is None:
             continue
         label = ctx.label(cadre.id)
-        grade = ctx.evaluation.grades.get(cadre.id)
+        grade = ctx.grade_of(cadre.id)
         if grade is None:
-            ctx.explain(
+            ctx.pay(
+                cadre.id,
+                None,
                 Text(
                     zh=f"{label.zh}没有等次,绩效报酬不作计算",
                     en=f"{label.en} has no grade; no pay figure",
                 ),
-                subject=cadre.id,
                 inputs={"performance_pay": str(cadre.performance_pay)},
                 parameters=[used],
-                fulfilled=False,
             )
             continue
         if grade not in coefficients:
@@ -53,18 +53,16 @@ def pay_by_coefficient(ctx: RuleContext) -> None:
         coefficient = Decimal(coefficients[grade])
         amount = round_to_fen(cadre.performance_pay * coefficient)
         pay = Pay(cadre.performance_pay, coefficient, amount)
-        ctx.evaluation.pay[cadre.id] = pay
         figures = pay.to_json()
-        ctx.explain(
+        ctx.pay(
+            cadre.id,
+            pay,
             Text(
                 zh=f"{label.zh}绩效报酬{figures['performance_pay']}元×系数"
                 f"{figures['coefficient']}={figures['amount']}元",
                 en=f"{label.en}: performance pay {figures['performance_pay']} × "
                 f"{figures['coefficient']} = {figures['amount']} yuan",
             ),
-            subject=cadre.id,
             inputs={"grade": grade, "performance_pay": figures["performance_pay"]},
             parameters=[used],
-            fulfilled=True,
-            result=figures["amount"],
         )

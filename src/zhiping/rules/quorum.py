@@ -37,8 +37,8 @@ def _on_roster(ctx: RuleContext, capacity: str) -> int | None:
 
 def _present(ctx: RuleContext, capacity: str) -> int:
     if capacity == "evaluator":
-        return len(ctx.evaluation.evaluators())
-    return len(ctx.evaluation.present(capacity))  # type: ignore[arg-type]
+        return len(ctx.evaluators())
+    return len(ctx.present(capacity))  # type: ignore[arg-type]
 
 
 def _unknown_capacity(used: ParameterUse, capacity: str) -> PackError:
@@ -69,13 +69,11 @@ def quorum_share(ctx: RuleContext) -> None:
         zh=f"到会{name.zh}{present}人,名册{total}人,须不少于{share}",
         en=f"{present} of {total} {name.en} present; at least {share} required",
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(
+    ctx.check(
+        fulfilled,
         message,
-        inputs=facts,
+        facts=facts,
         parameters=[capacity_used, share_used],
-        fulfilled=fulfilled,
         result="met" if fulfilled else "not met",
     )
 
@@ -95,12 +93,10 @@ def quorum_minimum(ctx: RuleContext) -> None:
         zh=f"到会{name.zh}{present}人,须不少于{minimum}人",
         en=f"{present} {name.en} present; at least {minimum} required",
     )
-    if not fulfilled:
-        ctx.find(message, facts=facts)
-    ctx.explain(
+    ctx.check(
+        fulfilled,
         message,
-        inputs=facts,
+        facts=facts,
         parameters=[capacity_used, minimum_used],
-        fulfilled=fulfilled,
         result="met" if fulfilled else "not met",
     )

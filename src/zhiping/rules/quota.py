@@ -12,8 +12,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Text, name_of
-from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.rules.scoring import exact
+from zhiping.rules._mechanism import RuleContext, exact, mechanism
 
 __all__ = ["top_share_quota"]
 
@@ -43,8 +42,8 @@ def top_share_quota(ctx: RuleContext) -> None:
     used = [share_used, grade_used, excluded_used, satisfied_used]
     rates = {}
     for cadre in ctx.session.cadres:
-        current = ctx.evaluation.grades.get(cadre.id)
-        rate = ctx.evaluation.tallies[cadre.id].share(*satisfied)
+        current = ctx.grade_of(cadre.id)
+        rate = ctx.tally_of(cadre.id).share(*satisfied)
         if current is not None and current != excluded and rate is not None:
             rates[cadre.id] = rate
     quota = math.floor(share * len(rates))
@@ -53,8 +52,6 @@ def top_share_quota(ctx: RuleContext) -> None:
     if 0 < quota < len(ranked) and rates[ranked[quota - 1]] == rates[ranked[quota]]:
         tied_rate = rates[ranked[quota]]
     chosen = [c for c in ranked[:quota] if rates[c] != tied_rate]
-    for cadre_id in chosen:
-        ctx.evaluation.grades[cadre_id] = grade
     facts = {
         "candidates": len(rates),
         "quota": quota,
@@ -85,15 +82,14 @@ def top_share_quota(ctx: RuleContext) -> None:
     )
     for rank, cadre_id in enumerate(chosen, 1):
         label = ctx.label(cadre_id)
-        ctx.explain(
+        ctx.grade(
+            cadre_id,
+            grade,
             Text(
                 zh=f"{label.zh}满意率{exact(rates[cadre_id])},名列第{rank},评为{name_of(grade).zh}",
                 en=f"{label.en}: rate {exact(rates[cadre_id])}, ranked {rank} of {quota} "
                 f"places: {name_of(grade).en}",
             ),
-            subject=cadre_id,
             inputs={"rank": rank, "rate": exact(rates[cadre_id]), "quota": quota},
             parameters=used,
-            fulfilled=True,
-            result=grade,
         )

@@ -19,8 +19,7 @@ import attrs
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.rules._mechanism import RuleContext, mechanism
-from zhiping.rules.scoring import exact
+from zhiping.rules._mechanism import RuleContext, exact, mechanism
 
 __all__ = [
     "SatisfactionLine",
@@ -43,13 +42,13 @@ def consecutive_grade(ctx: RuleContext) -> None:
     used = [grade_used, years_used, action_used]
     year = ctx.session.year
     for cadre in ctx.session.cadres:
-        current = ctx.evaluation.grades.get(cadre.id)
+        current = ctx.grade_of(cadre.id)
         if current is None:
             continue
         # A grade of a work year that ended before the cadre took office belongs to
         # someone else who held the id: it never counts against this cadre.
         earlier = {
-            str(year - back): ctx.evaluation.history.get((cadre.id, year - back))
+            str(year - back): ctx.history.get((cadre.id, year - back))
             if cadre.in_office_since <= date(year - back, 12, 31)
             else None
             for back in range(1, years)
@@ -58,7 +57,6 @@ def consecutive_grade(ctx: RuleContext) -> None:
         label = ctx.label(cadre.id)
         graded, consequence = name_of(grade), name_of(action)
         if fulfilled:
-            ctx.act(cadre.id, action)
             message = Text(
                 zh=f"{label.zh}连续{years}年评为{graded.zh},予以{consequence.zh}",
                 en=f"{label.en} graded {graded.en} {years} years running: {consequence.en}",
@@ -68,9 +66,11 @@ def consecutive_grade(ctx: RuleContext) -> None:
                 zh=f"{label.zh}未连续{years}年评为{graded.zh}",
                 en=f"{label.en} not graded {graded.en} {years} years running",
             )
-        ctx.explain(
+        ctx.act(
+            cadre.id,
+            action,
             message,
-            subject=cadre.id,
+            when=fulfilled,
             inputs={
                 "year": year,
                 "grade": current,
@@ -78,8 +78,6 @@ def consecutive_grade(ctx: RuleContext) -> None:
                 "in_office_since": cadre.in_office_since.isoformat(),
             },
             parameters=used,
-            fulfilled=fulfilled,
-            result=action if fulfilled else None,
         )
 
 
@@ -97,16 +95,15 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
     grade, grade_used = ctx.parameter("grade", str)
     action, action_used = ctx.parameter("action", str)
     for cadre in ctx.session.cadres:
-        current = ctx.evaluation.grades.get(cadre.id)
+        current = ctx.grade_of(cadre.id)
         if current is None:
             continue
-        earlier_years = [y for (s, y) in ctx.evaluation.history if s == cadre.id]
+        earlier_years = [y for (s, y) in ctx.history if s == cadre.id]
         latest = max(earlier_years, default=None)
-        previous = ctx.evaluation.history.get((cadre.id, latest)) if latest else None
+        previous = ctx.history.get((cadre.id, latest)) if latest else None
         fulfilled = current == grade and previous == grade
         label, graded, consequence = ctx.label(cadre.id), name_of(grade), name_of(action)
         if fulfilled:
-            ctx.act(cadre.id, action)
             message = Text(
                 zh=f"{label.zh}连续两次评议为{graded.zh},{consequence.zh}",
                 en=f"{label.en} evaluated {graded.en} twice running: {consequence.en}",
@@ -116,13 +113,13 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
                 zh=f"{label.zh}未连续两次评议为{graded.zh}",
                 en=f"{label.en} not evaluated {graded.en} twice running",
             )
-        ctx.explain(
+        ctx.act(
+            cadre.id,
+            action,
             message,
-            subject=cadre.id,
+            when=fulfilled,
             inputs={"grade": current, "previous_year": latest, "previous_grade": previous},
             parameters=[grade_used, action_used],
-            fulfilled=fulfilled,
-            result=action if fulfilled else None,
         )
 
 
@@ -140,7 +137,7 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
     line = SatisfactionLine.of(ctx)
     measure, below, action = line.measure, line.below, line.action
     for cadre in ctx.session.cadres:
-        if not ctx.evaluation.eligible.get(cadre.id, False):
+        if not ctx.is_eligible(cadre.id):
             continue
         value = line.satisfaction(ctx, cadre.id)
         if value is None:
@@ -148,7 +145,6 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
         fulfilled = value < below
         label, consequence, shown = ctx.label(cadre.id), name_of(action), exact(value)
         if fulfilled:
-            ctx.act(cadre.id, action)
             message = Text(
                 zh=f"{label.zh}满意率{shown},低于{below}:{consequence.zh}",
                 en=f"{label.en}: satisfaction {shown} below {below}: {consequence.en}",
@@ -158,13 +154,13 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
                 zh=f"{label.zh}满意率{shown},不低于{below}",
                 en=f"{label.en}: satisfaction {shown}, not below {below}",
             )
-        ctx.explain(
+        ctx.act(
+            cadre.id,
+            action,
             message,
-            subject=cadre.id,
+            when=fulfilled,
             inputs={"measure": measure, "satisfaction": exact(value)},
             parameters=line.used,
-            fulfilled=fulfilled,
-            result=action if fulfilled else None,
         )
 
 
@@ -210,14 +206,9 @@ class SatisfactionLine:
                 without a score stage.
         """
         if self.measure == "rate":
-            return ctx.evaluation.tallies[subject].share(*self.satisfied)
+            return ctx.tally_of(subject).share(*self.satisfied)
         if self.measure == "score":
-            if subject not in ctx.evaluation.scores:
-                raise PackError(
-                    f"rule {ctx.rule.id} reads a score, but no rule scored {subject}",
-                    zh=f"规则 {ctx.rule.id} 读取得分,但没有规则为 {subject} 计算得分",
-                )
-            return ctx.evaluation.scores[subject]
+            return ctx.score_of(subject)
         raise PackError(
             f"rule {ctx.rule.id}: measure must be rate or score, not {self.measure!r}",
             zh=f"规则 {ctx.rule.id}:measure 应为 rate 或 score,而不是 {self.measure!r}",

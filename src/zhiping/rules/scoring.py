@@ -13,25 +13,12 @@ from fractions import Fraction
 
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._mechanism import RuleContext, exact, mechanism
 
 __all__ = ["BALLOT", "exact", "weighted_composite", "weighted_groups"]
 
 BALLOT = "ballot"
 """The component of a composite that is the democratic score, 100 × the satisfaction rate."""
-
-
-def exact(value: Fraction) -> str:
-    """Write a fraction as a decimal when it is one (``85.3``), else as ``a/b (≈x.xx)``."""
-    denominator = value.denominator
-    while denominator % 2 == 0:
-        denominator //= 2
-    while denominator % 5 == 0:
-        denominator //= 5
-    if denominator == 1:
-        text = f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{value} (≈{float(value):.2f})"
 
 
 @mechanism(
@@ -48,11 +35,10 @@ def weighted_composite(ctx: RuleContext) -> None:
     """
     weights, weights_used = ctx.parameter("weights", dict)
     satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
-    for subject in ctx.evaluation.evaluated():
+    for subject in ctx.evaluated():
         label = ctx.label(subject)
         components, missing = _components(ctx, subject, weights, satisfied)
         if missing:
-            ctx.evaluation.scores[subject] = None
             message = Text(
                 zh=f"{label.zh}缺少{'、'.join(missing)},不计算总分",
                 en=f"{label.en} lacks {', '.join(missing)}: no score",
@@ -60,20 +46,17 @@ def weighted_composite(ctx: RuleContext) -> None:
             ctx.find(
                 message, subject=subject, rule="assessment.missing", facts={"missing": missing}
             )
-            ctx.explain(
-                message, subject=subject, parameters=[weights_used, satisfied_used], fulfilled=False
-            )
+            ctx.score(subject, None, message, parameters=[weights_used, satisfied_used])
             continue
         score = sum(
             (Fraction(weights[name]) * value for name, value in components.items()), Fraction(0)
         )
-        ctx.evaluation.scores[subject] = score
-        ctx.explain(
+        ctx.score(
+            subject,
+            score,
             Text(zh=f"{label.zh}综合得分{exact(score)}", en=f"{label.en} scores {exact(score)}"),
-            subject=subject,
             inputs={name: exact(value) for name, value in components.items()},
             parameters=[weights_used, satisfied_used],
-            result=exact(score),
         )
 
 
@@ -84,7 +67,7 @@ def _components(
     missing: list[str] = []
     for name in weights:
         if name == BALLOT:
-            rate = ctx.evaluation.tallies[subject].share(*satisfied)
+            rate = ctx.tally_of(subject).share(*satisfied)
             if rate is None:
                 missing.append("valid votes")
             else:
@@ -114,9 +97,9 @@ def weighted_groups(ctx: RuleContext) -> None:
     weights, weights_used = ctx.parameter("weights", dict)
     satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
     _require_groups(ctx, tuple(weights))
-    for subject in ctx.evaluation.evaluated():
+    for subject in ctx.evaluated():
         label = ctx.label(subject)
-        groups = ctx.evaluation.group_tallies.get(subject, {})
+        groups = ctx.group_tallies_of(subject)
         rates: dict[str, Fraction] = {}
         for group in weights:
             tally = groups.get(group)
@@ -133,16 +116,15 @@ def weighted_groups(ctx: RuleContext) -> None:
                 )
             rates[group] = rate or Fraction(0)
         score = sum((Fraction(weights[g]) * rates[g] for g in weights), Fraction(0))
-        ctx.evaluation.scores[subject] = score
-        ctx.explain(
+        ctx.score(
+            subject,
+            score,
             Text(
                 zh=f"{label.zh}加权满意率{exact(score)}",
                 en=f"{label.en}: weighted satisfaction {exact(score)}",
             ),
-            subject=subject,
             inputs={group: exact(rate) for group, rate in rates.items()},
             parameters=[weights_used, satisfied_used],
-            result=exact(score),
         )
 
 

@@ -63,19 +63,16 @@ def tally_marks(ctx: RuleContext) -> None:
     empty = Tally(scale, (0,) * len(scale))
     for subject in subjects:
         tally = sum((by_group[g][subject] for g in sorted(by_group)), empty)
-        ctx.evaluation.tallies[subject] = tally
-        ctx.evaluation.group_tallies[subject] = {
-            g: by_group[g][subject] for g in sorted(by_group) if g != NO_GROUP
-        }
-        ctx.explain(
+        ctx.tally(
+            subject,
+            tally,
             Text(
                 zh=f"{ctx.label(subject).zh}计票:有效票{tally.valid_votes}张",
                 en=f"{ctx.label(subject).en}: {tally.valid_votes} valid votes",
             ),
-            subject=subject,
+            groups={g: by_group[g][subject] for g in sorted(by_group) if g != NO_GROUP},
             inputs={"form": ballots.form, "returned": ballots.returned, **tally.to_json()},
             parameters=[scale_used, abstentions_used],
-            result=str(tally.valid_votes),
         )
 
 

@@ -16,7 +16,7 @@ References:
 
 from __future__ import annotations
 
-from zhiping.packs.loading import pack_plugin
+from zhiping import pack_plugin
 
 __all__ = ["zhiping_packs"]
 

@@ -1,0 +1,256 @@
+"""Scores, applied after a tally on the ``cn`` scale with the weights each test sets.
+
+From the mechanisms' docstrings and ``reference/variants.md``, with r the share of valid
+votes for the ``satisfied`` words (here satisfied and basically satisfied):
+
+- ``weighted_composite`` (温江: 30% democratic evaluation, 20% township committee, 50%
+  target assessment): score = Σ weight × component, ``ballot`` = 100 × r, others the
+  session's ``assessments``; a missing assessment, or no valid votes, gives no score and
+  an ``assessment.missing`` warning.
+- ``weighted_groups`` (西充: villagers 50%, township officials 30%, resident officers
+  20%): score = Σ weight × r of each group; a group without valid votes counts 0, with a
+  ``score.group_without_votes`` warning; every ballot must name a weighted group.
+
+Every score is an exact fraction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from rule_runs import Run
+
+from zhiping.errors import InputError
+from zhiping.rules.eligibility import organization_not_evaluated
+from zhiping.rules.scoring import weighted_composite, weighted_groups
+from zhiping.rules.tally import tally_marks
+from zhiping.testing import counted, session_document
+
+SCALE = ("satisfied", "basically_satisfied", "dissatisfied")
+SATISFIED = ("satisfied", "basically_satisfied")
+WENJIANG = {
+    "ballot": Decimal("0.3"),
+    "township_committee": Decimal("0.2"),
+    "target": Decimal("0.5"),
+}
+XICHONG = {
+    "villagers": Decimal("0.5"),
+    "township_officials": Decimal("0.3"),
+    "resident_officers": Decimal("0.2"),
+}
+
+
+def tallied(document: dict[str, Any]) -> Run:
+    run = Run.of(document)
+    run.apply(organization_not_evaluated, "eligibility.organization")
+    return run.apply(tally_marks, "ballots.tally", scale=SCALE, abstentions=("unknown",))
+
+
+# weighted_composite
+
+
+def composite(
+    c1: dict[str, int],
+    *,
+    township_committee: str | None = "85",
+    target: str | None = "78.5",
+    weights: dict[str, Decimal] = WENJIANG,
+) -> Run:
+    """Score c1, whose ballots are ``c1``, with these assessments."""
+    n = sum(c1.values())
+    document = session_document(cadres=1, counts={"organization": {"satisfied": n}, "c1": c1})
+    assessments = {}
+    if township_committee is not None:
+        assessments["township_committee"] = {"c1": township_committee}
+    if target is not None:
+        assessments["target"] = {"c1": target}
+    document["assessments"] = assessments
+    run = tallied(document)
+    return run.apply(weighted_composite, "score.composite", weights=weights, satisfied=SATISFIED)
+
+
+def test_the_composite_is_the_weighted_sum_of_ballot_and_assessments() -> None:
+    """r = 8/10, D = 80: 0.3 × 80 + 0.2 × 85 + 0.5 × 78.5 = 24 + 17 + 39.25 = 80.25."""
+    run = composite(counted(satisfied=6, basically_satisfied=2, dissatisfied=2))
+    assert run.evaluation.scores == {"c1": Fraction(8025, 100)}
+    entry = run.entry("score.composite", "c1")
+    assert (entry.result, entry.fulfilled) == ("80.25", None)
+    assert dict(entry.inputs) == {"ballot": "80", "township_committee": "85", "target": "78.5"}
+    assert entry.message.en == "干部1 (c1) scores 80.25"
+
+
+def test_abstentions_and_invalid_marks_do_not_lower_the_ballot_component() -> None:
+    """The same 8 of 10 valid votes with 5 abstentions and 3 invalid: still 80.25."""
+    marks = counted(satisfied=6, basically_satisfied=2, dissatisfied=2, abstain=5, invalid=3)
+    assert composite(marks).evaluation.scores["c1"] == Fraction(8025, 100)
+
+
+def test_a_rate_in_thirds_is_kept_exact() -> None:
+    """r = 1/3: 0.3 × 100/3 = 10 exactly; + 0.2 × 90 + 0.5 × 80 = 68."""
+    run = composite(counted(satisfied=1, dissatisfied=2), township_committee="90", target="80")
+    assert run.evaluation.scores["c1"] == 68
+    assert run.entry("score.composite", "c1").inputs["ballot"] == "100/3 (≈33.33)"
+
+
+def test_a_score_that_is_no_decimal_is_written_as_a_fraction() -> None:
+    run = composite(counted(satisfied=1, dissatisfied=2), weights={"ballot": Decimal("1")})
+    assert run.evaluation.scores["c1"] == Fraction(100, 3)
+    assert run.entry("score.composite", "c1").result == "100/3 (≈33.33)"
+
+
+@pytest.mark.parametrize(
+    ("township_committee", "target", "missing"),
+    [
+        ("85", None, ["target"]),
+        (None, "78.5", ["township_committee"]),
+        (None, None, ["township_committee", "target"]),
+    ],
+)
+def test_a_missing_assessment_gives_no_score_and_a_warning(
+    township_committee: str | None, target: str | None, missing: list[str]
+) -> None:
+    run = composite(counted(satisfied=10), township_committee=township_committee, target=target)
+    assert run.evaluation.scores == {"c1": None}
+    (finding,) = run.findings
+    assert (finding.rule, finding.severity, finding.subject) == (
+        "assessment.missing",
+        "warning",
+        "c1",
+    )
+    assert dict(finding.facts) == {"missing": missing}
+    entry = run.entry("score.composite", "c1")
+    assert (entry.result, entry.fulfilled) == (None, False)
+    assert entry.message == finding.message
+
+
+def test_no_valid_votes_gives_no_score() -> None:
+    run = composite(counted(abstain=8, invalid=2))
+    assert run.evaluation.scores == {"c1": None}
+    assert [dict(f.facts) for f in run.findings] == [{"missing": ["valid votes"]}]
+    assert run.findings[0].message.en == "干部1 (c1) lacks valid votes: no score"
+
+
+def test_only_eligible_subjects_are_scored() -> None:
+    run = composite(counted(satisfied=10))
+    assert [entry.subject for entry in run.trace if entry.rule == "score.composite"] == ["c1"]
+
+
+# weighted_groups
+
+
+def grouped(*ballots: tuple[str | None, str | None]) -> dict[str, Any]:
+    """A session whose cast ballots each come from a group and mark c1 (or leave it)."""
+    document = session_document(cadres=1)
+    cast = [
+        {
+            **({"group": group} if group is not None else {}),
+            "marks": {"c1": mark} if mark is not None else {},
+        }
+        for group, mark in ballots
+    ]
+    document["ballots"] = {"issued": len(cast), "returned": len(cast), "cast": cast}
+    return document
+
+
+def groups_score(document: dict[str, Any]) -> Run:
+    return tallied(document).apply(
+        weighted_groups, "score.groups", weights=XICHONG, satisfied=SATISFIED
+    )
+
+
+def test_the_weighted_satisfaction_is_the_weighted_sum_of_each_groups_rate() -> None:
+    """Villagers 3/4, officials 1, residents 1/2: 0.375 + 0.3 + 0.1 = 0.775."""
+    run = groups_score(
+        grouped(
+            ("villagers", "satisfied"),
+            ("villagers", "basically_satisfied"),
+            ("villagers", "satisfied"),
+            ("villagers", "dissatisfied"),
+            ("township_officials", "satisfied"),
+            ("resident_officers", "satisfied"),
+            ("resident_officers", "dissatisfied"),
+        )
+    )
+    assert run.evaluation.scores["c1"] == Fraction(775, 1000)
+    entry = run.entry("score.groups", "c1")
+    assert entry.result == "0.775"
+    assert dict(entry.inputs) == {
+        "villagers": "0.75",
+        "township_officials": "1",
+        "resident_officers": "0.5",
+    }
+    assert run.findings == []
+
+
+def test_full_marks_from_both_official_groups_reach_only_half() -> None:
+    """西充: villagers all dissatisfied, both official groups all satisfied: 0.3 + 0.2."""
+    run = groups_score(
+        grouped(
+            ("villagers", "dissatisfied"),
+            ("township_officials", "satisfied"),
+            ("resident_officers", "satisfied"),
+        )
+    )
+    assert run.evaluation.scores["c1"] == Fraction(1, 2)
+
+
+def test_a_group_without_valid_votes_counts_zero_with_a_warning() -> None:
+    """The residents' one ballot leaves c1 unmarked: 0.5 × 1 + 0.3 × 1 + 0.2 × 0 = 0.8."""
+    run = groups_score(
+        grouped(
+            ("villagers", "satisfied"),
+            ("township_officials", "satisfied"),
+            ("resident_officers", None),
+        )
+    )
+    assert run.evaluation.scores["c1"] == Fraction(4, 5)
+    (finding,) = run.findings
+    assert (finding.rule, finding.severity, finding.subject) == (
+        "score.group_without_votes",
+        "warning",
+        "c1",
+    )
+    assert dict(finding.facts) == {"group": "resident_officers"}
+    assert run.entry("score.groups", "c1").inputs["resident_officers"] == "0"
+
+
+def test_a_ballot_that_names_no_weighted_group_is_an_input_error() -> None:
+    document = grouped(("villagers", "satisfied"), (None, "satisfied"), ("elders", "satisfied"))
+    with pytest.raises(InputError) as raised:
+        groups_score(document)
+    assert [problem.path for problem in raised.value.problems] == [
+        "ballots.cast[1].group",
+        "ballots.cast[2].group",
+    ]
+
+
+def test_counts_without_groups_are_an_input_error_when_ballots_were_returned() -> None:
+    document = session_document(cadres=1, counts={"c1": {"satisfied": 3}})
+    with pytest.raises(InputError) as raised:
+        groups_score(document)
+    assert [problem.path for problem in raised.value.problems] == ["ballots.counts"]
+
+
+def test_counts_of_no_ballot_at_all_need_no_groups() -> None:
+    """Nothing returned: every group is without votes, and the score is 0."""
+    document = session_document(
+        cadres=1, counts={"organization": {"satisfied": 0}, "c1": {"satisfied": 0}}
+    )
+    run = groups_score(document)
+    assert run.evaluation.scores["c1"] == 0
+    assert [dict(f.facts)["group"] for f in run.findings] == list(XICHONG)
+
+
+def test_group_counts_of_a_group_not_weighted_are_an_input_error() -> None:
+    document = session_document(cadres=1)
+    document["ballots"] = {
+        "issued": 1,
+        "returned": 1,
+        "group_counts": {"elders": {"c1": {"satisfied": 1}}},
+    }
+    with pytest.raises(InputError) as raised:
+        groups_score(document)
+    assert [problem.path for problem in raised.value.problems] == ["ballots.group_counts.elders"]
