@@ -6,13 +6,13 @@ A pack binds a rule id to one of these by name and sets its parameters; see
 
 from __future__ import annotations
 
+from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import (
     APPLYING_STAGES,
     STAGES,
     Evaluation,
     Mechanism,
     ParameterSource,
-    RuleContext,
     RuleDefinition,
     Stage,
     mechanism,

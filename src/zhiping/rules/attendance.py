@@ -11,7 +11,8 @@ from typing import cast
 
 from zhiping.errors import PackError
 from zhiping.glossary import CAPACITIES, Capacity, Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["evaluator_capacities", "invitee_kinds", "roster_backing"]
 

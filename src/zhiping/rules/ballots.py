@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from zhiping.documents.session import Session
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["issued_within_evaluators", "returned_within_issued", "unknown_subjects"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dateutil.relativedelta import relativedelta
 
 from zhiping.glossary import ORGANIZATION, Text, names_of
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["eligible_posts", "organization_not_evaluated", "tenure_eligibility"]
 

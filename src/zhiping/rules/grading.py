@@ -12,7 +12,8 @@ from fractions import Fraction
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
-from zhiping.rules._mechanism import RuleContext, exact, mechanism
+from zhiping.rules._context import RuleContext, exact
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["score_bands", "share_thresholds", "veto_grade"]
 

@@ -8,7 +8,8 @@ cadre (质询); inquiry is the core step of the session.
 from __future__ import annotations
 
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["commitment_required", "overdue_commitments"]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from zhiping.glossary import Text, names_of
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach", "quarter_given"]
 

@@ -7,7 +7,8 @@ Source: Xinzhou, 一(四): the evaluation identifies weak and lax party organiza
 from __future__ import annotations
 
 from zhiping.glossary import ORGANIZATION, Text, name_of
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 from zhiping.rules.sanctions import SatisfactionLine
 
 __all__ = ["organization_grade_action", "team_action_when_any_below"]

@@ -12,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from zhiping.documents.outcome import Pay
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["FEN", "pay_by_coefficient", "round_to_fen"]
 

@@ -11,7 +11,8 @@ from fractions import Fraction
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["quorum_minimum", "quorum_share"]
 

@@ -12,7 +12,8 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Text, name_of
-from zhiping.rules._mechanism import RuleContext, exact, mechanism
+from zhiping.rules._context import RuleContext, exact
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["top_share_quota"]
 

@@ -19,7 +19,8 @@ import attrs
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
-from zhiping.rules._mechanism import RuleContext, exact, mechanism
+from zhiping.rules._context import RuleContext, exact
+from zhiping.rules._mechanism import mechanism
 
 __all__ = [
     "SatisfactionLine",

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, exact, mechanism
+from zhiping.rules._context import RuleContext, exact
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["BALLOT", "exact", "weighted_composite", "weighted_groups"]
 

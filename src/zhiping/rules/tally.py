@@ -14,7 +14,8 @@ from zhiping.documents.outcome import Tally
 from zhiping.documents.session import Ballot, group_size
 from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import Text
-from zhiping.rules._mechanism import RuleContext, mechanism
+from zhiping.rules._context import RuleContext
+from zhiping.rules._mechanism import mechanism
 
 __all__ = ["tally_marks", "tally_of_cast", "tally_of_counts"]
 
