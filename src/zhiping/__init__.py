@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from zhiping._version import __version__
-from zhiping.documents.outcome import Outcome, OutcomeDocument
+from zhiping.documents.outcome import Outcome, OutcomeDocument, Pay, Tally
 from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import (
@@ -48,11 +48,13 @@ __all__ = [
     "PackConflict",
     "PackError",
     "PackRegistry",
+    "Pay",
     "Problem",
     "RuleContext",
     "Session",
     "SessionConflict",
     "StoreError",
+    "Tally",
     "TamperDetected",
     "Text",
     "ZhipingError",
