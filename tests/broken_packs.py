@@ -105,17 +105,15 @@ def first_ballot_grade(ctx: RuleContext) -> None:
     scale_used = ctx.chain.parameter("ballots.tally.scale")
     scale = cast(tuple[str, ...], scale_used.value)
     ballots = ctx.session.ballots.cast or ()
-    for subject in ctx.evaluation.evaluated():
+    for subject in ctx.evaluated():
         mark = ballots[0].marks.get(subject) if ballots else None
         grade: Grade = grades[scale.index(mark)] if mark in scale else otherwise
-        ctx.evaluation.grades[subject] = grade
-        ctx.explain(
+        ctx.grade(
+            subject,
+            grade,
             Text(zh=f"{subject}按第一张选票评定为{grade}", en=f"{subject} graded {grade}"),
-            subject=subject,
             inputs={"first_mark": mark},
             parameters=[grades_used, otherwise_used, scale_used],
-            fulfilled=True,
-            result=grade,
         )
 
 
