@@ -1,8 +1,9 @@
 """Run subprocesses measured (peak memory, time), and exchange results with probe subprocesses.
 
-A probe subprocess is this script run again with a first word (``probe``,
-``probe-limit``) that says what to do; it reports on one line that starts with
-:data:`PROBE_RESULT`, as JSON.
+A probe subprocess is ``python -m reliability.probe KIND ...`` (:mod:`.probe`): KIND says
+what to do, and it reports on one line that starts with :data:`PROBE_RESULT`, as JSON.
+The harness's subprocesses find the ``reliability`` package through ``PYTHONPATH``
+(:func:`harness_environment`); zhiping is the one installed, as in the tests.
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _reliability.failures import shorten
+from reliability.failures import shorten
 
 MB = 1 << 20
-ROOT = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).resolve().parents[1]
+"""The folder of the tests, which holds the ``reliability`` package."""
+ROOT = TESTS.parent
 """The repository: the subprocesses' working directory."""
-SCRIPT = ROOT / "scripts" / "reliability.py"
-"""The driver, which runs the probe subprocesses."""
 PROBE_RESULT = "probe-result"
 """The first word of the line on which a probe subprocess reports, as JSON."""
 PROBE_TIMEOUT = 900.0
@@ -132,12 +133,23 @@ def quiet_environment() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "ZHIPING_DEBUG"}
 
 
-def probe_command(kind: str, *arguments: str) -> list[str]:
-    """Return the command line of a probe subprocess: ``reliability.py KIND ARGUMENTS``."""
-    return [sys.executable, str(SCRIPT), kind, *arguments]
+def harness_environment() -> dict[str, str]:
+    """Return this environment with the tests' folder first on ``PYTHONPATH``."""
+    paths = [str(TESTS), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
-def report_to_driver(result: Mapping[str, Any]) -> None:
+def harness_command(module: str, *arguments: str) -> list[str]:
+    """Return the command line that runs a module of the harness: ``python -m reliability.…``."""
+    return [sys.executable, "-m", f"reliability.{module}", *arguments]
+
+
+def run_probe(kind: str, *arguments: str) -> Measured:
+    """Run a probe subprocess (``python -m reliability.probe KIND ARGUMENTS``), measured."""
+    return run_measured(harness_command("probe", kind, *arguments), env=harness_environment())
+
+
+def report_to_harness(result: Mapping[str, Any]) -> None:
     """Print a probe subprocess's result for :func:`probe_report` to read."""
     print(PROBE_RESULT, json.dumps(result, ensure_ascii=True), flush=True)
 

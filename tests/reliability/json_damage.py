@@ -12,9 +12,9 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from _reliability.documented_limits import MAX_DEPTH, MAX_INTEGER_DIGITS, over_limit
-from _reliability.hostile_cases import Base, Case, Expect, damaged, encoded
-from _reliability.json_text import (
+from reliability.documented_limits import MAX_DEPTH, MAX_INTEGER_DIGITS, over_limit
+from reliability.hostile_cases import Base, Case, Expect, damaged, encoded
+from reliability.json_text import (
     PLACEHOLDER,
     Duplicate,
     JsonPath,

@@ -1,13 +1,15 @@
-"""How much a run does (the full plan, or the quick one for CI), and what its phases share."""
+"""How much a run does (the quick plan, CI's, or the full one), and what its phases share."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from _reliability.probes import MB
-from _reliability.samples import build_sample_store
+from reliability.figures import Report
+from reliability.probes import MB
+from reliability.samples import build_sample_store
 from zhiping.store import Checkpoint
 
 BIG_KEYS = (
@@ -114,23 +116,25 @@ QUICK = Plan(
 )
 
 
+PLANS = {plan.name: plan for plan in (QUICK, FULL)}
+"""The plans by name, for ``ZHIPING_RELIABILITY`` to choose from."""
+SHOWN = 10
+"""How many mismatches of one kind a phase prints."""
+
+
 @dataclass
 class Run:
-    """One run of the script: its plan and what the phases share.
+    """One run of the harness: its plan and what the phases share.
 
     Attributes:
         plan: how much to do.
         seed: the seed of every draw and mutation.
-        kills: mid-batch kills in the crash phase.
         work: a temporary directory, removed afterwards.
-        show: how many mismatches of a kind to print.
     """
 
     plan: Plan
     seed: int
-    kills: int
     work: Path
-    show: int
     _sample: tuple[Path, Checkpoint] | None = None
 
     def sample_store(self) -> tuple[Path, Checkpoint]:
@@ -144,3 +148,9 @@ class Run:
 def workers() -> int:
     """Return how many processes or threads to use: the cores, at most 2."""
     return max(1, min(2, os.cpu_count() or 1))
+
+
+Phase = Callable[[Run], Report]
+"""A phase: it runs on the shared run and reports its figures and the targets it missed."""
+Measure = Callable[[Phase], Report]
+"""What runs a phase for a test and keeps its report for the figures (the ``measure`` fixture)."""

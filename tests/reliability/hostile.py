@@ -1,4 +1,4 @@
-"""The hostile phase: feed malformed documents to the library and the CLI; see the driver.
+"""The hostile phase: malformed documents fed to the library and the CLI; see the package.
 
 Every case runs in-process (:mod:`.in_process_probe`) in worker processes, each
 against a store of its own; a sample of each category runs again through a real
@@ -17,23 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _reliability.big_documents import big_cases
-from _reliability.byte_damage import encodings, flips, invalid_utf8, shapes, truncations
-from _reliability.failures import Failure, grouped
-from _reliability.figures import Figure, Report
-from _reliability.hostile_cases import Base, Case
-from _reliability.in_process_probe import Probed, probe
-from _reliability.json_damage import (
+from reliability.big_documents import big_cases
+from reliability.byte_damage import encodings, flips, invalid_utf8, shapes, truncations
+from reliability.failures import Failure, grouped
+from reliability.figures import Figure, Report
+from reliability.hostile_cases import Base, Case
+from reliability.in_process_probe import Probed, probe
+from reliability.json_damage import (
     control_characters,
     deep_nesting,
     duplicate_keys,
     number_cases,
     surrogates,
 )
-from _reliability.json_text import Piece, write_pieces
-from _reliability.kit_documents import base_documents, kit_cases, valid_cases
-from _reliability.plan import Plan, Run, workers
-from _reliability.subprocess_probe import judge_real_cli, probe_big, real_cli
+from reliability.json_text import Piece, write_pieces
+from reliability.kit_documents import base_documents, kit_cases, valid_cases
+from reliability.plan import Plan, Run, workers
+from reliability.subprocess_probe import judge_real_cli, probe_big, real_cli
 from zhiping.store import Store
 
 TOTALS = (
@@ -125,7 +125,7 @@ class Findings:
 
 
 def hostile_phase(run: Run) -> Report:
-    """Feed malformed documents to the library and the CLI; see the driver's docstring."""
+    """Feed malformed documents to the library and the CLI; see the package docstring."""
     clock = Stopwatch()
     bases = base_documents()
     cases = hostile_cases(run.plan, bases, run.seed)

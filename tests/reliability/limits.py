@@ -1,7 +1,7 @@
-"""The limits phase: parse documents of growing size in subprocesses; see the driver's docstring.
+"""The limits phase: parse documents of growing size in subprocesses; see the package docstring.
 
 Each document (:mod:`.limit_documents`) is parsed and evaluated in a probe subprocess
-(``reliability.py probe-limit``) that times both steps and reports its peak memory.
+(``python -m reliability.probe limit``) that times both steps and reports its peak memory.
 """
 
 from __future__ import annotations
@@ -12,26 +12,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from _reliability.documented_limits import DOCUMENTED, LIMITS_MODULE_EXISTS, names_limit
-from _reliability.failures import describe, shorten
-from _reliability.figures import Figure, Report
-from _reliability.limit_documents import LimitProbe, limit_probes
-from _reliability.plan import Run
-from _reliability.probes import (
+from reliability.documented_limits import DOCUMENTED, LIMITS_MODULE_EXISTS, names_limit
+from reliability.failures import describe, shorten
+from reliability.figures import Figure, Report
+from reliability.limit_documents import LimitProbe, limit_probes
+from reliability.plan import Run
+from reliability.probes import (
     Measured,
     megabytes,
-    probe_command,
     probe_report,
-    report_to_driver,
+    report_to_harness,
     rss_kb,
-    run_measured,
+    run_probe,
 )
 from zhiping import evaluate, parse_session
 from zhiping.errors import InputError, ZhipingError
 
 
 def limits_phase(run: Run) -> Report:
-    """Parse documents of growing size in subprocesses; see the driver's docstring."""
+    """Parse documents of growing size in subprocesses; see the package docstring."""
     started = time.perf_counter()
     report = Report("limits")
     crashed = over = refused = 0
@@ -92,7 +91,7 @@ def run_limit_probe(work: Path, limit_probe: LimitProbe) -> tuple[int, Measured,
     if limit_probe.value:
         arguments += ["--limit-value", str(limit_probe.value)]
     try:
-        measured = run_measured(probe_command("probe-limit", *arguments))
+        measured = run_probe("limit", *arguments)
     finally:
         path.unlink()
     result = probe_report(measured)
@@ -118,8 +117,8 @@ def limit_figures(size: int, measured: Measured, result: dict[str, Any]) -> dict
 
 
 def probe_limit_main(argv: Sequence[str]) -> int:
-    """The ``probe-limit`` subprocess: parse and evaluate one file, timed; report as JSON."""
-    parser = argparse.ArgumentParser(prog="reliability.py probe-limit")
+    """The ``limit`` probe subprocess: parse and evaluate one file, timed; report as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m reliability.probe limit")
     parser.add_argument("--file", type=Path, required=True)
     parser.add_argument("--limit-value", type=int)
     arguments = parser.parse_args(argv)
@@ -147,5 +146,5 @@ def probe_limit_main(argv: Sequence[str]) -> int:
     except Exception as error:
         result.update(result="crashed", detail=describe(error))
     result["rss_kb"] = rss_kb()
-    report_to_driver(result)
+    report_to_harness(result)
     return 0

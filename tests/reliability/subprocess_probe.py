@@ -1,6 +1,6 @@
 """Run hostile cases in subprocesses: the largest in a probe subprocess, samples as users do.
 
-A probe subprocess (``reliability.py probe``) runs one big case through
+A probe subprocess (``python -m reliability.probe hostile``) runs one big case through
 :func:`~.in_process_probe.probe` and reports its peak memory; ``python -m zhiping
 evaluate FILE`` runs a sample of every category, as a user would, with its exit status
 checked against the in-process CLI's.
@@ -15,19 +15,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from _reliability.failures import Failure
-from _reliability.figures import Figure
-from _reliability.hostile_cases import Case
-from _reliability.in_process_probe import Probed, headline, probe, shows_internal_error
-from _reliability.probes import (
+from reliability.failures import Failure
+from reliability.figures import Figure
+from reliability.hostile_cases import Case
+from reliability.in_process_probe import Probed, headline, probe, shows_internal_error
+from reliability.probes import (
     Measured,
     megabytes,
-    probe_command,
     probe_report,
     quiet_environment,
-    report_to_driver,
+    report_to_harness,
     rss_kb,
     run_measured,
+    run_probe,
 )
 
 
@@ -62,8 +62,7 @@ def probe_big(case: Case, store: Path) -> tuple[Probed, dict[str, Figure]]:
     Removes the case's file afterwards.
     """
     assert case.file is not None
-    command = probe_command(
-        "probe",
+    arguments = [
         "--file",
         str(case.file),
         "--category",
@@ -76,9 +75,9 @@ def probe_big(case: Case, store: Path) -> tuple[Probed, dict[str, Figure]]:
         case.why,
         "--store",
         str(store),
-    )
+    ]
     try:
-        measured = run_measured(command)
+        measured = run_probe("hostile", *arguments)
         probed, reported = _probe_result(case, measured)
         cli = real_cli(case.file)
         found = judge_real_cli(case, cli, probed.cli_status)
@@ -107,8 +106,8 @@ def _probe_result(case: Case, measured: Measured) -> tuple[Probed, dict[str, Any
 
 
 def probe_main(argv: Sequence[str]) -> int:
-    """The ``probe`` subprocess: run one big case (already in its file) and report as JSON."""
-    parser = argparse.ArgumentParser(prog="reliability.py probe")
+    """The ``hostile`` probe subprocess: run one big case (already in its file); report as JSON."""
+    parser = argparse.ArgumentParser(prog="python -m reliability.probe hostile")
     parser.add_argument("--file", type=Path, required=True)
     parser.add_argument("--category", required=True)
     parser.add_argument("--label", required=True)
@@ -122,5 +121,5 @@ def probe_main(argv: Sequence[str]) -> int:
     data = arguments.file.read_bytes()
     case = Case(arguments.category, arguments.label, expect=arguments.expect, why=arguments.why)
     probed = probe(case, data, arguments.file, arguments.store)
-    report_to_driver(probed.to_json() | {"base_rss_kb": base, "rss_kb": rss_kb()})
+    report_to_harness(probed.to_json() | {"base_rss_kb": base, "rss_kb": rss_kb()})
     return 0

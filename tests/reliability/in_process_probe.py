@@ -17,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from _reliability.failures import Failure, describe, shorten
-from _reliability.hostile_cases import Case
-from _reliability.json_damage import CONTROLS
-from _reliability.plain_sqlite import read_only
+from reliability.failures import Failure, describe, shorten
+from reliability.forgery import read_only
+from reliability.hostile_cases import Case
+from reliability.json_damage import CONTROLS
 from zhiping import evaluate, parse_session
 from zhiping.errors import ZhipingError
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from _reliability.strict_json import not_strict_json
+from reliability.strict_json import not_strict_json
 
 Expect = Literal["reject", "accept", "either"]
 

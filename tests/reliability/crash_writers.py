@@ -1,4 +1,3 @@
-#!/usr/bin/env python
 """Kill writers of a zhiping store with SIGKILL mid-batch, and run writers at once.
 
 The acceptance of the records store (DESIGN §7): an acknowledged session survives a
@@ -33,14 +32,17 @@ created before the writers start, unless ``--concurrent-create``: then the write
 also create the file at the same moment.
 
 It prints the figures of each phase (``name key=value ...``, then ``result ok`` or
-``FAIL`` lines) and exits 1 if a check failed, 2 on bad arguments. CI runs a reduced
-form from ``tests/store/test_durability.py``::
+``FAIL`` lines) and exits 1 if a check failed, 2 on bad arguments. The default test run
+runs a reduced form from ``tests/store/test_durability.py``, and the reliability
+harness its crash and concurrency phases (:mod:`.crash`, :mod:`.concurrency`); by hand,
+from the repository's root::
 
-    python scripts/crash_writers.py --kills 20 --seed 1 --companion --writers-at-once 0
-    python scripts/crash_writers.py --kills 0 --writers-at-once 2 --sessions 200
+    PYTHONPATH=tests python -m reliability.crash_writers --kills 50
 
-Only the standard library and zhiping (with its ``test`` extra, for
-:func:`zhiping.testing.session_document`).
+The writers are this module again (``python -m reliability.crash_writers writer …``).
+Only the standard library, zhiping (with its ``test`` extra, for
+:func:`zhiping.testing.session_document`) and the harness's own :mod:`.forgery` (the
+chain recomputed from DESIGN §7) and :mod:`.figures`.
 """
 
 from __future__ import annotations
@@ -48,23 +50,23 @@ from __future__ import annotations
 import argparse
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
+from reliability.figures import Report, figure_line
+from reliability.forgery import read_only, recompute_chain
+from reliability.probes import harness_command, harness_environment
 from zhiping.store import Store
-from zhiping.store._chain import GENESIS, event_hash
 from zhiping.testing import session_document
 
-SCRIPT = Path(__file__).resolve()
 FIRST_VILLAGE = 420117101201
 """The village code of session 0; session ``i`` is held in village ``FIRST_VILLAGE + i``."""
 MAX_KILL_DELAY = 0.050
@@ -153,9 +155,8 @@ class Writer:
     def __init__(
         self, store: Path, indices: range, *, wait: bool = False, pause: float = 0.0
     ) -> None:
-        command = [
-            sys.executable,
-            str(SCRIPT),
+        command = harness_command(
+            "crash_writers",
             "writer",
             "--store",
             str(store),
@@ -163,7 +164,7 @@ class Writer:
             str(indices.start),
             "--stop",
             str(indices.stop),
-        ]
+        )
         if wait:
             command.append("--wait")
         if pause:
@@ -175,6 +176,7 @@ class Writer:
             stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
+            env=harness_environment(),
         )
         Writer.started.append(self)
         self.acks: list[str] = []
@@ -270,56 +272,20 @@ class Inspection:
 
 def inspect(store: Path) -> Inspection:
     """Look at a store with a read-only stdlib connection, leaving its WAL as it is."""
-    db = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
-    try:
+    with read_only(store) as db:
         integrity = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
         revisions: dict[str, list[int]] = {}
         order: list[str] = []
         for session, revision in db.execute("SELECT session, revision FROM records ORDER BY event"):
             revisions.setdefault(session, []).append(revision)
             order.append(session)
-        breaks = 0
-        running = GENESIS
-        events = 0
-        for seq, kind, payload, previous, stored in db.execute(
-            "SELECT seq, kind, payload, previous, hash FROM events ORDER BY seq"
-        ):
-            events += 1
-            if seq != events or previous != running:
-                breaks += 1
-            running = event_hash(running, kind, payload)
-            if stored != running:
-                breaks += 1
-    finally:
-        db.close()
-    return Inspection(integrity == ["ok"], "; ".join(integrity), revisions, order, events, breaks)
-
-
-@dataclass
-class Figures:
-    """The figures of one phase, and what went wrong in it.
-
-    Attributes:
-        name: the phase.
-        counts: the figures, printed in order as ``key=value``.
-        problems: each failed check, in words.
-    """
-
-    name: str
-    counts: dict[str, float | int] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    def line(self) -> str:
-        """Return the figures on one line: ``name key=value ...``."""
-        values = " ".join(
-            f"{key}={value:.1f}" if isinstance(value, float) else f"{key}={value}"
-            for key, value in self.counts.items()
-        )
-        return f"{self.name} {values}"
+        chain = recompute_chain(db)
+    ok = integrity == ["ok"]
+    return Inspection(ok, "; ".join(integrity), revisions, order, chain.events, chain.breaks)
 
 
 def final_checks(
-    figures: Figures,
+    figures: Report,
     store: Path,
     acks: Sequence[str],
     expected: set[str] | None,
@@ -340,6 +306,7 @@ def final_checks(
     with Store(store) as opened:
         verification = opened.verify()
     chain_findings = len(verification.tampered)
+    integrity_failures = int(figures.counts.get("integrity_failures", 0)) + (not found.integrity_ok)
     figures.counts.update(
         acks=len(acks),
         acked_sessions=len(set(acks)),
@@ -347,7 +314,7 @@ def final_checks(
         lost=len(lost),
         duplicates=len(duplicates),
         events=found.events,
-        integrity_failures=figures.counts.get("integrity_failures", 0) + (not found.integrity_ok),
+        integrity_failures=integrity_failures,
         chain_findings=chain_findings + found.chain_breaks,
     )
     if lost:
@@ -379,7 +346,7 @@ def _some(items: Sequence[str], shown: int = 5) -> str:
 # The phases
 
 
-def crash_phase(store: Path, kills: int, sessions: int, seed: int, *, companion: bool) -> Figures:
+def crash_phase(store: Path, kills: int, sessions: int, seed: int, *, companion: bool) -> Report:
     """Kill writers mid-batch ``kills`` times; see the module's docstring.
 
     Args:
@@ -390,7 +357,7 @@ def crash_phase(store: Path, kills: int, sessions: int, seed: int, *, companion:
         companion: run another writer, never killed until the end, alongside the
             killed ones (on sessions of its own from :data:`COMPANION_FIRST` on).
     """
-    figures = Figures("crash")
+    figures = Report("crash")
     rng = random.Random(seed)
     started = time.perf_counter()
     acks: list[str] = []
@@ -483,7 +450,7 @@ def crash_phase(store: Path, kills: int, sessions: int, seed: int, *, companion:
 
 def concurrent_phase(
     name: str, store: Path, lists: Sequence[range], *, create: bool, pause: float
-) -> Figures:
+) -> Report:
     """Start one writer per list at the same moment, let them finish, and check the store.
 
     Args:
@@ -493,7 +460,7 @@ def concurrent_phase(
         create: create the store before the writers start.
         pause: seconds each writer sleeps after each acknowledgement.
     """
-    figures = Figures(name)
+    figures = Report(name)
     started = time.perf_counter()
     if create:
         Store(store).close()
@@ -601,7 +568,7 @@ def drive(arguments: argparse.Namespace, directory: Path) -> int:
     if existing:
         print(f"error: the stores must be new files: {', '.join(existing)}", file=sys.stderr)
         return 2
-    phases: list[Figures] = []
+    phases: list[Report] = []
     if arguments.kills:
         phases.append(
             crash_phase(
@@ -612,7 +579,7 @@ def drive(arguments: argparse.Namespace, directory: Path) -> int:
                 companion=arguments.companion,
             )
         )
-        print(phases[-1].line(), flush=True)
+        print(figure_line(phases[-1].name, phases[-1].counts), flush=True)
     if arguments.writers_at_once:
         n, size = arguments.writers_at_once, arguments.sessions
         disjoint = [range(k * size, (k + 1) * size) for k in range(n)]
@@ -622,7 +589,7 @@ def drive(arguments: argparse.Namespace, directory: Path) -> int:
             phases.append(
                 concurrent_phase(name, stores[name], lists, create=create, pause=arguments.pause)
             )
-            print(phases[-1].line(), flush=True)
+            print(figure_line(phases[-1].name, phases[-1].counts), flush=True)
     problems = [f"{phase.name}: {problem}" for phase in phases for problem in phase.problems]
     for problem in problems:
         print(f"FAIL {problem}", flush=True)

@@ -1,4 +1,4 @@
-"""The concurrency phase: four writers at once with crash_writers.py; see the driver's docstring.
+"""The concurrency phase: four writers at once with crash_writers.py; see the package docstring.
 
 On disjoint sessions and on the same ones: nothing lost, nothing recorded twice, and no
 raw ``sqlite3`` error anywhere in the output.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from _reliability.crash_writers_run import run_crash_writers
-from _reliability.failures import shorten
-from _reliability.figures import Report
-from _reliability.plan import Run
+from reliability.crash_writers_run import run_crash_writers
+from reliability.failures import shorten
+from reliability.figures import Report
+from reliability.plan import Run
 
 WRITERS = 4
 SQLITE_ERROR = re.compile(
@@ -24,7 +24,7 @@ TARGETS_OF_ZERO = ("lost", "duplicates", "writer_failures", "integrity_failures"
 
 
 def concurrency_phase(run: Run) -> Report:
-    """Run four writers at once with crash_writers.py; see the driver's docstring."""
+    """Run four writers at once with crash_writers.py; see the package docstring."""
     report = Report("concurrency")
     sessions = run.plan.concurrent_sessions
     arguments = ["--kills", "0", "--writers-at-once", str(WRITERS), "--sessions", str(sessions)]

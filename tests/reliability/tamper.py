@@ -1,4 +1,4 @@
-"""The tamper phase: change every row of a sample store, in copies, and verify; see the driver.
+"""The tamper phase: every row of a sample store changed, in copies, and verified; see the package.
 
 Each change (:mod:`.tampering`) is made in a fresh copy by a worker process, then the
 copy is verified against the checkpoint taken before: every change must be detected,
@@ -15,11 +15,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from _reliability.failures import Failure, describe, shorten, signature
-from _reliability.figures import Figure, Report
-from _reliability.plain_sqlite import read_only
-from _reliability.plan import Run, workers
-from _reliability.tampering import Tamper, apply_tamper, tamper_plan
+from reliability.failures import Failure, describe, shorten, signature
+from reliability.figures import Figure, Report
+from reliability.forgery import read_only
+from reliability.plan import Run, workers
+from reliability.tampering import Tamper, apply_tamper, tamper_plan
 from zhiping.errors import ZhipingError
 from zhiping.store import Checkpoint, Store
 
@@ -79,7 +79,7 @@ def tamper_once(job: tuple[str, str, int, Tamper, int, str]) -> Tampered:
 
 
 def tamper_phase(run: Run) -> Report:
-    """Tamper with every row of a sample store, in copies; see the driver's docstring."""
+    """Tamper with every row of a sample store, in copies; see the package docstring."""
     started = time.perf_counter()
     report = Report("tamper")
     template, checkpoint = run.sample_store()

@@ -7,7 +7,7 @@ import json
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from _reliability.probes import ROOT
+from reliability.probes import ROOT
 from zhiping.store import Checkpoint, Store
 
 if TYPE_CHECKING:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from _reliability.documented_limits import MAX_STRING_LENGTH, over_limit
-from _reliability.hostile_cases import Base, Case
-from _reliability.json_damage import deeply
-from _reliability.json_text import JsonPath, Piece, Repeat, around, nesting
-from _reliability.plan import Plan
-from _reliability.probes import MB
+from reliability.documented_limits import MAX_STRING_LENGTH, over_limit
+from reliability.hostile_cases import Base, Case
+from reliability.json_damage import deeply
+from reliability.json_text import JsonPath, Piece, Repeat, around, nesting
+from reliability.plan import Plan
+from reliability.probes import MB
 
 
 def big_cases(plan: Plan, bases: Sequence[Base]) -> list[tuple[Case, list[Piece]]]:

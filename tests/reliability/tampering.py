@@ -3,7 +3,8 @@
 Each is made in a copy of the sample store with a plain ``sqlite3`` client, the
 triggers dropped first: a row's column updated, a row deleted, two rows' values
 swapped, the chain truncated, or a session rewritten and the whole chain rehashed as a
-careful forger would (with :func:`~.chain.chain_hash`, written here from DESIGN §7).
+careful forger would (the last two with :mod:`.forgery`, which
+``tests/store/test_tampering.py`` uses too).
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from _reliability.chain import GENESIS, chain_hash
-from _reliability.failures import shorten
-from _reliability.plain_sqlite import read_only
-from _reliability.recount import GRADES
-from zhiping.store import Store
+from reliability.failures import shorten
+from reliability.forgery import drop_triggers, forge_session, read_only, truncate
+from reliability.oracle import GRADES
 
 TABLE_ORDER = ("events", "records", "grades", "commitments")
 """The tables tampered with first, in this order; any others after them."""
@@ -95,7 +94,7 @@ def _columns(db: sqlite3.Connection, table: str) -> list[tuple[str, bool]]:
 def apply_tamper(path: Path, spec: Tamper, scratch: Path) -> str | None:
     """Make the change in the file; return what was changed, or None if it cannot be made."""
     with closing(sqlite3.connect(path)) as db:
-        _drop_triggers(db)
+        drop_triggers(db)
         if spec.mutation == "update":
             changed = _update(db, spec)
         elif spec.mutation == "delete":
@@ -106,17 +105,11 @@ def apply_tamper(path: Path, spec: Tamper, scratch: Path) -> str | None:
         elif spec.mutation == "swap":
             changed = _swap(db, spec)
         elif spec.mutation == "truncate":
-            changed = _truncate(db, spec.rowid)
+            changed = f"events from {spec.rowid} on removed ({truncate(db, spec.rowid)})"
         else:
             changed = _rewrite(db, spec.session, scratch)
         db.commit()
     return changed
-
-
-def _drop_triggers(db: sqlite3.Connection) -> None:
-    triggers = db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for (name,) in triggers:
-        db.execute(f'DROP TRIGGER "{name}"')
 
 
 def _update(db: sqlite3.Connection, spec: Tamper) -> str | None:
@@ -202,66 +195,16 @@ def _swap(db: sqlite3.Connection, spec: Tamper) -> str | None:
     return f"rows {spec.rowid} and {partner[0]} swapped"
 
 
-def _truncate(db: sqlite3.Connection, first: int) -> str:
-    """Remove events from ``first`` on, and what was recorded by them: a shorter store."""
-    gone = db.execute(
-        "SELECT session, kind, payload FROM events WHERE seq >= ?", (first,)
-    ).fetchall()
-    db.execute("DELETE FROM events WHERE seq >= ?", (first,))
-    db.execute("DELETE FROM records WHERE event >= ?", (first,))
-    for session, kind, payload in gone:
-        if kind == "fulfil":
-            inquiry = json.loads(payload).get("inquiry")
-            db.execute(
-                "UPDATE commitments SET fulfilled_on = NULL WHERE session = ? AND inquiry = ?",
-                (session, inquiry),
-            )
-        elif not db.execute("SELECT 1 FROM records WHERE session = ?", (session,)).fetchone():
-            db.execute("DELETE FROM grades WHERE session = ?", (session,))
-            db.execute("DELETE FROM commitments WHERE session = ?", (session,))
-    return f"events from {first} on removed ({len(gone)})"
-
-
 def _rewrite(db: sqlite3.Connection, session: str, scratch: Path) -> str | None:
     """Forge a session's village name, as zhiping itself would record it, and rehash all.
 
-    The forged document (the stored one, with the history and commitments the store
-    supplied) is recorded in a scratch store, so that its record, grades and event
-    payload are exactly what zhiping writes; then every event's previous hash and hash
-    are recomputed.
+    The forged document is the stored one (with the history and commitments the store
+    supplied), its village renamed: see :func:`~.forgery.forge_session`.
     """
-    found = db.execute(
-        "SELECT rowid, document, event FROM records WHERE session = ? ORDER BY revision",
-        (session,),
-    ).fetchall()
+    found = db.execute("SELECT document FROM records WHERE session = ?", (session,)).fetchall()
     if len(found) != 1:
         return None
-    rowid, stored, event = found[0]
-    forged = json.loads(stored)
+    forged = json.loads(found[0][0])
     forged["village"]["name"] += "伪"
-    with Store(scratch) as forger:
-        forger.evaluate(forged)
-    with closing(sqlite3.connect(scratch)) as source:
-        document, outcome, input_hash = source.execute(
-            "SELECT document, outcome, input_hash FROM records"
-        ).fetchone()
-        (payload,) = source.execute("SELECT payload FROM events").fetchone()
-        grades = source.execute("SELECT * FROM grades").fetchall()
-    db.execute(
-        "UPDATE records SET document = ?, outcome = ?, input_hash = ? WHERE rowid = ?",
-        (document, outcome, input_hash, rowid),
-    )
-    db.execute("DELETE FROM grades WHERE session = ?", (session,))
-    if grades:
-        marks = ", ".join("?" for _ in grades[0])
-        db.executemany(f"INSERT INTO grades VALUES ({marks})", grades)
-    db.execute("UPDATE events SET payload = ? WHERE seq = ?", (payload, event))
-    running = GENESIS
-    events = db.execute("SELECT seq, kind, payload FROM events ORDER BY seq").fetchall()
-    for seq, kind, text in events:
-        forged_hash = chain_hash(running, kind, text)
-        db.execute(
-            "UPDATE events SET previous = ?, hash = ? WHERE seq = ?", (running, forged_hash, seq)
-        )
-        running = forged_hash
-    return f"{session} forged and {len(events)} events rehashed"
+    rehashed = forge_session(db, session, forged, scratch)
+    return None if rehashed is None else f"{session} forged and {rehashed} events rehashed"

@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from _reliability.documented_limits import DOCUMENTED
-from _reliability.json_text import JsonPath, Repeat, around, dumps_with, nesting, write_pieces
-from _reliability.plan import Plan
-from _reliability.probes import MB
-from _reliability.samples import example_document
+from reliability.documented_limits import DOCUMENTED
+from reliability.json_text import JsonPath, Repeat, around, dumps_with, nesting, write_pieces
+from reliability.plan import Plan
+from reliability.probes import MB
+from reliability.samples import example_document
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from _reliability.hostile_cases import Base, Case, compact, encoded
-from _reliability.plan import Plan
-from _reliability.samples import example_text, synthetic_district
+from reliability.hostile_cases import Base, Case, compact, encoded
+from reliability.plan import Plan
+from reliability.samples import example_text, synthetic_district
 
 
 def base_documents() -> list[Base]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from _reliability.hostile_cases import Base, Case, damaged
-from _reliability.strict_json import BOM
+from reliability.hostile_cases import Base, Case, damaged
+from reliability.strict_json import BOM
 
 
 def truncations(base: Base, count: int) -> list[Case]:

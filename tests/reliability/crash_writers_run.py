@@ -1,19 +1,18 @@
-"""Run ``scripts/crash_writers.py`` and read its figures and ``FAIL`` lines.
+"""Run :mod:`.crash_writers` in a subprocess and read its figures and ``FAIL`` lines.
 
-The crash and concurrency phases both drive it; its own docstring says what each of
-its phases checks.
+The crash and concurrency phases both drive it, and so does
+``tests/store/test_durability.py``; its own docstring says what each of its phases
+checks.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from _reliability.figures import Figure, parse_figures
-from _reliability.probes import ROOT, Measured, run_measured
+from reliability.figures import Figure, parse_figures
+from reliability.probes import Measured, harness_command, harness_environment, run_measured
 
-CRASH_WRITERS = ROOT / "scripts" / "crash_writers.py"
 TIMEOUT = 3600.0
 """Seconds a crash_writers.py run may take before it is killed."""
 
@@ -50,8 +49,9 @@ class WritersRun:
 
 
 def run_crash_writers(arguments: Sequence[str]) -> WritersRun:
-    """Run ``scripts/crash_writers.py`` with ``arguments`` to its end."""
-    measured = run_measured([sys.executable, str(CRASH_WRITERS), *arguments], timeout=TIMEOUT)
+    """Run ``python -m reliability.crash_writers ARGUMENTS`` to its end, measured."""
+    command = harness_command("crash_writers", *arguments)
+    measured = run_measured(command, timeout=TIMEOUT, env=harness_environment())
     stdout = measured.stdout.decode("utf-8", "replace")
     output = stdout + measured.stderr.decode("utf-8", "replace")
     return WritersRun(measured, parse_figures(stdout), output)

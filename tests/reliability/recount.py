@@ -1,8 +1,9 @@
-"""The recount phase: recount every stored outcome independently; see the driver's docstring.
+"""The recount phase: recount every stored outcome independently; see the package docstring.
 
-The counter here is written from DESIGN §2 (the tally) and §5 (the Xinzhou grade and
-pay), not from zhiping's code, and the chain is recomputed with :mod:`.chain`: a
-mistake in zhiping would have to be made twice, the same way, to go unnoticed.
+The counter (:mod:`.oracle`) is written from DESIGN §2 (the tally) and §5 (the Xinzhou
+grade and pay), not from zhiping's code, and the chain is recomputed with
+:mod:`.forgery`'s hash of DESIGN §7: a mistake in zhiping would have to be made twice,
+the same way, to go unnoticed.
 """
 
 from __future__ import annotations
@@ -11,25 +12,16 @@ import json
 import time
 from collections import Counter
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from _reliability.chain import recompute_chain
-from _reliability.figures import Figure, Report
-from _reliability.plan import Run
+from reliability.figures import Figure, Report
+from reliability.forgery import read_only, recompute_chain
+from reliability.oracle import SCALE, recount, xinzhou_grade, xinzhou_pay
+from reliability.plan import SHOWN, Run
 from zhiping.store import Store
 
-# DESIGN §2 and §5: the three-level scale, the abstention word, the Xinzhou grades and pay.
-SCALE = ("satisfied", "basically_satisfied", "dissatisfied")
-ABSTENTIONS = ("unknown",)
-GRADES = ("excellent", "competent", "basically_competent", "incompetent")
-COEFFICIENTS = {
-    "excellent": Decimal("1.00"),
-    "competent": Decimal("0.90"),
-    "basically_competent": Decimal("0.60"),
-    "incompetent": Decimal("0.00"),
-}
 XINZHOU_CHAIN = ["cn", "xinzhou"]
 MISMATCHES = ("tally_mismatches", "valid_votes_mismatches", "grade_mismatches", "pay_mismatches")
 TOTALS = (
@@ -44,68 +36,6 @@ TOTALS = (
     "chain_breaks",
 )
 """The phase's totals over its stores, in the order they are printed."""
-
-
-def recount(document: Mapping[str, Any]) -> dict[str, dict[str, int]]:
-    """Count each subject's marks from a session document, as DESIGN §2 describes them.
-
-    Subjects are the organization, then the cadres in order. In ``cast`` form, a missing
-    mark or ``unknown`` is an abstention, a word of the scale counts for itself, and any
-    other mark is invalid; marks for other subject ids are ignored. In ``counts`` (or
-    ``group_counts``) form, a subject not listed abstained on every ballot (of its group).
-    """
-    subjects = ["organization", *(cadre["id"] for cadre in document.get("cadres") or [])]
-    words = (*SCALE, "abstain", "invalid")
-    tallies = {subject: dict.fromkeys(words, 0) for subject in subjects}
-    ballots = document["ballots"]
-    if ballots.get("cast") is not None:
-        for ballot in ballots["cast"]:
-            marks = ballot.get("marks") or {}
-            for subject in subjects:
-                mark = marks.get(subject)
-                if mark is None or mark in ABSTENTIONS:
-                    tallies[subject]["abstain"] += 1
-                elif mark in SCALE:
-                    tallies[subject][mark] += 1
-                else:
-                    tallies[subject]["invalid"] += 1
-    elif ballots.get("counts") is not None:
-        _add_counts(tallies, ballots["counts"], int(ballots["returned"]))
-    else:
-        for counts in (ballots.get("group_counts") or {}).values():
-            size = sum(next(iter(counts.values()), {}).values())
-            _add_counts(tallies, counts, size)
-    return tallies
-
-
-def _add_counts(
-    tallies: dict[str, dict[str, int]], counts: Mapping[str, Mapping[str, int]], returned: int
-) -> None:
-    for subject, tally in tallies.items():
-        words = counts.get(subject)
-        if words is None:
-            tally["abstain"] += returned
-            continue
-        for word, count in words.items():
-            tally["abstain" if word in ABSTENTIONS else word] += count
-
-
-def xinzhou_grade(tally: Mapping[str, int]) -> str | None:
-    """Return the Xinzhou grade of a tally (DESIGN §5), None without valid votes."""
-    n = sum(tally[word] for word in SCALE)
-    d, s = tally["dissatisfied"], tally["satisfied"]
-    if n == 0:
-        return None
-    if 2 * d >= n:
-        return "incompetent"
-    if 3 * d > n:
-        return "basically_competent"
-    return "excellent" if 10 * s >= 9 * n else "competent"
-
-
-def xinzhou_pay(amount: str | float, grade: str) -> Decimal:
-    """Return the performance pay due for a grade (DESIGN §5), to the fen."""
-    return (Decimal(amount) * COEFFICIENTS[grade]).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def recount_store(path: Path) -> tuple[dict[str, Figure], list[str]]:
@@ -124,7 +54,8 @@ def recount_store(path: Path) -> tuple[dict[str, Figure], list[str]]:
         )
         counts[form] += 1
         problems += _compare(where, document, outcome, counts)
-    chain = recompute_chain(path)
+    with read_only(path) as db:
+        chain = recompute_chain(db)
     counts["chain_events"] = chain.events
     counts["chain_breaks"] = chain.breaks
     counts["chain_head_matches"] = int(chain.head == head.head and chain.events == head.size)
@@ -182,7 +113,7 @@ def _compare(
 
 
 def recount_phase(run: Run) -> Report:
-    """Recount the sample store (and the demo's, in full mode); see the driver's docstring."""
+    """Recount the sample store (and the demo's, in full mode); see the package docstring."""
     started = time.perf_counter()
     report = Report("recount")
     stores = [("sample", run.sample_store()[0])]
@@ -197,7 +128,7 @@ def recount_phase(run: Run) -> Report:
         figures, problems = recount_store(path)
         report.parts.append((name, figures))
         totals.update({k: v for k, v in figures.items() if isinstance(v, int)})
-        shown = problems[: run.show]
+        shown = problems[:SHOWN]
         report.problems += [f"{name}: {problem}" for problem in shown]
         if len(problems) > len(shown):
             report.problems.append(f"{name}: and {len(problems) - len(shown)} more mismatches")
