@@ -13,7 +13,13 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from zhiping.documents.values import Citation, ParameterUse, value_to_json
 from zhiping.glossary import ActionKind, Grade, Severity, Text
@@ -252,7 +258,7 @@ class Pay:
                 document[key] = None if figure is None else exact_figure(figure)
         elif self.form == "fixed":
             document["form"] = self.form
-            document["per_month"] = None if self.per_month is None else _money(self.per_month)
+            document["per_month"] = None if self.per_month is None else exact_figure(self.per_month)
             document["months"] = self.months
         return document
 
@@ -487,8 +493,20 @@ class PayDocument(_Doc):
     score: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
     none_below: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
     full_at: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
-    per_month: str | None = Field(default=None, pattern=r"^[0-9]+\.[0-9]{2}$")
+    per_month: str | None = Field(default=None, pattern=r"^[0-9]+\.[0-9]{2,}$")
     months: int | None = Field(default=None, ge=1, le=12)
+
+    @model_serializer(mode="wrap")
+    def _leave_off_other_forms(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The keys of one form only, as Pay.to_json writes them: coefficient pay reads as
+        # it did before there were other forms.
+        dumped: dict[str, Any] = handler(self)
+        return {
+            key: value for key, value in dumped.items() if key in _PAY_KEYS or value is not None
+        }
+
+
+_PAY_KEYS = frozenset({"performance_pay", "coefficient", "amount"})
 
 
 class ActionDocument(_Doc):
