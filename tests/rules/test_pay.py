@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ import zhiping
 from zhiping.documents.outcome import OutcomeDocument, Pay, pay_figures
 from zhiping.errors import PackError
 from zhiping.glossary import Grade, Text
+from zhiping.packs.loading import load_pack
+from zhiping.packs.registry import PackRegistry, discover
 from zhiping.rules import RuleContext, mechanism
 from zhiping.rules.pay import pay_by_coefficient, pay_by_score, pay_fixed_by_grade
 from zhiping.testing import session_document
@@ -457,3 +460,61 @@ def test_every_pay_form_reads_back_through_the_outcome_model(pay: Pay) -> None:
     (subject,) = [s for s in read.subjects if s.id == "c1"]
     assert subject.pay is not None
     assert subject.pay.model_dump(exclude_unset=True) == pay.to_json()
+
+
+# A town's own pay, in TOML only: a child of xinzhou pays a fixed bonus per month.
+
+TOWN = """
+[pack]
+name = "bonustown"
+title = { zh = "奖金镇", en = "Bonus town" }
+prefix = "420117101"
+parent = "xinzhou"
+in_force_from = 2020-01-01
+
+[references.measures]
+title = "奖金镇村干部绩效奖励办法"
+
+[rules."pay.coefficient"]
+disabled = "the town pays a fixed bonus instead"
+
+[rules."pay.bonus"]
+mechanism = "pay_fixed_by_grade"
+basis = [{ reference = "measures", article = "第三条" }]
+
+[parameters."pay.bonus.per_month"]
+kind = "table"
+
+[[parameters."pay.bonus.per_month".values]]
+from = 2020-01-01
+reference = "measures"
+article = "第三条"
+
+[parameters."pay.bonus.per_month".values.value]
+excellent = "500.00"
+competent = "300.00"
+basically_competent = "100.00"
+incompetent = "0.00"
+"""
+
+
+def test_a_town_pack_pays_a_fixed_monthly_bonus_with_no_python(tmp_path: Path) -> None:
+    """A competent cadre of an annual session gets 300.00 × 12 = 3600.00; quarterly 900.00."""
+    path = tmp_path / "pack.toml"
+    path.write_text(TOWN, encoding="utf-8")
+    bundled = discover(entry_points=False)
+    registry = PackRegistry.of(
+        [*bundled.packs.values(), load_pack(path)], bundled.mechanisms.values()
+    )
+    counts = {"organization": {"satisfied": 60}, "c1": MARKS_FOR["competent"]}
+    document: dict[str, Any] = session_document(cadres=1, counts=counts, performance_pay=None)
+    outcome = zhiping.evaluate(document, registry=registry)
+    assert outcome.packs == ("cn", "xinzhou", "bonustown")
+    pay = outcome.subject("c1").pay
+    assert pay is not None
+    assert (pay.amount, pay.per_month, pay.months) == (Decimal("3600.00"), Decimal("300.00"), 12)
+    assert [t.result for t in outcome.trace if t.rule == "pay.coefficient"] == ["disabled"]
+    document["quarter"] = 4
+    quarterly = zhiping.evaluate(document, registry=registry).subject("c1").pay
+    assert quarterly is not None
+    assert quarterly.to_json()["amount"] == "900.00"
