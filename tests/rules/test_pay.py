@@ -518,3 +518,62 @@ def test_a_town_pack_pays_a_fixed_monthly_bonus_with_no_python(tmp_path: Path) -
     quarterly = zhiping.evaluate(document, registry=registry).subject("c1").pay
     assert quarterly is not None
     assert quarterly.to_json()["amount"] == "900.00"
+
+
+SCORE_TOWN = """
+[pack]
+name = "scoretown"
+title = { zh = "得分镇", en = "Score town" }
+prefix = "510115001"
+parent = "wenjiang"
+in_force_from = 2020-01-01
+
+[references.measures]
+title = "得分镇村干部绩效报酬办法"
+
+[rules."pay.score"]
+mechanism = "pay_by_score"
+basis = [{ reference = "measures", article = "第四条" }]
+
+[parameters."pay.score.none_below"]
+kind = "decimal"
+values = [{ from = 2020-01-01, value = "60", reference = "measures", article = "第四条" }]
+
+[parameters."pay.score.full_at"]
+kind = "decimal"
+values = [{ from = 2020-01-01, value = "90", reference = "measures", article = "第四条" }]
+"""
+
+
+@pytest.mark.parametrize(
+    ("target", "score", "coefficient", "amount"),
+    [
+        # composite 0.3 × 100 + 0.2 × 100 + 0.5 × target
+        ("60", "80.00", "2/3", "5333.33"),  # 8000 × (80 − 60)/30 = 5333.33…
+        ("40", "70.00", "1/3", "2666.67"),  # 8000 × 10/30 = 2666.66…
+        ("80", "90.00", "1.00", "8000.00"),  # at the full line
+        ("20", "60.00", "0.00", "0.00"),  # at the lower line
+    ],
+)
+def test_a_town_pack_pays_in_proportion_to_its_100_point_score_with_no_python(
+    tmp_path: Path, target: str, score: str, coefficient: str, amount: str
+) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text(SCORE_TOWN, encoding="utf-8")
+    bundled = discover(entry_points=False)
+    registry = PackRegistry.of(
+        [*bundled.packs.values(), load_pack(path)], bundled.mechanisms.values()
+    )
+    document: dict[str, Any] = session_document(
+        village_code="510115001001",
+        cadres=1,
+        counts={"organization": {"satisfied": 60}, "c1": {"satisfied": 60}},
+        performance_pay="8000.00",
+    )
+    document["assessments"] = {"township_committee": {"c1": "100"}, "target": {"c1": target}}
+    outcome = zhiping.evaluate(document, registry=registry)
+    assert outcome.packs == ("cn", "wenjiang", "scoretown")
+    pay = outcome.subject("c1").pay
+    assert pay is not None
+    shown = pay.to_json()
+    assert (shown["score"], shown["coefficient"], shown["amount"]) == (score, coefficient, amount)
