@@ -30,7 +30,7 @@ from zhiping.rules.notice import (
     quarter_given,
 )
 from zhiping.rules.organization import organization_grade_action, team_action_when_any_below
-from zhiping.rules.pay import pay_by_coefficient
+from zhiping.rules.pay import pay_by_coefficient, pay_by_score, pay_fixed_by_grade
 from zhiping.rules.quorum import quorum_minimum, quorum_share
 from zhiping.rules.quota import top_share_quota
 from zhiping.rules.sanctions import (
@@ -79,6 +79,8 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     veto_grade,
     top_share_quota,
     pay_by_coefficient,
+    pay_by_score,
+    pay_fixed_by_grade,
     consecutive_grade,
     consecutive_evaluations,
     low_satisfaction_action,
