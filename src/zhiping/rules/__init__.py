@@ -17,6 +17,7 @@ from zhiping.rules._mechanism import (
     Stage,
     mechanism,
 )
+from zhiping.rules._parameters import ParameterType, Vocabulary
 from zhiping.rules.attendance import evaluator_capacities, invitee_kinds, roster_backing
 from zhiping.rules.ballots import issued_within_evaluators, returned_within_issued, unknown_subjects
 from zhiping.rules.eligibility import eligible_posts, organization_not_evaluated, tenure_eligibility
@@ -48,9 +49,11 @@ __all__ = [
     "Evaluation",
     "Mechanism",
     "ParameterSource",
+    "ParameterType",
     "RuleContext",
     "RuleDefinition",
     "Stage",
+    "Vocabulary",
     "mechanism",
 ]
 

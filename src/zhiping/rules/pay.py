@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zhiping.documents.outcome import Pay
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -25,7 +26,7 @@ def round_to_fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-@mechanism("pay_by_coefficient", stage="pay", parameters={"coefficients": "table"})
+@mechanism("pay_by_coefficient", stage="pay", parameters={"coefficients": param.grade_table()})
 def pay_by_coefficient(ctx: RuleContext) -> None:
     """Pay each graded cadre ``performance_pay × coefficients[grade]``, half-up to the fen."""
     coefficients, used = ctx.parameter("coefficients", dict)
