@@ -142,8 +142,7 @@ def test_a_coefficient_table_covering_every_grade_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     table = (
-        'excellent = "1.10", competent = "0.90", basically_competent = "0.50", '
-        'incompetent = "0.00"'
+        'excellent = "1.10", competent = "0.90", basically_competent = "0.50", incompetent = "0.00"'
     )
     path = xinzhou_town(tmp_path, coefficients(table))
     assert run(capsys, "packs", "check", str(path))[0] == 0

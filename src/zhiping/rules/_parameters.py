@@ -21,7 +21,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from zhiping.documents._validation import texts_of
 from zhiping.documents.values import KINDS, ParameterKind, ShareCondition, Value
-from zhiping.glossary import ACTION_KINDS, CAPACITIES, GRADES, POSTS, Text
+from zhiping.glossary import ACTION_KINDS, CAPACITIES, GRADES, POSTS, Capacity, Post, Text
 
 __all__ = [
     "GLOSSARY_WORDS",
@@ -267,7 +267,7 @@ def capacities() -> ParameterType:
     return ParameterType(
         "texts",
         Text(zh=f"{'、'.join(CAPACITIES)} 中的若干项", en=f"some of {', '.join(CAPACITIES)}"),
-        _adapter(Annotated[tuple[Literal[CAPACITIES], ...], Field(min_length=1)]),
+        _adapter(Annotated[tuple[Capacity, ...], Field(min_length=1)]),
         (_distinct,),
     )
 
@@ -277,7 +277,7 @@ def posts() -> ParameterType:
     return ParameterType(
         "texts",
         Text(zh=f"{'、'.join(POSTS)} 中的若干项", en=f"some of {', '.join(POSTS)}"),
-        _adapter(Annotated[tuple[Literal[POSTS], ...], Field(min_length=1)]),
+        _adapter(Annotated[tuple[Post, ...], Field(min_length=1)]),
         (_distinct,),
     )
 
