@@ -261,7 +261,8 @@ class PackRegistry:
         problems = value_problems(chain, declared, vocabulary_of(chain, self.mechanisms))
         if problems:
             raise PackError(
-                f"the chain {names} has {len(problems)} bad values:\n"
+                f"the chain {names} has {len(problems)} bad "
+                f"{'value' if len(problems) == 1 else 'values'}:\n"
                 + "\n".join(f"  {problem.en}" for problem in problems),
                 zh=f"规则包链 {names} 有 {len(problems)} 个取值不当:\n"
                 + "\n".join(f"  {problem.zh}" for problem in problems),

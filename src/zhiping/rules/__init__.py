@@ -1,11 +1,13 @@
 """Mechanisms: generic, parameterized rules that know no town.
 
 A pack binds a rule id to one of these by name and sets its parameters; see
-``docs/packs.md`` for each mechanism's parameters.
+``docs/packs.md`` for each mechanism's parameters. ``param`` holds the declarations of
+what a parameter means (``param.grade()``, ``param.grade_table()``, …).
 """
 
 from __future__ import annotations
 
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import (
     APPLYING_STAGES,
@@ -55,6 +57,7 @@ __all__ = [
     "Stage",
     "Vocabulary",
     "mechanism",
+    "param",
 ]
 
 BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
