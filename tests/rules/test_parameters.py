@@ -169,3 +169,9 @@ def test_every_builtin_parameter_is_declared_with_its_meaning() -> None:
         if declared == param.of_kind(declared.kind)
     ]
     assert bare == []
+
+
+def test_a_misspelt_capacity_is_one_problem_placed_at_its_item() -> None:
+    [problem] = param.capacities().problems(("party_member", "villagr"), GLOSSARY)
+    assert problem.en.startswith("[1]: must be one of")
+    assert not ok(param.capacities(), ())

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 import attrs
 from pydantic import Field, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from zhiping.documents._validation import texts_of
 from zhiping.documents.values import KINDS, ParameterKind, ShareCondition, Value
@@ -94,8 +95,15 @@ class ParameterType:
             try:
                 self.adapter.validate_python(value, strict=True)
             except ValidationError as error:
-                return [texts_of(item) for item in error.errors(include_url=False)]
+                return [_located(item) for item in error.errors(include_url=False)]
         return [problem for check in self.checks for problem in check(value, vocabulary)]
+
+
+def _located(error: ErrorDetails) -> Text:
+    """Return one of pydantic's errors, prefixed with where in the value it is (``[0]``)."""
+    text = texts_of(error)
+    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error["loc"])
+    return Text(zh=f"{where}: {text.zh}", en=f"{where}: {text.en}") if where else text
 
 
 def _listed(what: Text, value: object, allowed: Iterable[str]) -> list[Text]:
@@ -128,6 +136,14 @@ def _distinct(value: tuple[str, ...], _: Vocabulary) -> list[Text]:
     if not repeated:
         return []
     return [Text(zh=f"重复的项:{'、'.join(repeated)}", en=f"repeated: {', '.join(repeated)}")]
+
+
+def _some(value: tuple[str, ...], _: Vocabulary) -> list[Text]:
+    # Not a min_length on the adapter: pydantic would also call a list of one misspelt
+    # word empty (it counts the items left after validation).
+    if value:
+        return []
+    return [Text(zh="不能为空,至少应有1项", en="must not be empty: give at least one item")]
 
 
 def _covers_every_grade(value: Mapping[str, Decimal], vocabulary: Vocabulary) -> list[Text]:
@@ -267,8 +283,8 @@ def capacities() -> ParameterType:
     return ParameterType(
         "texts",
         Text(zh=f"{'、'.join(CAPACITIES)} 中的若干项", en=f"some of {', '.join(CAPACITIES)}"),
-        _adapter(Annotated[tuple[Capacity, ...], Field(min_length=1)]),
-        (_distinct,),
+        _adapter(tuple[Capacity, ...]),
+        (_some, _distinct),
     )
 
 
@@ -277,8 +293,8 @@ def posts() -> ParameterType:
     return ParameterType(
         "texts",
         Text(zh=f"{'、'.join(POSTS)} 中的若干项", en=f"some of {', '.join(POSTS)}"),
-        _adapter(Annotated[tuple[Post, ...], Field(min_length=1)]),
-        (_distinct,),
+        _adapter(tuple[Post, ...]),
+        (_some, _distinct),
     )
 
 
