@@ -40,11 +40,13 @@ def add_command(commands: Any, lang: Lang) -> None:
         description=Text(
             zh=(
                 "列出已安装的规则包及其区划代码前缀、上级和来源;"
-                "'zhiping packs show NAME' 显示一个规则包的规则链、规则和按日期施行的参数。"
+                "'zhiping packs show NAME' 显示一个规则包的规则链、规则和按日期施行的参数;"
+                "'zhiping packs check [NAME|PATH]' 检查规则包的每个取值。"
             ),
             en=(
                 "List the installed rule packs with their prefix, parent and origin; "
-                "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters."
+                "'zhiping packs show NAME' prints a pack's chain, rules and dated parameters; "
+                "'zhiping packs check [NAME|PATH]' checks every value of packs."
             ),
         )[lang],
     )
