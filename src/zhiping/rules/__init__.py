@@ -1,11 +1,13 @@
 """Mechanisms: generic, parameterized rules that know no town.
 
 A pack binds a rule id to one of these by name and sets its parameters; see
-``docs/packs.md`` for each mechanism's parameters.
+``docs/packs.md`` for each mechanism's parameters. ``param`` holds the declarations of
+what a parameter means (``param.grade()``, ``param.grade_table()``, …).
 """
 
 from __future__ import annotations
 
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import (
     APPLYING_STAGES,
@@ -17,6 +19,7 @@ from zhiping.rules._mechanism import (
     Stage,
     mechanism,
 )
+from zhiping.rules._parameters import ParameterType, Vocabulary
 from zhiping.rules.attendance import evaluator_capacities, invitee_kinds, roster_backing
 from zhiping.rules.ballots import issued_within_evaluators, returned_within_issued, unknown_subjects
 from zhiping.rules.eligibility import eligible_posts, organization_not_evaluated, tenure_eligibility
@@ -48,10 +51,13 @@ __all__ = [
     "Evaluation",
     "Mechanism",
     "ParameterSource",
+    "ParameterType",
     "RuleContext",
     "RuleDefinition",
     "Stage",
+    "Vocabulary",
     "mechanism",
+    "param",
 ]
 
 BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (

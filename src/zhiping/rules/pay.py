@@ -19,6 +19,7 @@ from zhiping.documents.outcome import Pay, exact_figure
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -69,7 +70,7 @@ def _missing_grade(used: ParameterUse, grade: str, what: str, zh: str) -> PackEr
     )
 
 
-@mechanism("pay_by_coefficient", stage="pay", parameters={"coefficients": "table"})
+@mechanism("pay_by_coefficient", stage="pay", parameters={"coefficients": param.grade_table()})
 def pay_by_coefficient(ctx: RuleContext) -> None:
     """Pay each graded cadre ``performance_pay × coefficients[grade]``, half-up to the fen.
 
@@ -107,7 +108,7 @@ def pay_by_coefficient(ctx: RuleContext) -> None:
 @mechanism(
     "pay_by_score",
     stage="pay",
-    parameters={"none_below": "decimal", "full_at": "decimal"},
+    parameters={"none_below": param.decimal(), "full_at": param.decimal()},
 )
 def pay_by_score(ctx: RuleContext) -> None:
     """Pay each scored cadre a share of the performance pay that grows with the score.
@@ -201,7 +202,7 @@ def _score_message(
     )
 
 
-@mechanism("pay_fixed_by_grade", stage="pay", parameters={"per_month": "table"})
+@mechanism("pay_fixed_by_grade", stage="pay", parameters={"per_month": param.grade_table()})
 def pay_fixed_by_grade(ctx: RuleContext) -> None:
     """Pay each graded cadre a fixed amount per month for the grade, times the period's months.
 
