@@ -92,7 +92,8 @@ def test_the_items_are_named_after_the_pack_the_law_and_the_case_file(empty: Pat
         "xinzhou::case::two-incompetent-years",
         *(f"taizhou::law::{law}" for law in LAWS),
         "taizhou::case::grades",
-        "taizhou::case::party-members-do-not-evaluate",
+        "taizhou::case::one-ballot-more-than-villagers",
+        "taizhou::case::party-members-are-villagers",
         "taizhou::case::tenure",
     ]
     assert result.stdout.splitlines()[: len(expected) + 1] == [*expected, ""]
