@@ -140,9 +140,7 @@ def mixed_attendance() -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize(("issued", "status"), [(100, "valid"), (101, "void")])
-def test_party_members_and_representatives_present_are_villagers(
-    issued: int, status: str
-) -> None:
+def test_party_members_and_representatives_present_are_villagers(issued: int, status: str) -> None:
     """87 villagers + 13 party members and representatives = 100 evaluators: 100 ballots
     issued is sound, 101 > 100 voids the session."""
     document = taizhou_document(counted(satisfied=100))
