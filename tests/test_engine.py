@@ -441,8 +441,8 @@ def test_the_callers_yearly_grade_for_a_year_the_document_gives_by_quarter_is_re
 
 
 def test_a_quarterly_history_reaches_the_two_year_rule_through_evaluate() -> None:
-    """Xinzhou, Q1 2026, 62 evaluators and 60 ballots: c1 incompetent (2d = 60 ≥ 60 = n) and 2025's last recorded
-    quarter, Q4, incompetent: the organizational adjustment."""
+    """Xinzhou, Q1 2026, 62 evaluators and 60 ballots: c1 incompetent (2d = 60 ≥ 60 = n)
+    and 2025's last recorded quarter, Q4, incompetent: the organizational adjustment."""
     document = quarterly(1)
     document["ballots"] = {
         "issued": 60,
