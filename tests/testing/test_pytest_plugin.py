@@ -294,7 +294,7 @@ def test_the_fixtures_serve_an_author_s_own_tests(pytester: pytest.Pytester) -> 
     given = pytester.runpytest(
         "--zhiping-pack", "taizhou", "--zhiping-pack", "yanling", "-k", "not law", "-v"
     )
-    given.assert_outcomes(passed=3 + 3 + 4, deselected=2 * len(LAWS))
+    given.assert_outcomes(passed=4 + 3 + 4, deselected=2 * len(LAWS))
     given.stdout.fnmatch_lines(["*test_profile?taizhou? PASSED*", "*test_profile?yanling? PASSED*"])
     without = pytester.runpytest("-rs")
     without.assert_outcomes(passed=2, skipped=1)
