@@ -191,6 +191,7 @@ def test_the_outcome_document_spells_the_design_fields() -> None:
     }
     assert c1["valid_votes"] == 60
     assert c1["grade"] == "incompetent"
+    # coefficient pay keeps the three keys it always had, and no others
     assert c1["pay"] == {"performance_pay": "10000.01", "coefficient": "0.00", "amount": "0.00"}
     assert c1["actions"] == [
         {
@@ -215,6 +216,56 @@ def test_the_outcome_schema_rejects_a_document_that_breaks_it() -> None:
     bad_action = json.loads(json.dumps(document))
     bad_action["subjects"][1]["actions"][0]["kind"] = "execution"
     assert errors_of(validator, bad_action)
+
+
+PAY_OF_EVERY_FORM = [
+    {"performance_pay": "10000.00", "coefficient": "1.125", "amount": "11250.00"},
+    {
+        "performance_pay": "8000.00",
+        "coefficient": "2/3",
+        "amount": "5333.33",
+        "form": "proportional",
+        "score": "80.00",
+        "none_below": "60.00",
+        "full_at": "90.00",
+    },
+    {
+        "performance_pay": None,
+        "coefficient": None,
+        "amount": "900.00",
+        "form": "fixed",
+        "per_month": "300.005",
+        "months": 3,
+    },
+]
+
+
+@pytest.mark.parametrize("pay", PAY_OF_EVERY_FORM, ids=["coefficient", "proportional", "fixed"])
+def test_a_pay_of_every_form_validates_and_reads_back_with_only_its_own_keys(
+    pay: dict[str, Any],
+) -> None:
+    document = as_json(zhiping.evaluate(with_pay_and_actions()).to_document())
+    document["subjects"][2]["pay"] = pay
+    assert errors_of(outcome_validator(), document) == []
+    model = zhiping.OutcomeDocument.model_validate(document)
+    assert model.model_dump(mode="json") == document
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("coefficient", "1.1"),  # fewer than 2 places
+        ("coefficient", "0.675x"),
+        ("amount", "11250.001"),
+        ("form", "bonus"),
+        ("months", 0),
+        ("per_month", "300"),
+    ],
+)
+def test_the_outcome_schema_rejects_a_pay_figure_that_breaks_it(key: str, value: object) -> None:
+    document = as_json(zhiping.evaluate(with_pay_and_actions()).to_document())
+    document["subjects"][2]["pay"][key] = value
+    assert errors_of(outcome_validator(), document)
 
 
 # The session schema.

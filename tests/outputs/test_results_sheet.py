@@ -17,8 +17,10 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -198,19 +200,66 @@ def test_a_void_page_says_why_in_the_chosen_language_and_grades_no_one(
         assert [row[2] for row in rows] == ["61"] * 3
 
 
-def test_everything_from_the_document_is_escaped(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+HOSTILE_VILLAGE = "<script>alert('村')</script> & {{ 7 * 7 }}"
+HOSTILE_CADRE = 'A&B "<b>" {% if true %}x{% endif %}'
+HOSTILE_ID = 'x" onmouseover="alert(1)'
+
+
+def hostile_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """Return the English sheet of a session whose village, cadre and id are markup."""
     document = session_document()
-    document["village"]["name"] = "<script>alert('村')</script>"
-    document["cadres"][0]["name"] = 'A&B "<b>"'
+    document["village"]["name"] = HOSTILE_VILLAGE
+    document["cadres"][0]["name"] = HOSTILE_CADRE
+    document["id"] = HOSTILE_ID
     path = tmp_path / "hostile.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-    html = sheet(capsys, str(path), "--lang", "en")
+    return sheet(capsys, str(path), "--lang", "en")
+
+
+def test_hostile_names_are_escaped_as_text_never_markup_nor_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Jinja2's autoescape writes & < > " ' as &amp; &lt; &gt; &#34; &#39;; braces stay braces."""
+    html = hostile_sheet(tmp_path, capsys)
     assert "<script" not in html
     assert "<b>" not in html
-    assert "&lt;script&gt;alert(&#x27;村&#x27;)&lt;/script&gt;" in html
-    assert "A&amp;B &quot;&lt;b&gt;&quot;" in html
+    assert "&lt;script&gt;alert(&#39;村&#39;)&lt;/script&gt; &amp; {{ 7 * 7 }}" in html
+    assert "A&amp;B &#34;&lt;b&gt;&#34; {% if true %}x{% endif %}" in html
+    # The quote cannot close the attribute: the id stays one attribute value.
+    assert '<section class="page" data-session="x&#34; onmouseover=&#34;alert(1)">' in html
+    assert "49" not in html  # the name is not evaluated as a template
+
+
+def test_hostile_names_read_back_exactly_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An HTML parser reads each escaped name back as the very text of the document."""
+    cells = parsed(hostile_sheet(tmp_path, capsys))
+    assert [row[0] for row in cells.rows[1:3]] == ["party organization", HOSTILE_CADRE]
+
+
+def test_the_templates_are_found_in_the_installed_package(tmp_path: Path) -> None:
+    """They are package data beside the module, read from there, whatever the directory."""
+    templates = files("zhiping.outputs") / "templates" / "results_sheet"
+    names = sorted(entry.name for entry in templates.iterdir() if entry.is_file())
+    assert names == ["head.html", "page.html", "style.css", "tail.html"]
+    script = (
+        "from zhiping.outputs.results_sheet import sheet_head, sheet_tail; "
+        "print(sheet_head('zh') + sheet_tail(), end='')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith('<!DOCTYPE html>\n<html lang="zh-CN">\n')
+    assert "<title>村干部群众直评结果公示</title>" in done.stdout
+    assert "@page { size: A4;" in done.stdout  # style.css, included by head.html
+    assert done.stdout.endswith("<body>\n</body>\n</html>\n")
 
 
 def test_the_sheet_is_self_contained(capsys: pytest.CaptureFixture[str]) -> None:

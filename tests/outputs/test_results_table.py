@@ -62,6 +62,7 @@ HEADER = [
     "grade",
     "grade_name",
     "pay_amount",
+    "pay_figures",
     "actions",
     "action_names",
 ]
@@ -126,6 +127,7 @@ def test_the_example_gives_a_row_per_subject_with_the_grades_worked_out_by_hand(
     assert [row["grade"] for row in rows] == ["competent", "competent", "incompetent"]
     assert [row["grade_name"] for row in rows] == ["称职", "称职", "不称职"]
     assert [row["pay_amount"] for row in rows] == ["", "10800.00", "0.00"]
+    assert [row["pay_figures"] for row in rows] == ["", "12000.00 × 0.90", "10000.01 × 0.00"]
     assert [row["actions"] for row in rows] == ["", "", "organizational_adjustment"]
     assert c2["action_names"] == "组织调整"
 
@@ -240,6 +242,7 @@ def test_a_void_session_keeps_a_row_per_subject_with_its_reason_and_no_grade(
         # 29 party members + 32 representatives present, every ballot satisfied
         assert (row["tally_satisfied"], row["valid_votes"]) == ("61", "61")
         assert row["grade"] == row["grade_name"] == row["pay_amount"] == row["actions"] == ""
+        assert row["pay_figures"] == ""
 
 
 def test_the_statutory_scale_fills_its_own_columns_and_leaves_the_organization_ungraded(
@@ -327,3 +330,46 @@ def test_the_writer_takes_an_outcome_or_its_document_alike() -> None:
     write_results_table([(session, outcome.to_document())], from_document, "zh")
     assert from_outcome.getvalue() == from_document.getvalue()
     assert from_outcome.getvalue().count("\r\n") == 4, "RFC 4180 lines: a header and 3 rows"
+
+
+@pytest.mark.parametrize(
+    ("pay", "figures"),
+    [
+        (
+            {"performance_pay": "10000.00", "coefficient": "1.125", "amount": "11250.00"},
+            "10000.00 × 1.125",
+        ),
+        (
+            {
+                "performance_pay": "8000.00",
+                "coefficient": "2/3",
+                "amount": "5333.33",
+                "form": "proportional",
+                "score": "80.00",
+                "none_below": "60.00",
+                "full_at": "90.00",
+            },
+            "8000.00 × 2/3",
+        ),
+        (
+            {
+                "performance_pay": None,
+                "coefficient": None,
+                "amount": "900.00",
+                "form": "fixed",
+                "per_month": "300.00",
+                "months": 3,
+            },
+            "300.00 × 3",
+        ),
+    ],
+)
+def test_the_pay_figures_column_shows_the_exact_figures_of_every_pay_form(
+    pay: dict[str, Any], figures: str
+) -> None:
+    """The figures multiply to the amount before rounding; none is a rounded coefficient."""
+    session = parse_session(EXAMPLE.read_text("utf-8"))
+    document = evaluate(session).to_document()
+    document["subjects"][1]["pay"] = pay
+    c1 = list(table_rows(session, document, "en"))[1]
+    assert (c1["pay_amount"], c1["pay_figures"]) == (pay["amount"], figures)

@@ -1,23 +1,21 @@
 """Durability of the records store (DESIGN §7): writers killed mid-batch, writers at once.
 
-Runs the reduced form of ``scripts/crash_writers.py``: writers killed with SIGKILL at
-least 20 times mid-batch lose no acknowledged session, leave no ``integrity_check``
-failure and no chain break; two writers at once lose nothing and record each session
-once. The figures are the script's; nothing here depends on timing.
+Runs the reduced form of the reliability harness's ``crash_writers``
+(``tests/reliability/crash_writers.py``): writers killed with SIGKILL at least 20 times
+mid-batch lose no acknowledged session, leave no ``integrity_check`` failure and no
+chain break; two writers at once lose nothing and record each session once. The figures
+are the writers driver's; nothing here depends on timing.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from reliability.crash_writers_run import run_crash_writers
 from zhiping.store import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = Path("scripts") / "crash_writers.py"
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
 
@@ -25,28 +23,13 @@ Figures = dict[str, dict[str, float]]
 
 
 def run(*arguments: str, expect: int = 0) -> Figures:
-    """Run the script from the repository's root; return its figures, by phase.
-
-    Each figures line reads ``phase key=value ...``.
-    """
-    completed = subprocess.run(
-        [sys.executable, str(SCRIPT), *arguments],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    output = completed.stdout + completed.stderr
-    assert completed.returncode == expect, output
-    figures: Figures = {}
-    for line in completed.stdout.splitlines():
-        phase, *pairs = line.split()
-        if pairs and all("=" in pair for pair in pairs):
-            figures[phase] = {
-                key: float(value) for key, value in (pair.split("=", 1) for pair in pairs)
-            }
-    return figures
+    """Run the writers' driver in a subprocess; return its figures (all numbers), by phase."""
+    writers = run_crash_writers(arguments)
+    assert writers.measured.status == expect, writers.output
+    return {
+        phase: {key: float(value) for key, value in figures.items()}
+        for phase, figures in writers.figures.items()
+    }
 
 
 def assert_whole(phase: dict[str, float]) -> None:

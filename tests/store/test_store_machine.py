@@ -3,11 +3,12 @@
 A hypothesis state machine records Xinzhou sessions of two villages into a real
 :class:`~zhiping.store.Store` and keeps, beside it, what the store should hold: the
 latest revision of each session and the grades it gives. The expected grades come from
-an oracle written from DESIGN §5, not from zhiping's code: with n valid votes, d
-dissatisfied and s satisfied, ``incompetent`` if 2d ≥ n; else ``basically_competent``
-if 3d > n; else ``excellent`` if 10s ≥ 9n; else ``competent``; no grade without valid
-votes. A notice published fewer than 3 days ahead voids the session, and a void session
-gives no grades.
+an oracle written from DESIGN §5, not from zhiping's code (the reliability harness's,
+``tests/reliability/oracle.py``, which recounts every stored outcome with it): with n
+valid votes, d dissatisfied and s satisfied, ``incompetent`` if 2d ≥ n; else
+``basically_competent`` if 3d > n; else ``excellent`` if 10s ≥ 9n; else ``competent``;
+no grade without valid votes. A notice published fewer than 3 days ahead voids the
+session, and a void session gives no grades.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+from reliability.oracle import xinzhou_grade, xinzhou_pay
 from zhiping import Outcome, SessionConflict
 from zhiping.glossary import Grade
 from zhiping.store import Checkpoint, Store
@@ -37,12 +39,6 @@ SUBJECTS = ("organization", "c1", "c2")
 BALLOTS = 6  # few ballots per session, so that every grade and no grade all come up
 WORDS = ("satisfied", "basically_satisfied", "dissatisfied", "abstain", "invalid")
 PERFORMANCE_PAY = Decimal("10000.00")
-COEFFICIENTS = {  # DESIGN §5, assumed coefficients
-    "excellent": Decimal("1.00"),
-    "competent": Decimal("0.90"),
-    "basically_competent": Decimal("0.60"),
-    "incompetent": Decimal("0.00"),
-}
 REASONS = ("计票错误,重新核对", "a ballot box was counted twice", "notice date corrected")
 
 Counts = tuple[int, ...]  # one count per word of WORDS, summing to BALLOTS
@@ -90,17 +86,7 @@ class Sitting:
 
 def expected_grade(counts: Counts) -> Grade | None:
     """Grade by the Xinzhou thresholds of DESIGN §5 (abstentions and invalid marks aside)."""
-    s, b, d = counts[0], counts[1], counts[2]
-    n = s + b + d
-    if n == 0:
-        return None
-    if 2 * d >= n:
-        return "incompetent"
-    if 3 * d > n:
-        return "basically_competent"
-    if 10 * s >= 9 * n:
-        return "excellent"
-    return "competent"
+    return xinzhou_grade(dict(zip(WORDS, counts, strict=True)))
 
 
 @st.composite
@@ -203,7 +189,7 @@ class StoreMachine(RuleBasedStateMachine):
                 assert subject.pay is None
             else:
                 assert subject.pay is not None
-                assert subject.pay.amount == PERFORMANCE_PAY * COEFFICIENTS[grade]
+                assert subject.pay.amount == xinzhou_pay(PERFORMANCE_PAY, grade)
 
     def choose(self, data: st.DataObject) -> Recorded:
         return self.sessions[data.draw(st.sampled_from(sorted(self.sessions)), label="session")]

@@ -3,7 +3,11 @@
 Each test opens the file with the standard ``sqlite3`` module, drops the append-only
 triggers where it needs to, changes the data, commits and closes; then
 ``Store(path).verify(...)`` must fail with a finding naming the session concerned (or,
-for damage to the chain as a whole, a finding with no session).
+for damage to the chain as a whole, a finding with no session). The plain client, the
+truncation and the consistent rewrite of the chain (rehashed with DESIGN §7's hash,
+computed independently of zhiping) are the reliability harness's own
+(``tests/reliability/forgery.py``), which makes the same changes to every row of a
+larger store.
 
 The store under attack holds, in this order: the 2024 session (event 1), the 2025
 session with a commitment (event 2), the fulfilment of that commitment (event 3) and
@@ -13,8 +17,8 @@ the 2026 session (event 4), in which c1 is incompetent for the second year runni
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,20 +27,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reliability.forgery import GENESIS, forge_session, plain_client, truncate
 from zhiping import StoreError, TamperDetected
 from zhiping.store import Checkpoint, Store, Verification
-from zhiping.store._chain import GENESIS, digest, event_hash
+from zhiping.store._chain import digest
 from zhiping.testing import session_document
 
 VILLAGE = "420117101201"
 S2024, S2025, S2026 = (f"{VILLAGE}-{year}" for year in (2024, 2025, 2026))
 SESSIONS = (S2024, S2025, S2026)
-TRIGGERS = (
-    "events_are_append_only_update",
-    "events_are_append_only_delete",
-    "records_are_append_only_update",
-    "records_are_append_only_delete",
-)
 
 # 60 valid votes: 30 dissatisfied make 2d ≥ n (incompetent); 20 of 60 make 3d = n, not
 # more (competent); 54 satisfied make 10s ≥ 9n (excellent). DESIGN §5.
@@ -102,16 +101,6 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@contextmanager
-def plain_client(path: Path) -> Iterator[sqlite3.Connection]:
-    """Open the file with the standard library alone, drop the triggers, commit on exit."""
-    with closing(sqlite3.connect(path)) as db:
-        for trigger in TRIGGERS:
-            db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        yield db
-        db.commit()
-
-
 def verify(path: Path, checkpoint: Checkpoint | None = None) -> Verification:
     with Store(path) as store:
         return store.verify(checkpoint=checkpoint)
@@ -148,16 +137,6 @@ def set_record(path: Path, session: str, **columns: str) -> None:
         db.execute(
             f"UPDATE records SET {assignments} WHERE session = ?", (*columns.values(), session)
         )
-
-
-def rechain(db: sqlite3.Connection) -> None:
-    """Recompute every event's previous hash and hash, as a careful forger would."""
-    running = GENESIS
-    events = db.execute("SELECT seq, kind, payload FROM events ORDER BY seq").fetchall()
-    for seq, kind, payload in events:
-        forged = event_hash(running, kind, payload)
-        db.execute("UPDATE events SET previous = ?, hash = ? WHERE seq = ?", (running, forged, seq))
-        running = forged
 
 
 # The triggers
@@ -335,10 +314,7 @@ def test_changing_an_events_stored_hash_is_detected(path: Path) -> None:
 def truncate_the_last_session(path: Path) -> None:
     """Remove event 4 and everything derived from it, leaving a consistent store."""
     with plain_client(path) as db:
-        db.execute("DELETE FROM events WHERE seq = 4")
-        db.execute("DELETE FROM records WHERE session = ?", (S2026,))
-        db.execute("DELETE FROM grades WHERE session = ?", (S2026,))
-        db.execute("DELETE FROM commitments WHERE session = ?", (S2026,))
+        assert truncate(db, 4) == 1
 
 
 def test_truncating_the_last_event_is_caught_against_a_checkpoint_taken_before(
@@ -369,23 +345,8 @@ def forge_the_first_session(path: Path, scratch: Path) -> None:
     The forged record and event payload are made by recording the forged document in a
     scratch store, so that they are exactly what zhiping would have written.
     """
-    with Store(scratch) as forger:
-        forger.evaluate(session(2024, EXCELLENT))
-    with closing(sqlite3.connect(scratch)) as db:
-        document, outcome, input_hash = db.execute(
-            "SELECT document, outcome, input_hash FROM records"
-        ).fetchone()
-        (payload,) = db.execute("SELECT payload FROM events").fetchone()
-        grades = db.execute("SELECT * FROM grades").fetchall()
     with plain_client(path) as db:
-        db.execute(
-            "UPDATE records SET document = ?, outcome = ?, input_hash = ? WHERE session = ?",
-            (document, outcome, input_hash, S2024),
-        )
-        db.execute("DELETE FROM grades WHERE session = ?", (S2024,))
-        db.executemany("INSERT INTO grades VALUES (?, ?, ?, ?, ?, ?)", grades)
-        db.execute("UPDATE events SET payload = ? WHERE seq = 1", (payload,))
-        rechain(db)
+        assert forge_session(db, S2024, session(2024, EXCELLENT), scratch) == 4
 
 
 def test_rewriting_the_whole_chain_consistently_is_caught_against_an_earlier_checkpoint(

@@ -161,7 +161,7 @@ def summarize_year(
             grades[subject.kind][subject.grade or UNGRADED] += 1
             if subject.pay is not None:
                 pay_total += subject.pay.amount
-                pay_at_stake += subject.pay.performance_pay
+                pay_at_stake += subject.pay.performance_pay or Decimal(0)
             kinds = {action.kind for action in subject.actions}
             if "weak_organization_rectification" in kinds:
                 weak.append(WeakOrganization(*village))

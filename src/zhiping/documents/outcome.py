@@ -13,7 +13,13 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from zhiping.documents.values import Citation, ParameterUse, value_to_json
 from zhiping.glossary import ActionKind, Grade, Severity, Text
@@ -26,10 +32,13 @@ __all__ = [
     "Outcome",
     "OutcomeDocument",
     "Pay",
+    "PayForm",
     "SubjectOutcome",
     "Tally",
     "Text",
     "TraceEntry",
+    "exact_figure",
+    "pay_figures",
 ]
 
 FORMAT = "zhiping.outcome/1"
@@ -136,27 +145,134 @@ class Tally:
         }
 
 
+PayForm = Literal["coefficient", "proportional", "fixed"]
+"""How a pay rule figures an amount: a grade's coefficient of the performance pay, a share
+of it proportional to a score between two lines, or a fixed amount per month."""
+
+
+def exact_figure(value: Decimal | Fraction | int) -> str:
+    """Write a figure exactly: a decimal with at least 2 places when it is one, else ``a/b``.
+
+    ``1.125`` stays ``1.125`` and ``0.9`` becomes ``0.90``; two thirds is ``2/3``, never a
+    rounded ``0.67``.
+    """
+    fraction = Fraction(value)
+    denominator = fraction.denominator
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return str(fraction)
+    decimal = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    text = f"{decimal.normalize():f}"
+    whole, _, places = text.partition(".")
+    return f"{whole}.{places.ljust(2, '0')}"
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
 @attrs.frozen
 class Pay:
-    """The performance pay a grade gives a cadre.
+    """The pay a rule gives a cadre, with the exact figures that multiply to it.
+
+    The figures are :meth:`figures`: the performance pay and the coefficient, or for a
+    fixed amount the amount per month and the months. Their product, rounded half-up to
+    the fen, is ``amount``; a pay whose figures do not give its amount cannot be built.
 
     Attributes:
-        performance_pay: the cadre's performance pay, in yuan.
-        coefficient: the grade's coefficient.
-        amount: ``performance_pay × coefficient``, rounded half-up to the fen.
+        performance_pay: the cadre's performance pay, in yuan; None for a fixed amount.
+        coefficient: the exact share of the performance pay: the grade's coefficient as
+            the pack gives it (``1.125``), or for proportional pay the score's place
+            between the two lines (``2/3``); None for a fixed amount.
+        amount: the product of the figures, rounded half-up to the fen.
+        form: how the amount was figured.
+        score: proportional pay: the cadre's score.
+        none_below: proportional pay: the score below which nothing is paid.
+        full_at: proportional pay: the score from which the full pay is paid.
+        per_month: fixed pay: the amount for one month, in yuan.
+        months: fixed pay: the months of the session's period (a year 12, a quarter 3).
+
+    Raises:
+        ValueError: the figures are missing for the form, or do not give the amount.
     """
 
-    performance_pay: Decimal
-    coefficient: Decimal
+    performance_pay: Decimal | None
+    coefficient: Decimal | Fraction | None
     amount: Decimal
+    form: PayForm = attrs.field(default="coefficient", kw_only=True)
+    score: Fraction | None = attrs.field(default=None, kw_only=True)
+    none_below: Decimal | Fraction | None = attrs.field(default=None, kw_only=True)
+    full_at: Decimal | Fraction | None = attrs.field(default=None, kw_only=True)
+    per_month: Decimal | None = attrs.field(default=None, kw_only=True)
+    months: int | None = attrs.field(default=None, kw_only=True)
 
-    def to_json(self) -> dict[str, str]:
-        """Return the three figures as decimal strings in yuan."""
-        return {
-            "performance_pay": f"{self.performance_pay:.2f}",
-            "coefficient": f"{self.coefficient:.2f}",
-            "amount": f"{self.amount:.2f}",
+    def __attrs_post_init__(self) -> None:
+        product = Fraction(1)
+        for figure in self.figures():
+            product *= Fraction(figure)
+        # Half-up to the fen, exactly: the fen is the integer part of product × 100 + ½.
+        fen = (product * 100 + Fraction(1, 2)).__floor__()
+        if Decimal(fen).scaleb(-2) != self.amount:
+            raise ValueError(f"pay figures {self.figures()} do not give the amount {self.amount}")
+
+    def figures(self) -> tuple[Decimal | Fraction | int, ...]:
+        """Return the exact figures whose product, rounded half-up to the fen, is the amount.
+
+        Raises:
+            ValueError: the form's figures are not all set.
+        """
+        if self.form == "fixed":
+            found: tuple[Decimal | Fraction | int | None, ...] = (self.per_month, self.months)
+        else:
+            found = (self.performance_pay, self.coefficient)
+        if self.form == "proportional" and None in (self.score, self.none_below, self.full_at):
+            raise ValueError("proportional pay needs its score and both lines")
+        figures = tuple(figure for figure in found if figure is not None)
+        if len(figures) != len(found):
+            raise ValueError(f"{self.form} pay needs the figures {found}")
+        return figures
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the pay as the outcome document spells it: exact decimal strings in yuan.
+
+        The keys ``performance_pay``, ``coefficient`` and ``amount`` are always present
+        (the first two null for a fixed amount); ``form`` and the form's own figures only
+        for a form other than ``coefficient``, so that coefficient pay reads as it always did.
+        """
+        document: dict[str, Any] = {
+            "performance_pay": None
+            if self.performance_pay is None
+            else _money(self.performance_pay),
+            "coefficient": None if self.coefficient is None else exact_figure(self.coefficient),
+            "amount": _money(self.amount),
         }
+        if self.form == "proportional":
+            document["form"] = self.form
+            for key, figure in (
+                ("score", self.score),
+                ("none_below", self.none_below),
+                ("full_at", self.full_at),
+            ):
+                document[key] = None if figure is None else exact_figure(figure)
+        elif self.form == "fixed":
+            document["form"] = self.form
+            document["per_month"] = None if self.per_month is None else exact_figure(self.per_month)
+            document["months"] = self.months
+        return document
+
+
+def pay_figures(pay: Mapping[str, Any]) -> str:
+    """Write a ``pay`` object of the outcome document as its product: ``10000.00 × 1.125``.
+
+    The figures are the exact ones that, multiplied and rounded half-up to the fen, give
+    the ``amount``: the performance pay and the coefficient, or for a fixed amount the
+    amount per month and the months.
+    """
+    if pay.get("form") == "fixed":
+        return f"{pay['per_month']} × {pay['months']}"
+    return f"{pay['performance_pay']} × {pay['coefficient']}"
 
 
 @attrs.frozen
@@ -362,11 +478,35 @@ class FindingDocument(_Doc):
 
 
 class PayDocument(_Doc):
-    """Performance pay, coefficient and amount, as decimal strings in yuan."""
+    """A cadre's pay: the exact figures that multiply to the amount, as strings in yuan.
 
-    performance_pay: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$")
-    coefficient: str = Field(pattern=r"^[0-9]+\.[0-9]{2,}$")
+    ``amount`` is ``performance_pay × coefficient`` (or, for a ``fixed`` form,
+    ``per_month × months``) rounded half-up to the fen. The coefficient is exact: a decimal
+    with at least 2 places (``1.125``), or a fraction (``2/3``). Without ``form`` the pay
+    is by a grade's coefficient.
+    """
+
+    performance_pay: str | None = Field(pattern=r"^[0-9]+\.[0-9]{2}$")
+    coefficient: str | None = Field(pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
     amount: str = Field(pattern=r"^[0-9]+\.[0-9]{2}$")
+    form: PayForm | None = None
+    score: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
+    none_below: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
+    full_at: str | None = Field(default=None, pattern=r"^[0-9]+(\.[0-9]{2,}|/[0-9]+)$")
+    per_month: str | None = Field(default=None, pattern=r"^[0-9]+\.[0-9]{2,}$")
+    months: int | None = Field(default=None, ge=1, le=12)
+
+    @model_serializer(mode="wrap")
+    def _leave_off_other_forms(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The keys of one form only, as Pay.to_json writes them: coefficient pay reads as
+        # it did before there were other forms.
+        dumped: dict[str, Any] = handler(self)
+        return {
+            key: value for key, value in dumped.items() if key in _PAY_KEYS or value is not None
+        }
+
+
+_PAY_KEYS = frozenset({"performance_pay", "coefficient", "amount"})
 
 
 class ActionDocument(_Doc):

@@ -12,7 +12,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text as RichText
 
-from zhiping.documents.outcome import Finding, Outcome, SubjectOutcome, TraceEntry
+from zhiping.documents.outcome import (
+    Finding,
+    Outcome,
+    SubjectOutcome,
+    TraceEntry,
+    pay_figures,
+)
 from zhiping.documents.session import Session
 from zhiping.documents.values import ParameterUse, value_to_json
 from zhiping.glossary import Lang, Text, name_of
@@ -122,9 +128,17 @@ def _subject_row(
         *(str(counts.get(word, "")) for word in (*scale, "abstain", "invalid")),
         str(subject.tally.valid_votes) if subject.tally else "",
         grade,
-        subject.pay.to_json()["amount"] if subject.pay else "",
+        _pay_cell(subject),
         ("、" if lang == "zh" else ", ").join(name_of(a.kind)[lang] for a in subject.actions),
     ]
+
+
+def _pay_cell(subject: SubjectOutcome) -> str:
+    """Return the pay as the exact figures that multiply to it: ``10000.00 × 1.125 = 11250.00``."""
+    if subject.pay is None:
+        return ""
+    figures = subject.pay.to_json()
+    return f"{pay_figures(figures)} = {figures['amount']}"
 
 
 def render_explanation(outcome: Outcome, console: Console, lang: Lang) -> None:

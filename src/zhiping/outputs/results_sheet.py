@@ -15,7 +15,13 @@ its own page (``@page`` A4, a page break between pages), in the chosen language:
 
 What is posted is public, so the sheet gives counts only, never a ballot, and leaves
 performance pay off: pay is personal (the CSV table and the outcome document carry it
-for the township). Everything taken from a document is HTML-escaped.
+for the township).
+
+The markup is in Jinja2 templates shipped with the package (``templates/results_sheet/``:
+``head.html`` with ``style.css``, ``page.html``, ``tail.html``), rendered with autoescape on,
+so that everything taken from a document is HTML-escaped, and with ``StrictUndefined``, so
+that a name missing from a template's context is an error rather than an empty cell. This
+module only works out the plain text each cell shows.
 
 The document is written in pieces, :func:`sheet_head`, one :func:`sheet_page` per
 session and :func:`sheet_tail`, so that a stream of sessions is written as it is
@@ -25,8 +31,10 @@ evaluated; :func:`results_sheet` yields all of them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from html import escape
 from typing import Any
+
+import attrs
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
@@ -54,10 +62,8 @@ _LABELS = {
     "void_reasons": Text(zh="无效原因", en="Why the session is void"),
     "void_note": Text(
         zh="本次直评无效，须重新召开：下列票数不评定等次，不产生任何处理。",
-        en=(
-            "The session is void and must be held again: "
-            "the counts below give no grade and no action."
-        ),
+        en="The session is void and must be held again: the counts below give no grade and "
+        "no action.",
     ),
     "subject": Text(zh="测评对象", en="Subject"),
     "posts": Text(zh="职务", en="Posts"),
@@ -72,10 +78,8 @@ _LABELS = {
     ),
     "privacy": Text(
         zh="本表只公布计票结果，不含任何个人选票；绩效报酬属个人信息，不在公示之列。",
-        en=(
-            "Only the counts are posted, never a ballot; performance pay is personal and is "
-            "not posted."
-        ),
+        en="Only the counts are posted, never a ballot; performance pay is personal and is "
+        "not posted.",
     ),
 }
 
@@ -83,40 +87,27 @@ _NAME_SEPARATOR = Text(zh="、", en=", ")
 _COLON = Text(zh="：", en=": ")
 _NO_GRADE = "—"
 
-_STYLE = """
-@page { size: A4; margin: 16mm 15mm 16mm 15mm; }
-html {
-  font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC",
-    "Microsoft YaHei", "PingFang SC", "Heiti SC", sans-serif;
-  font-size: 10.5pt; line-height: 1.45; color: #000; background: #fff;
-}
-body { margin: 0; }
-section.page + section.page { break-before: page; page-break-before: always; }
-h1 { font-size: 16pt; text-align: center; margin: 0 0 6mm; }
-h2 { font-size: 11pt; margin: 4mm 0 1.5mm; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr max-content 1fr;
-  gap: 1mm 4mm; margin: 0 0 4mm; }
-dl.facts dt { font-weight: bold; }
-dl.facts dd { margin: 0; }
-.void { border: 1.5pt solid #b00; padding: 2mm 4mm; margin: 0 0 4mm; }
-.void p { margin: 0; font-weight: bold; }
-.void ul { margin: 1mm 0 0; padding-left: 5mm; }
-table.results { width: 100%; border-collapse: collapse; }
-table.results tr { break-inside: avoid; }
-table.results th, table.results td { border: 0.75pt solid #000; padding: 1.2mm 1.5mm; }
-table.results th { background: #eee; font-weight: bold; text-align: center; }
-table.results td.count { text-align: right; font-variant-numeric: tabular-nums; }
-table.results td.grade { text-align: center; white-space: nowrap; }
-footer { margin-top: 5mm; font-size: 9pt; }
-footer p { margin: 0 0 1mm; }
-.checkpoint { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8pt;
-  white-space: nowrap; }
-@media screen {
-  html { background: #ddd; }
-  section.page { background: #fff; width: 210mm; min-height: 297mm; box-sizing: border-box;
-    margin: 8mm auto; padding: 16mm 15mm; }
-}
-"""
+_TEMPLATES = Environment(
+    loader=PackageLoader("zhiping.outputs", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+"""The templates of ``zhiping/outputs/templates``, read from the installed package."""
+
+
+@attrs.frozen
+class _Row:
+    """The text of each cell of a subject's row, before escaping."""
+
+    name: str
+    posts: str
+    counts: tuple[str, ...]
+    valid_votes: str
+    grade: str
+    actions: str
 
 
 def results_sheet(
@@ -149,19 +140,16 @@ def sheet_head(lang: Lang) -> str:
     Returns:
         The HTML up to the first page.
     """
-    html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta name="generator" content="zhiping {escape(__version__)}">\n'
-        f"<title>{_label('title', lang)}</title>\n"
-        f"<style>{_STYLE}</style>\n</head>\n<body>\n"
+    return _TEMPLATES.get_template("results_sheet/head.html").render(
+        html_lang="zh-CN" if lang == "zh" else "en",
+        version=__version__,
+        title=_LABELS["title"][lang],
     )
 
 
 def sheet_tail() -> str:
     """Return the end of the document, after the last page."""
-    return "</body>\n</html>\n"
+    return _TEMPLATES.get_template("results_sheet/tail.html").render()
 
 
 def sheet_page(
@@ -184,21 +172,20 @@ def sheet_page(
         One ``<section class="page">`` element.
     """
     document = outcome.to_document() if isinstance(outcome, Outcome) else outcome
-    parts = [
-        f'<section class="page" data-session="{escape(session.id)}">',
-        f"<h1>{escape(_heading(session, lang))}</h1>",
-        _facts(session, document, lang),
-    ]
-    if document["status"] == "void":
-        parts.append(_void_reasons(document, lang))
-    parts.append(_results_table(session, document, lang))
-    parts.append(_footer(document, lang, checkpoint))
-    parts.append("</section>\n")
-    return "\n".join(parts)
-
-
-def _label(key: str, lang: Lang) -> str:
-    return escape(_LABELS[key][lang])
+    scale = _scale(document)
+    words = (*scale, "abstain", "invalid")
+    return _TEMPLATES.get_template("results_sheet/page.html").render(
+        labels={key: text[lang] for key, text in _LABELS.items()},
+        session_id=session.id,
+        heading=_heading(session, lang),
+        facts=_facts(session, document, lang),
+        void_reasons=_void_reasons(document, lang) if document["status"] == "void" else None,
+        words=[name_of(word)[lang] for word in words],
+        rows=[_row(session, subject, words, lang) for subject in document["subjects"]],
+        colon=_COLON[lang],
+        packs=" ► ".join(document["packs"]),
+        checkpoint=checkpoint,
+    )
 
 
 def _heading(session: Session, lang: Lang) -> str:
@@ -210,7 +197,8 @@ def _heading(session: Session, lang: Lang) -> str:
     return f"{name}: results of the direct evaluation of village cadres, {period}"
 
 
-def _facts(session: Session, document: Mapping[str, Any], lang: Lang) -> str:
+def _facts(session: Session, document: Mapping[str, Any], lang: Lang) -> list[tuple[str, str]]:
+    """Return the facts at the head of a page, each as its label and its value."""
     year = str(session.year)
     if session.quarter is not None:
         year += f" · {_LABELS['quarter'][lang]} {session.quarter}"
@@ -222,42 +210,16 @@ def _facts(session: Session, document: Mapping[str, Any], lang: Lang) -> str:
         ("status", _LABELS[document["status"]][lang]),
         ("session", session.id),
     ]
-    items = "".join(f"<dt>{_label(key, lang)}</dt><dd>{escape(value)}</dd>" for key, value in facts)
-    return f'<dl class="facts">{items}</dl>'
+    return [(_LABELS[key][lang], value) for key, value in facts]
 
 
-def _void_reasons(document: Mapping[str, Any], lang: Lang) -> str:
-    reasons = "".join(
-        f"<li>{escape(finding['message'][lang])}</li>"
+def _void_reasons(document: Mapping[str, Any], lang: Lang) -> list[str]:
+    """Return the messages of the violations that made the session void."""
+    return [
+        finding["message"][lang]
         for finding in document["findings"]
         if finding["severity"] == "violation"
-    )
-    return (
-        f'<div class="void"><p>{_label("void_note", lang)}</p>'
-        f"<h2>{_label('void_reasons', lang)}</h2><ul>{reasons}</ul></div>"
-    )
-
-
-def _results_table(session: Session, document: Mapping[str, Any], lang: Lang) -> str:
-    scale = _scale(document)
-    words = (*scale, "abstain", "invalid")
-    head = "".join(
-        [
-            f'<th class="name">{_label("subject", lang)}</th>',
-            f'<th class="posts">{_label("posts", lang)}</th>',
-            *(f'<th class="count">{escape(name_of(word)[lang])}</th>' for word in words),
-            f'<th class="count">{_label("valid_votes", lang)}</th>',
-            f"<th>{_label('grade', lang)}</th>",
-            f'<th class="actions">{_label("actions", lang)}</th>',
-        ]
-    )
-    rows = "\n".join(
-        _subject_row(session, subject, words, lang) for subject in document["subjects"]
-    )
-    return (
-        f'<table class="results">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n'
-        "</table>"
-    )
+    ]
 
 
 def _scale(document: Mapping[str, Any]) -> tuple[str, ...]:
@@ -267,21 +229,17 @@ def _scale(document: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-def _subject_row(
-    session: Session, subject: Mapping[str, Any], words: tuple[str, ...], lang: Lang
-) -> str:
+def _row(session: Session, subject: Mapping[str, Any], words: tuple[str, ...], lang: Lang) -> _Row:
     tally: Mapping[str, int] = subject["tally"] or {}
-    counts = "".join(f'<td class="count">{escape(str(tally.get(word, "")))}</td>' for word in words)
     valid = subject["valid_votes"]
-    cells = [
-        f"<td>{escape(session.subject_name(subject['id'], lang))}</td>",
-        f"<td>{escape(_posts(session, subject['id'], lang))}</td>",
-        counts,
-        f'<td class="count">{escape("" if valid is None else str(valid))}</td>',
-        f'<td class="grade">{escape(_grade(subject, lang))}</td>',
-        f"<td>{escape(_actions(subject, lang))}</td>",
-    ]
-    return f"<tr>{''.join(cells)}</tr>"
+    return _Row(
+        name=session.subject_name(subject["id"], lang),
+        posts=_posts(session, subject["id"], lang),
+        counts=tuple(str(tally.get(word, "")) for word in words),
+        valid_votes="" if valid is None else str(valid),
+        grade=_grade(subject, lang),
+        actions=_actions(subject, lang),
+    )
 
 
 def _posts(session: Session, subject_id: str, lang: Lang) -> str:
@@ -298,16 +256,3 @@ def _grade(subject: Mapping[str, Any], lang: Lang) -> str:
 
 def _actions(subject: Mapping[str, Any], lang: Lang) -> str:
     return _NAME_SEPARATOR[lang].join(name_of(a["kind"])[lang] for a in subject["actions"])
-
-
-def _footer(document: Mapping[str, Any], lang: Lang, checkpoint: str | None) -> str:
-    packs = " ► ".join(document["packs"])
-    colon = _COLON[lang]
-    lines = [f"<p>{_label('packs', lang)}{colon}{escape(packs)}</p>"]
-    if checkpoint is not None:
-        lines.append(
-            f"<p>{_label('checkpoint', lang)}{colon}"
-            f'<span class="checkpoint">{escape(checkpoint)}</span></p>'
-        )
-    lines.append(f"<p>{_label('privacy', lang)}</p>")
-    return f"<footer>{''.join(lines)}</footer>"

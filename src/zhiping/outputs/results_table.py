@@ -14,13 +14,15 @@ one shape for every session, so that a district's table filters, sorts and pivot
 - the count: ``tally_<word>`` for each answer word (the words of every installed scale,
   :func:`answer_words`; a word not on the session's scale is left empty),
   ``tally_abstain``, ``tally_invalid``, ``valid_votes``;
-- the result: ``grade``, ``grade_name``, ``pay_amount`` (yuan), ``actions``,
-  ``action_names``.
+- the result: ``grade``, ``grade_name``, ``pay_amount`` (yuan), ``pay_figures`` (the
+  exact figures whose product, rounded half-up to the fen, is the amount:
+  ``10000.00 × 1.125`` for performance pay × coefficient, ``500.00 × 3`` for an amount
+  per month × the months), ``actions``, ``action_names``.
 
 A void session keeps its rows: its tallies are shown as counted (as in the outcome
 document), ``void_reasons`` says why it is void on each row, and ``grade``,
-``pay_amount`` and ``actions`` are empty, since nothing is applied from it. Lists of
-ids are joined with ``;``; lists of names with ``、`` in Chinese and ``; `` in English.
+``pay_amount``, ``pay_figures`` and ``actions`` are empty, since nothing is applied from
+it. Lists of ids are joined with ``;``; lists of names with ``、`` in Chinese and ``; `` in English.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import csv
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
-from zhiping.documents.outcome import Outcome
+from zhiping.documents.outcome import Outcome, pay_figures
 from zhiping.documents.session import Session
 from zhiping.glossary import Lang, Text, name_of
 from zhiping.packs.registry import PackRegistry
@@ -72,7 +74,14 @@ _SUBJECT_COLUMNS = (
     "post_names",
     "eligible",
 )
-_RESULT_COLUMNS = ("grade", "grade_name", "pay_amount", "actions", "action_names")
+_RESULT_COLUMNS = (
+    "grade",
+    "grade_name",
+    "pay_amount",
+    "pay_figures",
+    "actions",
+    "action_names",
+)
 
 _NAME_SEPARATOR = Text(zh="、", en="; ")
 _REASON_SEPARATOR = Text(zh="；", en="; ")
@@ -251,12 +260,13 @@ def _count_cells(subject: Mapping[str, Any], answers: tuple[str, ...]) -> dict[s
 
 def _result_cells(subject: Mapping[str, Any], lang: Lang) -> dict[str, str]:
     grade: str | None = subject["grade"]
-    pay: Mapping[str, str] | None = subject["pay"]
+    pay: Mapping[str, Any] | None = subject["pay"]
     kinds = [action["kind"] for action in subject["actions"]]
     return {
         "grade": grade or "",
         "grade_name": name_of(grade)[lang] if grade else "",
         "pay_amount": pay["amount"] if pay else "",
+        "pay_figures": pay_figures(pay) if pay else "",
         "actions": _ID_SEPARATOR.join(kinds),
         "action_names": _NAME_SEPARATOR[lang].join(name_of(kind)[lang] for kind in kinds),
     }

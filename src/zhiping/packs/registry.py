@@ -19,8 +19,9 @@ import pluggy
 
 from zhiping.errors import PackConflict, PackError
 from zhiping.packs import hookspecs
+from zhiping.packs.checking import value_problems, vocabulary_of
 from zhiping.packs.model import Chain, Pack
-from zhiping.rules import Mechanism
+from zhiping.rules import Mechanism, ParameterType
 
 __all__ = ["PackRegistry", "default_registry", "discover"]
 
@@ -51,8 +52,17 @@ class PackRegistry:
         packs: Iterable[Pack],
         mechanisms: Iterable[Mechanism],
         origins: Mapping[str, str] | None = None,
+        *,
+        checked: bool = True,
     ) -> PackRegistry:
         """Build a registry and check every pack's chain; any order of packs will do.
+
+        Args:
+            packs: the packs.
+            mechanisms: the mechanisms their rules use.
+            origins: where each pack comes from, by name.
+            checked: check every pack's chain now; ``zhiping packs check`` passes
+                false, to check each pack on its own and report them all.
 
         Raises:
             PackError: two packs or two mechanisms share a name, a parent is missing,
@@ -77,9 +87,25 @@ class PackRegistry:
                 )
             known[mechanism.name] = mechanism
         registry = cls(by_name, known, dict(origins or {}))
-        for pack in by_name.values():
-            registry.check(Chain(registry.lineage(pack.name), pack.in_force_from))
+        if checked:
+            for name in by_name:
+                registry.check_pack(name)
         return registry
+
+    def check_pack(self, name: str) -> Chain:
+        """Check the chain that ends with the pack ``name``, as on its first day in force.
+
+        Returns:
+            the chain checked.
+
+        Raises:
+            PackError: the chain cannot be used (see :meth:`lineage`, :meth:`check`).
+        """
+        if name not in self.packs:
+            raise self._no_pack(name)
+        chain = Chain(self.lineage(name), self.packs[name].in_force_from)
+        self.check(chain)
+        return chain
 
     def names(self) -> tuple[str, ...]:
         """Return the names of every pack, sorted."""
@@ -181,17 +207,20 @@ class PackRegistry:
         return chain
 
     def check(self, chain: Chain) -> None:
-        """Check that every rule of the chain has its mechanism and its parameters.
+        """Check that every rule of the chain has its mechanism and sound parameters.
 
         Each parameter must be set by some pack of the chain, with the kind the
         mechanism reads, and every parameter set must belong to a rule of the chain.
+        Then every dated value of every pack is checked for what its mechanism declares
+        it means, against the chain's vocabulary (see :mod:`zhiping.packs.checking`).
 
         Raises:
-            PackError: naming the pack and the key that is wrong.
+            PackError: naming the pack and the key that is wrong; for values, every
+                problem of the chain, each with its file, key and value.
         """
         if chain.names in self._checked:
             return
-        declared: dict[str, str] = {}
+        declared: dict[str, ParameterType] = {}
         for rule in chain.rules():
             if rule.disabled is not None:
                 self._check_disabled(chain, rule.id, rule.pack)
@@ -215,12 +244,12 @@ class PackRegistry:
                         f"{pack.label}: parameter {name} belongs to no rule of the chain {names}",
                         zh=f"{pack.label_zh}:参数 {name} 不属于规则包链 {names} 中的任何规则",
                     )
-                if parameter.kind != declared[name]:
+                if parameter.kind != declared[name].kind:
                     raise PackError(
                         f"{pack.label}: parameter {name} is of kind {parameter.kind}; "
-                        f"its mechanism reads kind {declared[name]}",
+                        f"its mechanism reads kind {declared[name].kind}",
                         zh=f"{pack.label_zh}:参数 {name} 的类型为 {parameter.kind},"
-                        f"而其机制读取的类型为 {declared[name]}",
+                        f"而其机制读取的类型为 {declared[name].kind}",
                     )
         for name in declared:
             if not any(name in pack.parameters for pack in chain.packs):
@@ -229,6 +258,15 @@ class PackRegistry:
                     f"{last.label}: no pack of the chain {names} sets parameter {name}",
                     zh=f"{last.label_zh}:规则包链 {names} 中没有规则包设定参数 {name}",
                 )
+        problems = value_problems(chain, declared, vocabulary_of(chain, self.mechanisms))
+        if problems:
+            raise PackError(
+                f"the chain {names} has {len(problems)} bad "
+                f"{'value' if len(problems) == 1 else 'values'}:\n"
+                + "\n".join(f"  {problem.en}" for problem in problems),
+                zh=f"规则包链 {names} 有 {len(problems)} 个取值不当:\n"
+                + "\n".join(f"  {problem.zh}" for problem in problems),
+            )
         self._checked[chain.names] = None
 
     def _check_disabled(self, chain: Chain, rule_id: str, pack_name: str) -> None:
@@ -255,7 +293,9 @@ class PackRegistry:
         )
 
 
-def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> PackRegistry:
+def discover(
+    *, entry_points: bool = True, plugins: Iterable[object] = (), checked: bool = True
+) -> PackRegistry:
     """Collect packs and mechanisms from the bundled plugins and installed ones.
 
     Every plugin's hook implementations are called one by one, so that each pack is
@@ -264,6 +304,7 @@ def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> Pa
     Args:
         entry_points: also load the plugins of installed distributions (group ``zhiping``).
         plugins: further plugin objects or modules to register, e.g. in tests.
+        checked: check every pack's chain (see :meth:`PackRegistry.of`).
 
     Raises:
         PackError: a plugin fails to load, implements an unknown hook or a hook
@@ -300,7 +341,7 @@ def discover(*, entry_points: bool = True, plugins: Iterable[object] = ()) -> Pa
             impl, Mechanism, origins.get(impl.plugin_name, impl.plugin_name), "zhiping_mechanisms"
         )
     ]
-    return PackRegistry.of(packs, mechanisms, pack_origins)
+    return PackRegistry.of(packs, mechanisms, pack_origins, checked=checked)
 
 
 def _origins(manager: pluggy.PluginManager, bundled: Iterable[object]) -> dict[str, str]:

@@ -1,11 +1,13 @@
 """Mechanisms: generic, parameterized rules that know no town.
 
 A pack binds a rule id to one of these by name and sets its parameters; see
-``docs/packs.md`` for each mechanism's parameters.
+``docs/packs.md`` for each mechanism's parameters. ``param`` holds the declarations of
+what a parameter means (``param.grade()``, ``param.grade_table()``, …).
 """
 
 from __future__ import annotations
 
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import (
     APPLYING_STAGES,
@@ -18,6 +20,7 @@ from zhiping.rules._mechanism import (
     Stage,
     mechanism,
 )
+from zhiping.rules._parameters import ParameterType, Vocabulary
 from zhiping.rules.attendance import evaluator_capacities, invitee_kinds, roster_backing
 from zhiping.rules.ballots import issued_within_evaluators, returned_within_issued, unknown_subjects
 from zhiping.rules.eligibility import eligible_posts, organization_not_evaluated, tenure_eligibility
@@ -31,7 +34,7 @@ from zhiping.rules.notice import (
     quarter_given,
 )
 from zhiping.rules.organization import organization_grade_action, team_action_when_any_below
-from zhiping.rules.pay import pay_by_coefficient
+from zhiping.rules.pay import pay_by_coefficient, pay_by_score, pay_fixed_by_grade
 from zhiping.rules.quorum import quorum_minimum, quorum_share
 from zhiping.rules.quota import top_share_quota
 from zhiping.rules.sanctions import (
@@ -49,11 +52,14 @@ __all__ = [
     "Evaluation",
     "Mechanism",
     "ParameterSource",
+    "ParameterType",
     "Period",
     "RuleContext",
     "RuleDefinition",
     "Stage",
+    "Vocabulary",
     "mechanism",
+    "param",
 ]
 
 BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
@@ -81,6 +87,8 @@ BUILTIN_MECHANISMS: tuple[Mechanism, ...] = (
     veto_grade,
     top_share_quota,
     pay_by_coefficient,
+    pay_by_score,
+    pay_fixed_by_grade,
     consecutive_grade,
     consecutive_evaluations,
     low_satisfaction_action,

@@ -19,6 +19,7 @@ from zhiping.documents.outcome import Action, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
 from zhiping.documents.values import Citation, ParameterKind, ParameterUse
 from zhiping.glossary import Capacity, Grade, Severity
+from zhiping.rules._parameters import ParameterType, of_kind
 
 if TYPE_CHECKING:
     from zhiping.rules._context import RuleContext
@@ -256,7 +257,7 @@ class Mechanism:
         name: the name packs use (``quorum_share``).
         stage: the stage it runs in.
         apply: the function applying it to a session.
-        parameters: the parameters it reads, by name, with their kinds.
+        parameters: the parameters it reads, by name, with what each must be.
         severity: the severity of its findings unless the pack says otherwise.
         summary: one line on what it does.
     """
@@ -264,7 +265,7 @@ class Mechanism:
     name: str
     stage: Stage
     apply: Apply
-    parameters: Mapping[str, ParameterKind] = attrs.field(factory=dict)
+    parameters: Mapping[str, ParameterType] = attrs.field(factory=dict)
     severity: Severity = "violation"
     summary: str = ""
 
@@ -273,13 +274,29 @@ def mechanism(
     name: str,
     *,
     stage: Stage,
-    parameters: Mapping[str, ParameterKind] | None = None,
+    parameters: Mapping[str, ParameterType | ParameterKind] | None = None,
     severity: Severity = "violation",
 ) -> Callable[[Apply], Mechanism]:
-    """Make a :class:`Mechanism` of the decorated function; its docstring is the summary."""
+    """Make a :class:`Mechanism` of the decorated function; its docstring is the summary.
+
+    Args:
+        name: the name packs use.
+        stage: the stage it runs in.
+        parameters: what each parameter must be: a :class:`ParameterType`
+            (``grade()``, ``integer(at_least=1)``, ``grade_table()``, …), or only a
+            kind (``"text"``) for a value whose meaning nothing checks.
+        severity: the severity of its findings unless the pack says otherwise.
+
+    Raises:
+        ValueError: a parameter is declared with an unknown kind.
+    """
+    declared = {
+        key: of_kind(kind) if isinstance(kind, str) else kind
+        for key, kind in (parameters or {}).items()
+    }
 
     def decorate(apply: Apply) -> Mechanism:
         summary = (apply.__doc__ or "").strip().splitlines()[0] if apply.__doc__ else ""
-        return Mechanism(name, stage, apply, dict(parameters or {}), severity, summary)
+        return Mechanism(name, stage, apply, declared, severity, summary)
 
     return decorate

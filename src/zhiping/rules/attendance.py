@@ -11,6 +11,7 @@ from typing import cast
 
 from zhiping.errors import PackError
 from zhiping.glossary import CAPACITIES, Capacity, Text
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -55,7 +56,9 @@ def roster_backing(ctx: RuleContext) -> None:
     )
 
 
-@mechanism("invitee_kinds", stage="attendance", parameters={"kinds": "texts"}, severity="warning")
+@mechanism(
+    "invitee_kinds", stage="attendance", parameters={"kinds": param.texts()}, severity="warning"
+)
 def invitee_kinds(ctx: RuleContext) -> None:
     """An invitee counts only if their ``invitee_kind`` is one of the recognised ``kinds``."""
     kinds, used = ctx.parameter("kinds", tuple)
@@ -87,7 +90,9 @@ def invitee_kinds(ctx: RuleContext) -> None:
     )
 
 
-@mechanism("evaluator_capacities", stage="attendance", parameters={"capacities": "texts"})
+@mechanism(
+    "evaluator_capacities", stage="attendance", parameters={"capacities": param.capacities()}
+)
 def evaluator_capacities(ctx: RuleContext) -> None:
     """A person present in any of the ``capacities`` is an evaluator (counted once)."""
     capacities, used = ctx.parameter("capacities", tuple)

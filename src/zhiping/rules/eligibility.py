@@ -10,6 +10,7 @@ from __future__ import annotations
 from dateutil.relativedelta import relativedelta
 
 from zhiping.glossary import ORGANIZATION, Text, names_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -17,7 +18,10 @@ __all__ = ["eligible_posts", "organization_not_evaluated", "tenure_eligibility"]
 
 
 @mechanism(
-    "tenure_eligibility", stage="eligibility", parameters={"months": "integer"}, severity="info"
+    "tenure_eligibility",
+    stage="eligibility",
+    parameters={"months": param.integer(at_least=0)},
+    severity="info",
 )
 def tenure_eligibility(ctx: RuleContext) -> None:
     """A cadre is evaluated only if ``in_office_since`` + ``months`` is before the session.
@@ -51,7 +55,9 @@ def tenure_eligibility(ctx: RuleContext) -> None:
         ctx.admit(cadre.id, eligible, message, facts=facts, parameters=[used])
 
 
-@mechanism("eligible_posts", stage="eligibility", parameters={"posts": "texts"}, severity="info")
+@mechanism(
+    "eligible_posts", stage="eligibility", parameters={"posts": param.posts()}, severity="info"
+)
 def eligible_posts(ctx: RuleContext) -> None:
     """A cadre is evaluated only if they hold one of ``posts``."""
     posts, used = ctx.parameter("posts", tuple)

@@ -12,6 +12,7 @@ from fractions import Fraction
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Grade, Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
 
@@ -21,7 +22,7 @@ __all__ = ["score_bands", "share_thresholds", "veto_grade"]
 @mechanism(
     "share_thresholds",
     stage="grade",
-    parameters={"conditions": "conditions", "otherwise": "text"},
+    parameters={"conditions": param.share_conditions(), "otherwise": param.grade()},
     severity="warning",
 )
 def share_thresholds(ctx: RuleContext) -> None:
@@ -66,7 +67,7 @@ def share_thresholds(ctx: RuleContext) -> None:
 @mechanism(
     "score_bands",
     stage="grade",
-    parameters={"bands": "table", "otherwise": "text"},
+    parameters={"bands": param.bands(), "otherwise": param.grade()},
 )
 def score_bands(ctx: RuleContext) -> None:
     """Give the grade of the highest band whose minimum the score reaches, else ``otherwise``.
@@ -116,7 +117,7 @@ def score_bands(ctx: RuleContext) -> None:
         )
 
 
-@mechanism("veto_grade", stage="grade", parameters={"grade": "text"}, severity="warning")
+@mechanism("veto_grade", stage="grade", parameters={"grade": param.grade()}, severity="warning")
 def veto_grade(ctx: RuleContext) -> None:
     """A subject with a one-vote-veto item (一票否决) gets ``grade``, whatever its score."""
     grade, used = ctx.parameter("grade", str)

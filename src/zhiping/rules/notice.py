@@ -10,6 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from zhiping.glossary import Text, names_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -18,7 +19,7 @@ __all__ = ["notice_channels", "notice_contents", "notice_period", "notice_reach"
 _NO_NOTICE = Text(zh="会前没有发布通知", en="no notice was published before the session")
 
 
-@mechanism("notice_period", stage="notice", parameters={"days": "integer"})
+@mechanism("notice_period", stage="notice", parameters={"days": param.integer(at_least=0)})
 def notice_period(ctx: RuleContext) -> None:
     """The notice is published at least ``days`` calendar days before the session."""
     required, used = ctx.parameter("days", int)
@@ -47,7 +48,7 @@ def notice_period(ctx: RuleContext) -> None:
     ctx.check(days >= required, message, facts=facts, parameters=[used], result=str(days))
 
 
-@mechanism("notice_channels", stage="notice", parameters={"channels": "texts"})
+@mechanism("notice_channels", stage="notice", parameters={"channels": param.texts()})
 def notice_channels(ctx: RuleContext) -> None:
     """The notice goes out through at least one of the accepted ``channels``."""
     accepted, used = ctx.parameter("channels", tuple)
@@ -70,7 +71,7 @@ def notice_channels(ctx: RuleContext) -> None:
     ctx.check(fulfilled, message, facts=facts, parameters=[used])
 
 
-@mechanism("notice_contents", stage="notice", parameters={"required": "texts"})
+@mechanism("notice_contents", stage="notice", parameters={"required": param.texts()})
 def notice_contents(ctx: RuleContext) -> None:
     """The notice states every item of ``required`` (time, place, procedure)."""
     required, used = ctx.parameter("required", tuple)
@@ -93,7 +94,9 @@ def notice_contents(ctx: RuleContext) -> None:
     ctx.check(not missing, message, facts=facts, parameters=[used])
 
 
-@mechanism("notice_reach", stage="notice", parameters={"share": "fraction"}, severity="warning")
+@mechanism(
+    "notice_reach", stage="notice", parameters={"share": param.fraction()}, severity="warning"
+)
 def notice_reach(ctx: RuleContext) -> None:
     """Households informed and households visited each reach ``share`` of all households."""
     share, used = ctx.parameter("share", Fraction)

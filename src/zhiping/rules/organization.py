@@ -7,6 +7,7 @@ Source: Xinzhou, 一(四): the evaluation identifies weak and lax party organiza
 from __future__ import annotations
 
 from zhiping.glossary import ORGANIZATION, Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 from zhiping.rules.sanctions import SatisfactionLine
@@ -17,7 +18,7 @@ __all__ = ["organization_grade_action", "team_action_when_any_below"]
 @mechanism(
     "organization_grade_action",
     stage="organization",
-    parameters={"grade": "text", "action": "text"},
+    parameters={"grade": param.grade(), "action": param.action()},
 )
 def organization_grade_action(ctx: RuleContext) -> None:
     """The organization graded ``grade`` gets ``action``."""
@@ -45,7 +46,12 @@ def organization_grade_action(ctx: RuleContext) -> None:
 @mechanism(
     "team_action_when_any_below",
     stage="organization",
-    parameters={"measure": "text", "below": "fraction", "satisfied": "texts", "action": "text"},
+    parameters={
+        "measure": param.one_of("rate", "score"),
+        "below": param.fraction(at_most=None),
+        "satisfied": param.ballot_words(),
+        "action": param.action(),
+    },
 )
 def team_action_when_any_below(ctx: RuleContext) -> None:
     """The organization gets ``action`` once when any cadre's satisfaction is below ``below``.

@@ -11,6 +11,7 @@ from fractions import Fraction
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -49,7 +50,11 @@ def _unknown_capacity(used: ParameterUse, capacity: str) -> PackError:
     )
 
 
-@mechanism("quorum_share", stage="quorum", parameters={"capacity": "text", "share": "fraction"})
+@mechanism(
+    "quorum_share",
+    stage="quorum",
+    parameters={"capacity": param.capacity(), "share": param.fraction()},
+)
 def quorum_share(ctx: RuleContext) -> None:
     """At least ``share`` of the roster's ``capacity`` is present (and the roster is not empty)."""
     capacity, capacity_used = ctx.parameter("capacity", str)
@@ -79,7 +84,14 @@ def quorum_share(ctx: RuleContext) -> None:
     )
 
 
-@mechanism("quorum_minimum", stage="quorum", parameters={"capacity": "text", "minimum": "integer"})
+@mechanism(
+    "quorum_minimum",
+    stage="quorum",
+    parameters={
+        "capacity": param.capacity(also=("evaluator",)),
+        "minimum": param.integer(at_least=1),
+    },
+)
 def quorum_minimum(ctx: RuleContext) -> None:
     """At least ``minimum`` persons are present in ``capacity`` (``evaluator``: any counted one)."""
     capacity, capacity_used = ctx.parameter("capacity", str)

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from zhiping.errors import PackError
 from zhiping.glossary import GRADES, Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
 
@@ -21,7 +22,12 @@ __all__ = ["top_share_quota"]
 @mechanism(
     "top_share_quota",
     stage="quota",
-    parameters={"share": "fraction", "grade": "text", "excluded": "text", "satisfied": "texts"},
+    parameters={
+        "share": param.fraction(),
+        "grade": param.grade(),
+        "excluded": param.grade(),
+        "satisfied": param.ballot_words(),
+    },
     severity="warning",
 )
 def top_share_quota(ctx: RuleContext) -> None:

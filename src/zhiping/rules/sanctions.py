@@ -21,6 +21,7 @@ import attrs
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text, name_of
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
 
@@ -35,7 +36,11 @@ __all__ = [
 @mechanism(
     "consecutive_grade",
     stage="sanctions",
-    parameters={"grade": "text", "years": "integer", "action": "text"},
+    parameters={
+        "grade": param.grade(),
+        "years": param.integer(at_least=1),
+        "action": param.action(),
+    },
 )
 def consecutive_grade(ctx: RuleContext) -> None:
     """A cadre graded ``grade`` this year and each of the ``years − 1`` before gets ``action``.
@@ -91,7 +96,7 @@ def consecutive_grade(ctx: RuleContext) -> None:
 @mechanism(
     "consecutive_evaluations",
     stage="sanctions",
-    parameters={"grade": "text", "action": "text"},
+    parameters={"grade": param.grade(), "action": param.action()},
 )
 def consecutive_evaluations(ctx: RuleContext) -> None:
     """A cadre graded ``grade`` now and at their latest earlier evaluation gets ``action``.
@@ -137,7 +142,12 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
 @mechanism(
     "low_satisfaction_action",
     stage="sanctions",
-    parameters={"measure": "text", "below": "fraction", "satisfied": "texts", "action": "text"},
+    parameters={
+        "measure": param.one_of("rate", "score"),
+        "below": param.fraction(at_most=None),
+        "satisfied": param.ballot_words(),
+        "action": param.action(),
+    },
 )
 def low_satisfaction_action(ctx: RuleContext) -> None:
     """A cadre whose satisfaction is below ``below`` gets ``action``, whatever the grade.

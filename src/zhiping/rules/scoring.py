@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
 
@@ -25,7 +26,7 @@ BALLOT = "ballot"
 @mechanism(
     "weighted_composite",
     stage="score",
-    parameters={"weights": "table", "satisfied": "texts"},
+    parameters={"weights": param.table(), "satisfied": param.ballot_words()},
     severity="warning",
 )
 def weighted_composite(ctx: RuleContext) -> None:
@@ -85,7 +86,7 @@ def _components(
 @mechanism(
     "weighted_groups",
     stage="score",
-    parameters={"weights": "table", "satisfied": "texts"},
+    parameters={"weights": param.table(), "satisfied": param.ballot_words()},
     severity="warning",
 )
 def weighted_groups(ctx: RuleContext) -> None:

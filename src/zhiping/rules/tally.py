@@ -14,6 +14,7 @@ from zhiping.documents.outcome import Tally
 from zhiping.documents.session import Ballot, group_size
 from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import Text
+from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
@@ -24,7 +25,9 @@ INVALID = "invalid"
 NO_GROUP = ""
 
 
-@mechanism("tally_marks", stage="tally", parameters={"scale": "texts", "abstentions": "texts"})
+@mechanism(
+    "tally_marks", stage="tally", parameters={"scale": param.texts(), "abstentions": param.texts()}
+)
 def tally_marks(ctx: RuleContext) -> None:
     """Count each subject's marks on ``scale``; ``abstentions`` and no mark are abstentions."""
     scale, scale_used = ctx.parameter("scale", tuple)

@@ -7,7 +7,8 @@ pytest to collect it), name the pack, and add the pack's own hand-worked cases::
         pack = "yangluo"
 
 Each law of :data:`zhiping.testing.laws.LAWS` becomes a test ``test_law_<name>``, and
-the pack's data is checked: every value cited or assumed, every rule sourced.
+the pack's data is checked: every value sound for its mechanism (as ``zhiping packs
+check`` does), cited or assumed, every rule sourced.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ class PackTests:
         )
         assert chain.names[-1] == self.pack
         assert chain.names[0] == "cn"
+
+    def test_every_value_means_what_its_mechanism_declares(self) -> None:
+        """The checks of ``zhiping packs check``: grades, words, tables and bands sound."""
+        chain = self.registry().check_pack(self.pack)
+        assert chain.names[-1] == self.pack
 
     def test_every_value_is_cited_or_assumed_with_a_reason(self) -> None:
         for name, parameter in self.the_pack().parameters.items():

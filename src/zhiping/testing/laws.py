@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 import zhiping
 from zhiping.documents.outcome import Outcome
 from zhiping.glossary import GRADES, ORGANIZATION
+from zhiping.packs.model import Chain
+from zhiping.packs.parameters import DatedValue, Parameter
 from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._pack_documents import PackProfile, as_group_counts, pack_documents
 
@@ -32,6 +34,7 @@ __all__ = ["LAWS", "Law", "LawBroken", "check_law", "check_laws"]
 
 Document = dict[str, Any]
 Check = Callable[["LawContext", st.DataObject], None]
+StaticCheck = Callable[["LawContext"], None]
 
 
 class LawBroken(AssertionError):
@@ -84,15 +87,20 @@ class LawContext:
 class Law:
     """A property every pack must have.
 
+    A law either draws sessions (``check``, run by hypothesis) or reads only the pack's
+    parameters (``static``, run once: it fails at once, without drawing documents).
+
     Attributes:
         name: how the law is named in reports and on the command line.
         summary: the law in one sentence.
         check: the property, given the context and hypothesis's data.
+        static: the property of the pack's parameters alone, given the context.
     """
 
     name: str
     summary: str
-    check: Check
+    check: Check | None = None
+    static: StaticCheck | None = None
 
 
 def _comparable(outcome: Outcome) -> dict[str, Any]:
@@ -182,24 +190,76 @@ def _kinds(outcome: Outcome, subject: str) -> set[str]:
     return {action.kind for action in outcome.subject(subject).actions}
 
 
-def _pay_order(ctx: LawContext, data: st.DataObject) -> None:
-    registry = ctx.registry
-    chain = registry.chain(
+def _pay_order(ctx: LawContext) -> None:
+    for name, dated in _values_of(ctx, "pay_by_coefficient", "coefficients"):
+        table = dated.value
+        assert isinstance(table, Mapping)
+        _check_order(
+            ctx,
+            {g: Decimal(v) for g, v in table.items()},
+            f"{name} from {dated.effective_from}",
+        )
+
+
+def _chain(ctx: LawContext) -> Chain:
+    return ctx.registry.chain(
         ctx.profile.village_code, _held_on(ctx.profile), **ctx.profile.evaluate_options()
     )
+
+
+def _values_of(ctx: LawContext, mechanism: str, parameter: str) -> list[tuple[str, DatedValue]]:
+    """Return every dated value any pack of the chain sets for a parameter of a mechanism."""
+    chain = _chain(ctx)
+    found: list[tuple[str, DatedValue]] = []
     for rule in chain.rules():
-        if rule.mechanism != "pay_by_coefficient":
+        if rule.mechanism != mechanism:
             continue
+        name = f"{rule.id}.{parameter}"
         for pack in chain.packs:
-            parameter = pack.parameters.get(f"{rule.id}.coefficients")
-            for dated in parameter.values if parameter else ():
-                table = dated.value
-                assert isinstance(table, Mapping)
-                _check_order(
-                    ctx,
-                    {g: Decimal(v) for g, v in table.items()},
-                    f"{parameter.name if parameter else ''} from {dated.effective_from}",
-                )
+            if name in pack.parameters:
+                found.extend((name, dated) for dated in pack.parameters[name].values)
+    return found
+
+
+def _band_order(ctx: LawContext) -> None:
+    chain = _chain(ctx)
+    for rule in chain.rules():
+        if rule.mechanism != "score_bands":
+            continue
+        bands = _most_specific(chain, f"{rule.id}.bands")
+        otherwise = _most_specific(chain, f"{rule.id}.otherwise")
+        if bands is None or otherwise is None:
+            continue
+        # Each day a value changes, the bands and the grade below them in force together.
+        for day in sorted({v.effective_from for v in (*bands.values, *otherwise.values)}):
+            table, below = bands.value_on(day), otherwise.value_on(day)
+            if table is not None and below is not None:
+                _check_bands(ctx, f"{bands.name} from {day}", table.value, str(below.value))
+
+
+def _most_specific(chain: Chain, name: str) -> Parameter | None:
+    return next(
+        (pack.parameters[name] for pack in reversed(chain.packs) if name in pack.parameters),
+        None,
+    )
+
+
+def _check_bands(ctx: LawContext, where: str, table: Any, otherwise: str) -> None:
+    assert isinstance(table, Mapping)
+    ranked = sorted((g for g in table if g in _RANK), key=_RANK.__getitem__, reverse=True)
+    shown = {"bands": {g: str(v) for g, v in table.items()}, "otherwise": otherwise}
+    for better, worse in itertools.pairwise(ranked):
+        if Decimal(table[better]) <= Decimal(table[worse]):
+            raise ctx.broken(
+                f"{where}: {better} needs {table[better]}, no more than {worse} ({table[worse]})",
+                shown,
+            )
+    if otherwise in _RANK and ranked and _RANK[otherwise] >= _RANK[ranked[-1]]:
+        raise ctx.broken(
+            f"{where}: the grade below every band, {otherwise}, is not worse than "
+            f"the lowest band's {ranked[-1]}",
+            shown,
+        )
 
 
 def _check_order(ctx: LawContext, coefficients: Mapping[str, Decimal], where: str) -> None:
@@ -333,7 +393,17 @@ LAWS: Mapping[str, Law] = {
             "pay, and never adds a sanction.",
             _monotonicity,
         ),
-        Law("pay_order", "A better grade is never paid a smaller coefficient.", _pay_order),
+        Law(
+            "pay_order",
+            "A better grade is never paid a smaller coefficient.",
+            static=_pay_order,
+        ),
+        Law(
+            "band_order",
+            "A better grade needs a higher score band, and the grade below every band "
+            "is worse than the lowest band's.",
+            static=_band_order,
+        ),
         Law(
             "quorum_monotone", "One more evaluator present never breaks a quorum.", _quorum_monotone
         ),
@@ -382,6 +452,11 @@ def check_law(
     law = LAWS[name]
     registry = registry or default_registry()
     context = LawContext(name, PackProfile.of(pack, registry=registry), registry)
+    if law.static is not None:
+        law.static(context)
+        return
+    check = law.check
+    assert check is not None, f"law {name} has neither a check nor a static check"
     options: dict[str, Any] = {
         "deadline": None,
         "database": None,
@@ -393,7 +468,7 @@ def check_law(
     @settings(**options)
     @given(data=st.data())
     def holds(data: st.DataObject) -> None:
-        law.check(context, data)
+        check(context, data)
 
     holds()
 
