@@ -10,6 +10,8 @@ import pytest
 
 import zhiping
 from zhiping import HistoryEntry
+from zhiping.engine import merge_history
+from zhiping.rules import Period
 from zhiping.testing import as_cast, session_document
 
 MARKS_FOR = {
@@ -366,3 +368,96 @@ def test_a_session_held_outside_the_work_year_and_the_next_is_an_input_error(
 def test_a_session_held_in_the_work_year_or_the_next_is_evaluated(held_on: date) -> None:
     outcome = zhiping.evaluate(session_document(year=2026, held_on=held_on))
     assert outcome.status == "valid"
+
+
+# merge_history: the document's history with the caller's, by subject and period.
+
+
+def quarterly(quarter: int, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    document = session_document(year=2026, cadres=1)
+    document["quarter"] = quarter
+    document["history"] = history or []
+    return document
+
+
+def test_the_callers_earlier_quarter_of_the_sessions_year_is_merged() -> None:
+    session = zhiping.parse_session(
+        quarterly(3, [{"subject": "c1", "year": 2026, "quarter": 1, "grade": "competent"}])
+    )
+    extra = [HistoryEntry(subject="c1", year=2026, quarter=2, grade="incompetent")]
+    merged = merge_history(session, extra)
+    assert merged == {
+        ("c1", Period(2026, 1)): "competent",
+        ("c1", Period(2026, 2)): "incompetent",
+    }
+
+
+@pytest.mark.parametrize(
+    ("year", "quarter", "path"),
+    [
+        (2026, 3, "history[0].quarter"),
+        (2026, 4, "history[0].quarter"),
+        (2026, None, "history[0].year"),
+        (2027, 1, "history[0].year"),
+    ],
+)
+def test_the_callers_entry_not_before_the_sessions_quarter_is_refused(
+    year: int, quarter: int | None, path: str
+) -> None:
+    session = zhiping.parse_session(quarterly(3))
+    extra = [HistoryEntry(subject="c1", year=year, quarter=quarter, grade="competent")]
+    with pytest.raises(zhiping.InputError) as raised:
+        merge_history(session, extra)
+    assert [p.path for p in raised.value.problems] == [path]
+
+
+def test_the_callers_entry_repeating_the_documents_is_accepted() -> None:
+    given = {"subject": "c1", "year": 2025, "quarter": 4, "grade": "incompetent"}
+    session = zhiping.parse_session(quarterly(1, [given]))
+    merged = merge_history(session, [HistoryEntry(**given)])
+    assert merged == {("c1", Period(2025, 4)): "incompetent"}
+
+
+def test_the_callers_quarter_contradicting_the_documents_is_refused() -> None:
+    session = zhiping.parse_session(
+        quarterly(1, [{"subject": "c1", "year": 2025, "quarter": 4, "grade": "incompetent"}])
+    )
+    extra = [HistoryEntry(subject="c1", year=2025, quarter=4, grade="competent")]
+    with pytest.raises(zhiping.InputError) as raised:
+        merge_history(session, extra)
+    (problem,) = raised.value.problems
+    assert problem.path == "history[0]"
+    assert problem.text.en == "'c1' is graded incompetent for 2025 Q4 in the document"
+
+
+def test_the_callers_yearly_grade_for_a_year_the_document_gives_by_quarter_is_refused() -> None:
+    session = zhiping.parse_session(
+        quarterly(1, [{"subject": "c1", "year": 2025, "quarter": 4, "grade": "incompetent"}])
+    )
+    extra = [HistoryEntry(subject="c1", year=2025, grade="incompetent")]
+    with pytest.raises(zhiping.InputError) as raised:
+        merge_history(session, extra)
+    assert [p.path for p in raised.value.problems] == ["history[0]"]
+
+
+def test_a_quarterly_history_reaches_the_two_year_rule_through_evaluate() -> None:
+    """Xinzhou, Q1 2026, 62 evaluators and 60 ballots: c1 incompetent (2d = 60 ≥ 60 = n)
+    and 2025's last recorded quarter, Q4, incompetent: the organizational adjustment."""
+    document = quarterly(1)
+    document["ballots"] = {
+        "issued": 60,
+        "returned": 60,
+        "counts": {
+            "organization": {"satisfied": 60},
+            "c1": {"satisfied": 30, "dissatisfied": 30},
+        },
+    }
+    history = [
+        HistoryEntry(subject="c1", year=2025, quarter=3, grade="competent"),
+        HistoryEntry(subject="c1", year=2025, quarter=4, grade="incompetent"),
+    ]
+    outcome = zhiping.evaluate(document, history=history)
+    assert outcome.subject("c1").grade == "incompetent"
+    assert [a.kind for a in outcome.subject("c1").actions] == ["organizational_adjustment"]
+    history[1] = HistoryEntry(subject="c1", year=2025, quarter=4, grade="competent")
+    assert zhiping.evaluate(document, history=history).subject("c1").actions == ()

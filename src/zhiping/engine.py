@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
-from zhiping.documents.session import HistoryEntry, Session, not_before
+from zhiping.documents.session import HistoryEntry, Session, mixed_periods, not_earlier
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
 from zhiping.glossary import ORGANIZATION, Grade, Text, name_of
 from zhiping.rules import (
@@ -21,6 +21,7 @@ from zhiping.rules import (
     Evaluation,
     Mechanism,
     ParameterSource,
+    Period,
     RuleContext,
     RuleDefinition,
     Stage,
@@ -96,31 +97,52 @@ def evaluate_chain(
     return _outcome(evaluation, chain)
 
 
-def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple[str, int], Grade]:
-    """Return the document's history with the caller's, by (subject, year).
+def merge_history(
+    session: Session, extra: Iterable[HistoryEntry]
+) -> dict[tuple[str, Period], Grade]:
+    """Return the document's history with the caller's, by (subject, period).
+
+    A period is a work year, or a quarter of one for packs that evaluate each quarter.
 
     Raises:
-        InputError: the two give different grades for the same subject and year, or the
-            caller's history reaches the evaluated year.
+        InputError: the two give different grades for the same subject and period, one
+            grades a subject's year as a whole and the other by quarter, or the caller's
+            history is not before the evaluated period.
     """
-    merged: dict[tuple[str, int], Grade] = {
-        (entry.subject, entry.year): entry.grade for entry in session.history
+    merged: dict[tuple[str, Period], Grade] = {
+        (entry.subject, Period.of(entry.year, entry.quarter)): entry.grade
+        for entry in session.history
+    }
+    quarterly = {
+        (entry.subject, entry.year): entry.quarter is not None for entry in session.history
     }
     problems = []
     for index, entry in enumerate(extra):
-        key = (entry.subject, entry.year)
-        if entry.year >= session.year:
-            problems.append(not_before(f"history[{index}].year", entry.year, session.year))
+        path = f"history[{index}]"
+        key = (entry.subject, Period.of(entry.year, entry.quarter))
+        late = not_earlier(path, entry, session)
+        if late is not None:
+            problems.append(late)
+        elif quarterly.setdefault((entry.subject, entry.year), entry.quarter is not None) != (
+            entry.quarter is not None
+        ):
+            problems.append(mixed_periods(path, entry))
         elif merged.setdefault(key, entry.grade) != entry.grade:
-            graded = merged[key]
-            contradiction = Text(
-                zh=f"文件中 '{entry.subject}' {entry.year}年评定为{name_of(graded).zh},与此处不同",
-                en=f"'{entry.subject}' is graded {graded} for {entry.year} in the document",
-            )
-            problems.append(Problem(f"history[{index}]", contradiction))
+            problems.append(_contradiction(path, entry, merged[key]))
     if problems:
         raise InputError(problems)
     return merged
+
+
+def _contradiction(path: str, entry: HistoryEntry, graded: Grade) -> Problem:
+    period = entry.period
+    return Problem(
+        path,
+        Text(
+            zh=f"文件中 '{entry.subject}' {period.zh}评定为{name_of(graded).zh},与此处不同",
+            en=f"'{entry.subject}' is graded {graded} for {period.en} in the document",
+        ),
+    )
 
 
 def _bound_rules(

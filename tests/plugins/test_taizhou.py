@@ -2,7 +2,10 @@
 
 Every expected value is worked out by hand from ``reference/variants.md`` (taizhou):
 
-- evaluators are villagers: the attendance capacity ``villager`` counts, and nothing else;
+- evaluators are villagers, and the village's party members and representatives are
+  villagers too: the capacities ``villager``, ``party_member`` and ``representative``
+  count; a party-member or representative claim the roster does not back is dropped
+  (cn's ``attendance.not_on_roster``), and the person counts only if also a villager;
 - ``eligibility.tenure``: a cadre is evaluated only if ``in_office_since`` + 6 calendar
   months < ``held_on``, a day past the month's end clamped to its last day; an
   ineligible cadre is ``eligible: false`` with no grade and an ``info`` finding;
@@ -121,19 +124,67 @@ def test_one_ballot_more_than_villagers_present_voids_the_session() -> None:
     assert outcome.subject("organization").grade is None
 
 
-def test_party_members_and_representatives_present_are_not_evaluators() -> None:
-    """5 party members and 5 representatives on the roster are present, no villager:
-    0 evaluators, so issuing 10 ballots voids the session."""
-    document = taizhou_document(counted(satisfied=10))
-    document["attendance"] = [
-        *({"person": f"pm{i:03d}", "as": ["party_member"]} for i in range(1, 6)),
+def evaluators_of(outcome: zhiping.Outcome) -> int:
+    """The distinct evaluators the trace of ``attendance.evaluators`` counts."""
+    (entry,) = [e for e in outcome.trace if e.rule == "attendance.evaluators"]
+    return int(entry.inputs["evaluators"])
+
+
+def mixed_attendance() -> list[dict[str, Any]]:
+    """87 villagers, 8 party members and 5 representatives (all on the roster) present."""
+    return [
+        *villagers(87),
+        *({"person": f"pm{i:03d}", "as": ["party_member"]} for i in range(1, 9)),
         *({"person": f"r{i:03d}", "as": ["representative"]} for i in range(1, 6)),
     ]
+
+
+@pytest.mark.parametrize(("issued", "status"), [(100, "valid"), (101, "void")])
+def test_party_members_and_representatives_present_are_villagers(issued: int, status: str) -> None:
+    """87 villagers + 13 party members and representatives = 100 evaluators: 100 ballots
+    issued is sound, 101 > 100 voids the session."""
+    document = taizhou_document(counted(satisfied=100))
+    document["attendance"] = mixed_attendance()
+    document["ballots"]["issued"] = issued
     outcome = zhiping.evaluate(document)
-    assert outcome.status == "void"
-    (finding,) = outcome.findings_of("ballots.issued")
-    assert finding.severity == "violation"
-    assert all(subject.grade is None for subject in outcome.subjects)
+    assert evaluators_of(outcome) == 100
+    assert outcome.status == status
+    assert outcome.findings_of("attendance.not_on_roster") == ()
+    assert len(outcome.findings_of("ballots.issued")) == (issued > 100)
+    # s = n = 100: 5s = 500 ≥ 400 = 4n: excellent, unless void.
+    assert outcome.subject("c1").grade == ("excellent" if status == "valid" else None)
+
+
+def test_a_party_member_not_on_the_roster_is_not_counted_as_a_villager() -> None:
+    """pm999 signs in only as a party member and is not on the roster: the claim is
+    dropped and nothing says they are a villager, so 99 evaluators: 99 ballots issued is
+    sound, 100 is a violation."""
+    document = taizhou_document(counted(satisfied=99))
+    document["attendance"] = [
+        *mixed_attendance()[:99],
+        {"person": "pm999", "as": ["party_member"]},
+    ]
+    outcome = zhiping.evaluate(document)
+    assert evaluators_of(outcome) == 99
+    (warning,) = outcome.findings_of("attendance.not_on_roster")
+    assert warning.facts["person"] == "pm999"
+    assert outcome.status == "valid"
+    document["ballots"]["issued"] = 100
+    assert zhiping.evaluate(document).status == "void"
+
+
+def test_a_party_member_not_on_the_roster_but_also_a_villager_is_counted_once() -> None:
+    """pm999 signs in as a party member and a villager: the party-member claim is
+    dropped, the villager claim stands: 100 evaluators, 100 ballots issued is sound."""
+    document = taizhou_document(counted(satisfied=100))
+    document["attendance"] = [
+        *mixed_attendance()[:99],
+        {"person": "pm999", "as": ["party_member", "villager"]},
+    ]
+    outcome = zhiping.evaluate(document)
+    assert evaluators_of(outcome) == 100
+    assert len(outcome.findings_of("attendance.not_on_roster")) == 1
+    assert outcome.status == "valid"
 
 
 def test_a_party_member_present_also_as_a_villager_evaluates_once() -> None:

@@ -234,15 +234,59 @@ def test_a_person_in_two_evaluator_capacities_counts_once() -> None:
         {"person": "r001", "as": ["representative"]},
     ],
 )
-def test_a_party_member_or_representative_as_such_is_not_an_evaluator(
+def test_a_party_member_or_representative_on_the_roster_is_a_villager(
     present: dict[str, Any],
 ) -> None:
-    """On the roster, but not a Xichong evaluator: 15 evaluators, 16 issued → void."""
+    """On the roster, hence a villager: 15 + 1 = 16 evaluators, so 16 issued is sound."""
     doc = document(groups(full(10), full(3), full(2)), issued=16, also_present=(present,))
     outcome = evaluate(doc)
     assert outcome.findings_of("attendance.not_on_roster") == ()
-    assert outcome.findings_of("ballots.issued")[0].severity == "violation"
+    assert outcome.findings_of("ballots.issued") == ()
+    assert outcome.status == "valid"
+    doc["ballots"]["issued"] = 17  # 17 > 16
+    assert evaluate(doc).findings_of("ballots.issued")[0].severity == "violation"
+
+
+@pytest.mark.parametrize(
+    "present",
+    [
+        {"person": "pm999", "as": ["party_member"]},
+        {"person": "r999", "as": ["representative"]},
+    ],
+)
+def test_a_party_member_or_representative_not_on_the_roster_is_not_counted(
+    present: dict[str, Any],
+) -> None:
+    """The roster does not back the claim, and nothing says they are a villager:
+    still 15 evaluators, 16 issued → void."""
+    doc = document(groups(full(10), full(3), full(2)), issued=16, also_present=(present,))
+    outcome = evaluate(doc)
+    assert outcome.findings_of("attendance.not_on_roster")[0].severity == "warning"
+    assert outcome.findings_of("ballots.issued")[0].facts["evaluators"] == 15
     assert outcome.status == "void"
+
+
+def test_87_villagers_and_13_party_members_and_representatives_are_100_evaluators() -> None:
+    """100 ballots issued and returned, all in the villagers' group: valid; 101: void."""
+    villagers_counts = {"c1": marks(s=100)}
+    present = (
+        *({"person": f"pm{i:03d}", "as": ["party_member"]} for i in range(1, 9)),
+        *({"person": f"r{i:03d}", "as": ["representative"]} for i in range(1, 6)),
+    )
+    doc = document({"villagers": villagers_counts}, also_present=present)
+    doc["attendance"] = doc["attendance"][13:]  # v001…v013 leave; v014…v100, 87 villagers, remain
+    doc["roster"]["party_members"] = [f"pm{i:03d}" for i in range(1, 9)]
+    doc["roster"]["representatives"] = [f"r{i:03d}" for i in range(1, 6)]
+    assert len(doc["attendance"]) == 100
+    outcome = evaluate(doc)
+    (entry,) = [e for e in outcome.trace if e.rule == "attendance.evaluators"]
+    assert entry.inputs["evaluators"] == 100
+    assert outcome.findings_of("ballots.issued") == ()
+    assert outcome.status == "valid"
+    doc["ballots"]["issued"] = 101
+    void = evaluate(doc)
+    assert void.findings_of("ballots.issued")[0].facts["evaluators"] == 100
+    assert void.status == "void"
 
 
 # The two forms of the same ballots: group_counts, and cast ballots carrying `group`.

@@ -15,6 +15,7 @@ import attrs
 from zhiping.documents.outcome import Finding, TraceEntry
 from zhiping.documents.session import HistoryEntry, parse_session
 from zhiping.documents.values import ParameterUse, Value
+from zhiping.engine import merge_history
 from zhiping.errors import PackError
 from zhiping.glossary import Severity
 from zhiping.rules import Evaluation, Mechanism, RuleContext, RuleDefinition
@@ -50,8 +51,7 @@ class Run:
     def of(cls, document: Mapping[str, Any], history: Iterable[HistoryEntry] = ()) -> Run:
         """Start a run of a session document, everyone present counted as they claim."""
         session = parse_session(dict(document))
-        grades = {(e.subject, e.year): e.grade for e in (*session.history, *history)}
-        return cls(Evaluation.start(session, grades))
+        return cls(Evaluation.start(session, merge_history(session, history)))
 
     def context(
         self,

@@ -92,7 +92,8 @@ def test_the_items_are_named_after_the_pack_the_law_and_the_case_file(empty: Pat
         "xinzhou::case::two-incompetent-years",
         *(f"taizhou::law::{law}" for law in LAWS),
         "taizhou::case::grades",
-        "taizhou::case::party-members-do-not-evaluate",
+        "taizhou::case::one-ballot-more-than-villagers",
+        "taizhou::case::party-members-are-villagers",
         "taizhou::case::tenure",
     ]
     assert result.stdout.splitlines()[: len(expected) + 1] == [*expected, ""]
@@ -293,7 +294,7 @@ def test_the_fixtures_serve_an_author_s_own_tests(pytester: pytest.Pytester) -> 
     given = pytester.runpytest(
         "--zhiping-pack", "taizhou", "--zhiping-pack", "yanling", "-k", "not law", "-v"
     )
-    given.assert_outcomes(passed=3 + 3 + 4, deselected=2 * len(LAWS))
+    given.assert_outcomes(passed=4 + 3 + 4, deselected=2 * len(LAWS))
     given.stdout.fnmatch_lines(["*test_profile?taizhou? PASSED*", "*test_profile?yanling? PASSED*"])
     without = pytester.runpytest("-rs")
     without.assert_outcomes(passed=2, skipped=1)

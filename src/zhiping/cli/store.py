@@ -164,7 +164,7 @@ def run_history(arguments: argparse.Namespace) -> int:
         title=f"{arguments.village}: {label('grades')}",
     )
     for entry in grades:
-        table.add_row(entry.subject, str(entry.year), name_of(entry.grade)[lang])
+        table.add_row(entry.subject, entry.period.en, name_of(entry.grade)[lang])
     console.print(table)
     commitments = Table(
         label("year"),

@@ -63,6 +63,7 @@ PersonId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Year = Annotated[int, Field(ge=1949, le=9999, strict=True)]
+Quarter = Annotated[int, Field(ge=1, le=4, strict=True)]
 BallotCount = Annotated[int, Field(ge=0, le=MAX_BALLOTS, strict=True)]
 
 
@@ -313,11 +314,23 @@ class Inquiry(_Part):
 
 
 class HistoryEntry(_Part):
-    """A subject's grade in an earlier valid session."""
+    """A subject's grade in an earlier valid session, of a work year or one of its quarters."""
 
     subject: PersonId
     year: Year
+    # Only for packs that evaluate each quarter; left out of the JSON when absent, so
+    # that a yearly history is written as it always was.
+    quarter: Annotated[Quarter | None, Field(exclude_if=lambda value: value is None)] = None
     grade: Grade
+
+    @property
+    def period(self) -> glossary.Text:
+        """Return the period in words: ``2026年`` / ``2026``, ``2026年第2季度`` / ``2026 Q2``."""
+        if self.quarter is None:
+            return glossary.Text(zh=f"{self.year}年", en=f"{self.year}")
+        return glossary.Text(
+            zh=f"{self.year}年第{self.quarter}季度", en=f"{self.year} Q{self.quarter}"
+        )
 
 
 class CarriedCommitment(_Part):
@@ -337,7 +350,7 @@ class Session(_Part):
     id: PersonId
     village: Village
     year: Year
-    quarter: Annotated[int, Field(ge=1, le=4, strict=True)] | None = None
+    quarter: Quarter | None = None
     held_on: IsoDate
     notice: Notice | None = None
     roster: Roster
@@ -397,7 +410,7 @@ def parse_session(document: str | bytes | Mapping[str, Any]) -> Session:
 
 
 def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
-    """Parse a list of prior results ``[{subject, year, grade}, …]``.
+    """Parse a list of prior results ``[{subject, year, quarter?, grade}, …]``.
 
     Raises:
         InputError: listing every problem with its JSON path.
@@ -409,8 +422,8 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
                 Problem(
                     "",
                     glossary.Text(
-                        zh="历史记录应为由 {subject, year, grade} 组成的 JSON 数组",
-                        en="a history is a JSON array of {subject, year, grade}",
+                        zh="历史记录应为由 {subject, year, quarter?, grade} 组成的 JSON 数组",
+                        en="a history is a JSON array of {subject, year, quarter?, grade}",
                     ),
                 )
             ]
@@ -621,27 +634,77 @@ def _no_subject(path: str, subject: str) -> Problem:
 
 
 def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator[Problem]:
-    grades: dict[tuple[str, int], str] = {}
+    """Refuse a repeated entry, two grades for one period, and a subject's year given
+    both as a whole and by quarter."""
+    grades: dict[tuple[str, int, int | None], str] = {}
+    by_quarter: dict[tuple[str, int], bool] = {}
     for index, entry in enumerate(entries):
-        key = (entry.subject, entry.year)
-        if key in grades and grades[key] != entry.grade:
+        path = f"{prefix}[{index}]"
+        key = (entry.subject, entry.year, entry.quarter)
+        quarterly = by_quarter.setdefault((entry.subject, entry.year), entry.quarter is not None)
+        if quarterly != (entry.quarter is not None):
+            yield mixed_periods(path, entry)
+        elif key in grades and grades[key] == entry.grade:
             yield Problem(
-                f"{prefix}[{index}]",
+                path,
                 glossary.Text(
-                    zh=f"'{entry.subject}' {entry.year}年已评定为{name_of(grades[key]).zh}",
-                    en=f"'{entry.subject}' is already graded {grades[key]} for {entry.year}",
+                    zh=f"'{entry.subject}' {entry.period.zh}的成绩重复列出",
+                    en=f"'{entry.subject}' is listed twice for {entry.period.en}",
+                ),
+            )
+        elif key in grades:
+            yield Problem(
+                path,
+                glossary.Text(
+                    zh=f"'{entry.subject}' {entry.period.zh}已评定为{name_of(grades[key]).zh}",
+                    en=f"'{entry.subject}' is already graded {grades[key]} for {entry.period.en}",
                 ),
             )
         grades.setdefault(key, entry.grade)
 
 
+def mixed_periods(path: str, entry: HistoryEntry) -> Problem:
+    """Return the problem of a subject's year given both as a whole and by quarter."""
+    return Problem(
+        path,
+        glossary.Text(
+            zh=f"'{entry.subject}' {entry.year}年既有全年成绩又有季度成绩,只能择一",
+            en=f"'{entry.subject}' has both a yearly and quarterly grades for {entry.year}; "
+            "give one or the other",
+        ),
+    )
+
+
 def _history_years(session: Session) -> Iterator[Problem]:
     for index, entry in enumerate(session.history):
-        if entry.year >= session.year:
-            yield not_before(f"history[{index}].year", entry.year, session.year)
+        problem = not_earlier(f"history[{index}]", entry, session)
+        if problem is not None:
+            yield problem
     for index, carried in enumerate(session.carried_commitments):
         if carried.year >= session.year:
             yield not_before(f"carried_commitments[{index}].year", carried.year, session.year)
+
+
+def not_earlier(path: str, entry: HistoryEntry, session: Session) -> Problem | None:
+    """Return the problem of a history entry not before the session evaluated, if any.
+
+    An entry of an earlier year is always before it; one of the session's own year only
+    when both are quarterly and the entry's quarter comes first.
+    """
+    if entry.year < session.year:
+        return None
+    if entry.year > session.year or session.quarter is None or entry.quarter is None:
+        return not_before(f"{path}.year", entry.year, session.year)
+    if entry.quarter >= session.quarter:
+        return Problem(
+            f"{path}.quarter",
+            glossary.Text(
+                zh=f"{entry.year}年第{entry.quarter}季度不早于本次测评的第{session.quarter}季度",
+                en=f"quarter {entry.quarter} of {entry.year} is not before the evaluated "
+                f"quarter {session.quarter}",
+            ),
+        )
+    return None
 
 
 def not_before(path: str, year: int, evaluated: int) -> Problem:

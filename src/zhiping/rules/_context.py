@@ -25,6 +25,7 @@ from zhiping.rules._mechanism import (
     History,
     Mechanism,
     ParameterSource,
+    Period,
     RuleDefinition,
 )
 
@@ -84,8 +85,49 @@ class RuleContext:
 
     @property
     def history(self) -> History:
-        """Return the prior grades by (subject, year), from the document and the caller."""
+        """Return the prior grades by (subject, period), from the document and the caller.
+
+        Rules read it through :meth:`earlier_grades`, :meth:`previous_evaluation`,
+        :meth:`earlier_quarters` and :meth:`year_grade`.
+        """
         return self.evaluation.history
+
+    @property
+    def period(self) -> Period:
+        """Return the period this session evaluates: its year, and its quarter if any."""
+        return Period.of(self.session.year, self.session.quarter)
+
+    def earlier_grades(self, subject: str) -> tuple[tuple[Period, Grade], ...]:
+        """Return a subject's grades before this session, oldest first."""
+        return tuple(
+            sorted(
+                (period, grade)
+                for (held_by, period), grade in self.evaluation.history.items()
+                if held_by == subject and period < self.period
+            )
+        )
+
+    def previous_evaluation(self, subject: str) -> tuple[Period, Grade] | None:
+        """Return a subject's latest evaluation before this session, whatever its period."""
+        earlier = self.earlier_grades(subject)
+        return earlier[-1] if earlier else None
+
+    def earlier_quarters(self, subject: str) -> tuple[tuple[Period, Grade], ...]:
+        """Return a subject's grades in the earlier quarters of this session's year."""
+        year = self.session.year
+        return tuple(
+            (p, g) for p, g in self.earlier_grades(subject) if p.year == year and p.quarter
+        )
+
+    def year_grade(self, subject: str, year: int) -> Grade | None:
+        """Return a subject's grade for an earlier work year, None if it has none.
+
+        A year graded as a whole has that grade; a year graded by quarter has the grade
+        of its last recorded quarter (the latest word on the cadre that year). Of this
+        session's own year only its earlier quarters are known.
+        """
+        graded = [g for p, g in self.earlier_grades(subject) if p.year == year]
+        return graded[-1] if graded else None
 
     def parameter(self, name: str, kind: type[T]) -> tuple[T, ParameterUse]:
         """Return the value of the rule's parameter ``name`` and the record of its use.

@@ -73,7 +73,32 @@ APPLYING_STAGES: frozenset[Stage] = frozenset(
 )
 """The stages whose results are applied to people; a void session skips them."""
 
-History = Mapping[tuple[str, int], Grade]
+
+@attrs.frozen(order=True)
+class Period:
+    """A work year, or one quarter of it, in the order evaluations happen.
+
+    Attributes:
+        year: the work year.
+        quarter: the quarter (1–4), or 0 for a yearly evaluation (as the store keeps
+            it). A subject's year is graded either as a whole or by quarter, never both,
+            so ordering by (year, quarter) orders a subject's evaluations.
+    """
+
+    year: int
+    quarter: int = 0
+
+    @classmethod
+    def of(cls, year: int, quarter: int | None) -> Period:
+        """Return the period of a session or history entry (``quarter`` None: the year)."""
+        return cls(year, quarter or 0)
+
+    def __str__(self) -> str:
+        return f"{self.year}" if not self.quarter else f"{self.year} Q{self.quarter}"
+
+
+History = Mapping[tuple[str, Period], Grade]
+"""Prior grades by (subject, period), from the document and the caller."""
 
 
 @attrs.define
@@ -87,7 +112,7 @@ class Evaluation:
 
     Attributes:
         session: the session evaluated.
-        history: prior grades by (subject, year), from the document and the caller.
+        history: prior grades by (subject, period), from the document and the caller.
         capacities: each person present and the capacities still counted for them.
         evaluator_capacities: the capacities that make a person an evaluator.
         eligible: whether each subject is evaluated.

@@ -5,7 +5,9 @@ Source: Xinzhou, 一(二): a cadre rated incompetent two years running is
 organizationally adjusted (对连续两年被评为不称职的进行组织调整). Only valid
 sessions enter the history, and a year without a grade breaks the streak; so does a
 year that ended before the cadre took office. 村民委员会组织法 art. 33: a member
-evaluated incompetent twice running leaves office, whatever the years. 温江, 西充,
+evaluated incompetent twice running leaves office, whatever the years. Where a pack
+evaluates by quarter, a year's grade is its last recorded quarter's, and evaluations
+are counted in order across quarters. 温江, 西充,
 鄢陵: satisfaction below a line brings recall, interviews or dismissal.
 """
 
@@ -41,7 +43,11 @@ __all__ = [
     },
 )
 def consecutive_grade(ctx: RuleContext) -> None:
-    """A cadre graded ``grade`` this year and each of the ``years − 1`` before gets ``action``."""
+    """A cadre graded ``grade`` this year and each of the ``years − 1`` before gets ``action``.
+
+    A year's grade is its yearly grade or, where a pack evaluates by quarter, the
+    grade of its last recorded quarter; this year's is this session's grade.
+    """
     grade, grade_used = ctx.parameter("grade", str)
     years, years_used = ctx.parameter("years", int)
     action, action_used = ctx.parameter("action", str)
@@ -54,7 +60,7 @@ def consecutive_grade(ctx: RuleContext) -> None:
         # A grade of a work year that ended before the cadre took office belongs to
         # someone else who held the id: it never counts against this cadre.
         earlier = {
-            str(year - back): ctx.history.get((cadre.id, year - back))
+            str(year - back): ctx.year_grade(cadre.id, year - back)
             if cadre.in_office_since <= date(year - back, 12, 31)
             else None
             for back in range(1, years)
@@ -95,8 +101,8 @@ def consecutive_grade(ctx: RuleContext) -> None:
 def consecutive_evaluations(ctx: RuleContext) -> None:
     """A cadre graded ``grade`` now and at their latest earlier evaluation gets ``action``.
 
-    Whatever year the earlier evaluation was in: the statute counts evaluations, not
-    years (连续两次被评议不称职的,其职务终止).
+    Whatever year or quarter the earlier evaluation was in: the statute counts
+    evaluations, not years (连续两次被评议不称职的,其职务终止).
     """
     grade, grade_used = ctx.parameter("grade", str)
     action, action_used = ctx.parameter("action", str)
@@ -104,9 +110,8 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
         current = ctx.grade_of(cadre.id)
         if current is None:
             continue
-        earlier_years = [y for (s, y) in ctx.history if s == cadre.id]
-        latest = max(earlier_years, default=None)
-        previous = ctx.history.get((cadre.id, latest)) if latest else None
+        found = ctx.previous_evaluation(cadre.id)
+        period, previous = found if found is not None else (None, None)
         fulfilled = current == grade and previous == grade
         label, graded, consequence = ctx.label(cadre.id), name_of(grade), name_of(action)
         if fulfilled:
@@ -124,7 +129,12 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
             action,
             message,
             when=fulfilled,
-            inputs={"grade": current, "previous_year": latest, "previous_grade": previous},
+            inputs={
+                "grade": current,
+                "previous_year": period.year if period else None,
+                **({"previous_quarter": period.quarter} if period and period.quarter else {}),
+                "previous_grade": previous,
+            },
             parameters=[grade_used, action_used],
         )
 

@@ -180,9 +180,13 @@ class Store:
     def _with_records(self, given: dict[str, Any], session: Session) -> dict[str, Any]:
         """Add the grades and open commitments of earlier years kept here."""
         merged = dict(given)
-        history = {(h["subject"], h["year"]): h for h in given["history"]}
-        for entry in self.history(session.village.code, before_year=session.year):
-            history.setdefault((entry.subject, entry.year), entry.model_dump(mode="json"))
+        history = {(h["subject"], h["year"], h.get("quarter")): h for h in given["history"]}
+        earlier = self.history(
+            session.village.code, before_year=session.year, before_quarter=session.quarter
+        )
+        for entry in earlier:
+            key = (entry.subject, entry.year, entry.quarter)
+            history.setdefault(key, entry.model_dump(mode="json"))
         merged["history"] = sorted(history.values(), key=canonical_json)
         carried = {canonical_json(c): c for c in given["carried_commitments"]}
         kept = {(c["to"], c["text"], c["year"]) for c in given["carried_commitments"]}
@@ -314,26 +318,39 @@ class Store:
     # Reading
 
     def history(
-        self, village_code: str, *, before_year: int | None = None, subject: str | None = None
+        self,
+        village_code: str,
+        *,
+        before_year: int | None = None,
+        before_quarter: int | None = None,
+        subject: str | None = None,
     ) -> tuple[HistoryEntry, ...]:
-        """Return the grades of the village's valid sessions, by year, oldest first.
+        """Return the grades of the village's valid sessions, oldest first.
+
+        A yearly session gives an entry of its year; a quarterly one, an entry of its
+        year and quarter.
 
         Args:
             village_code: the village.
-            before_year: only years before this one.
+            before_year: only periods before this year ...
+            before_quarter: ... or, with ``before_year``, also that year's quarters
+                before this one (what a quarterly session of that year may read).
             subject: only this subject (``organization`` or a cadre's id).
         """
-        query = "SELECT subject, year, grade FROM grades WHERE village_code = ? AND quarter = 0"
+        query = "SELECT subject, year, quarter, grade FROM grades WHERE village_code = ?"
         arguments: list[Any] = [village_code]
         if before_year is not None:
-            query += " AND year < ?"
-            arguments.append(before_year)
+            query += " AND (year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"
+            arguments.extend([before_year, before_year, before_quarter or 0])
         if subject is not None:
             query += " AND subject = ?"
             arguments.append(subject)
         with _sqlite_errors(self.path):
-            rows = self._db.execute(query + " ORDER BY year, subject", arguments).fetchall()
-        return tuple(HistoryEntry(subject=s, year=y, grade=g) for s, y, g in rows)
+            rows = self._db.execute(query + " ORDER BY year, quarter, subject", arguments)
+            found = rows.fetchall()
+        return tuple(
+            HistoryEntry(subject=s, year=y, quarter=q or None, grade=g) for s, y, q, g in found
+        )
 
     def open_commitments(
         self, village_code: str, *, before_year: int | None = None
