@@ -140,6 +140,19 @@ def test_the_good_township_file_the_bad_ones_start_from_loads(tmp_path: Path) ->
     assert value.citation.title == "阳逻街道直评村官实施细则"
 
 
+def test_a_pack_file_named_by_a_string_loads_like_a_path(tmp_path: Path) -> None:
+    path = pack_file(tmp_path, MINIMUM)
+    assert load_pack(str(path)) == load_pack(path)
+
+
+def test_a_missing_file_named_by_a_string_is_refused_naming_the_file(tmp_path: Path) -> None:
+    """Not an attribute error naming an object id: the path, as given."""
+    path = str(tmp_path / "missing.toml")
+    with pytest.raises(PackError, match="cannot read") as raised:
+        load_pack(path)
+    assert path in str(raised.value)
+
+
 @pytest.mark.parametrize(("body", "keys"), BAD_FILES.values(), ids=BAD_FILES.keys())
 def test_a_bad_pack_file_is_refused_naming_the_file_and_the_key(
     tmp_path: Path, body: str, keys: list[str]

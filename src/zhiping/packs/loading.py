@@ -116,13 +116,19 @@ def pack_plugin(package: str, resource: str = "pack.toml") -> Callable[[], list[
     return zhiping_packs
 
 
-def load_pack(path: Path | Traversable) -> Pack:
+def load_pack(path: str | Path | Traversable) -> Pack:
     """Read and check a pack's TOML file.
+
+    Args:
+        path: the file: a path as text or a :class:`~pathlib.Path`, or a resource of
+            an installed package (``importlib.resources.files(...) / "pack.toml"``).
 
     Raises:
         PackError: the file cannot be read, is not TOML, or breaks the pack format;
             the message names the file and the key.
     """
+    if isinstance(path, str):
+        path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
