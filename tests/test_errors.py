@@ -339,7 +339,7 @@ def test_a_history_that_is_not_a_list_is_refused_in_chinese() -> None:
     with pytest.raises(InputError) as raised:
         parse_history("{}")
     assert raised.value.message("zh") == (
-        "共1处问题:\n  历史记录应为由 {subject, year, grade} 组成的 JSON 数组"
+        "共1处问题:\n  历史记录应为由 {subject, year, quarter?, grade} 组成的 JSON 数组"
     )
 
 
@@ -490,34 +490,58 @@ def refusal(pack: Pack) -> str:
     return raised.value.message("zh")
 
 
-BAD_PARAMETERS = {
-    "quorum.representatives.capacity": (
-        ("text", "chairman"),
-        "规则包 yangluo:quorum.representatives.capacity:未知的身份 'chairman'",
-    ),
-    "quorum.party_members.capacity": (
-        ("text", "invitee"),
-        "规则包 yangluo:quorum.party_members.capacity:名册不记录 'invitee' 的人数",
-    ),
+def refused_at_build(pack: Pack) -> PackError:
+    """Return the PackError that collecting the pack with its parents raises: its chain is
+    built and checked then, before any session."""
+    with pytest.raises(PackError) as raised:
+        PackRegistry.of([CN, XINZHOU, pack], MECHANISMS)
+    return raised.value
+
+
+def assert_names_file_key_and_value(error: PackError, name: str, shown: str) -> None:
+    """Both languages name the file, the key and the value; the Chinese says why in Chinese."""
+    where = f'yangluo.toml: parameters."{name}".values[0].value = {shown}: '
+    for lang in ("zh", "en"):
+        assert where in error.message(lang)
+    reason = error.message("zh").split(where, 1)[1]
+    assert re.search(r"[\u4e00-\u9fff]", reason), reason
+
+
+# Values whose meaning the mechanism declares: refused when the chain is built, before
+# any session, naming the pack file, the key and the value.
+REFUSED_AT_BUILD = {
+    "quorum.representatives.capacity": (("text", "chairman"), '"chairman"'),
     "attendance.evaluators.capacities": (
         ("texts", ["party_member", "chairman"]),
-        "规则包 yangluo:attendance.evaluators.capacities:未知的身份 ['chairman']",
+        '["party_member", "chairman"]',
     ),
-    "grade.thresholds.otherwise": (
-        ("text", "superb"),
-        "规则包 yangluo:grade.thresholds.otherwise:不是等次",
-    ),
-    "pay.coefficient.coefficients": (
-        ("table", {"competent": "1.00"}),
-        "规则包 yangluo:pay.coefficient.coefficients:没有优秀(excellent)的系数",
-    ),
+    "grade.thresholds.otherwise": (("text", "superb"), '"superb"'),
+    "pay.coefficient.coefficients": (("table", {"competent": "1.00"}), '{"competent": "1.00"}'),
 }
 
 
-@pytest.mark.parametrize("name", BAD_PARAMETERS)
+@pytest.mark.parametrize("name", REFUSED_AT_BUILD)
 def test_a_parameter_value_a_rule_cannot_use_is_told_in_chinese(name: str) -> None:
-    value, zh = BAD_PARAMETERS[name]
-    assert refusal(township(parameters={name: value})) == zh
+    value, shown = REFUSED_AT_BUILD[name]
+    error = refused_at_build(township(parameters={name: value}))
+    assert_names_file_key_and_value(error, name, shown)
+
+
+def test_a_coefficient_table_names_every_grade_it_lacks() -> None:
+    error = refused_at_build(
+        township(parameters={"pay.coefficient.coefficients": ("table", {"competent": "1.00"})})
+    )
+    for lang in ("zh", "en"):
+        for grade in ("excellent", "basically_competent", "incompetent"):
+            assert grade in error.message(lang)
+
+
+def test_a_capacity_the_roster_does_not_count_is_told_in_chinese_when_evaluated() -> None:
+    """A capacity is a capacity (it loads); that the roster does not count it is the rule's."""
+    pack = township(parameters={"quorum.party_members.capacity": ("text", "invitee")})
+    assert (
+        refusal(pack) == "规则包 yangluo:quorum.party_members.capacity:名册不记录 'invitee' 的人数"
+    )
 
 
 BAD_RULES = {
@@ -529,7 +553,7 @@ BAD_RULES = {
             "excluded": ("text", "incompetent"),
             "satisfied": ("texts", ["satisfied"]),
         },
-        "规则包 yangluo:quota.top:grade 和 excluded 都应为等次",
+        ("quota.top.grade", '"superb"'),
     ),
     "measure": (
         "low_satisfaction_action",
@@ -539,7 +563,7 @@ BAD_RULES = {
             "satisfied": ("texts", ["satisfied"]),
             "action": ("text", "interview"),
         },
-        "规则 sanction.low:measure 应为 rate 或 score,而不是 'median'",
+        ("sanction.low.measure", '"median"'),
     ),
     "score": (
         "low_satisfaction_action",
@@ -554,7 +578,7 @@ BAD_RULES = {
     "bands": (
         "score_bands",
         {"bands": ("table", {"superb": "90"}), "otherwise": ("text", "competent")},
-        "规则包 yangluo:grade.bands.bands:bands 的键应为等次",
+        ("grade.bands.bands", '{"superb": "90"}'),
     ),
     "unscored": (
         "score_bands",
@@ -564,9 +588,11 @@ BAD_RULES = {
     "veto": (
         "veto_grade",
         {"grade": ("text", "superb")},
-        "规则包 yangluo:grade.veto.grade:不是等次",
+        ("grade.veto.grade", '"superb"'),
     ),
 }
+"""Each case: the mechanism, its parameters, and what is refused: a bad value at chain
+build (its key and value), or, for what only a session shows, the Chinese message."""
 RULE_IDS = {
     "top_share_quota": "quota.top",
     "low_satisfaction_action": "sanction.low",
@@ -577,13 +603,16 @@ RULE_IDS = {
 
 @pytest.mark.parametrize("case", BAD_RULES)
 def test_a_rule_a_pack_adds_that_cannot_apply_is_told_in_chinese(case: str) -> None:
-    mechanism, parameters, zh = BAD_RULES[case]
+    mechanism, parameters, expected = BAD_RULES[case]
     rule = RULE_IDS[mechanism]
     pack = township(
         rules={rule: {"mechanism": mechanism}},
         parameters={f"{rule}.{name}": value for name, value in parameters.items()},
     )
-    assert refusal(pack) == zh
+    if isinstance(expected, str):
+        assert refusal(pack) == expected
+    else:
+        assert_names_file_key_and_value(refused_at_build(pack), *expected)
 
 
 def test_an_unknown_action_is_told_in_chinese() -> None:
@@ -593,7 +622,7 @@ def test_an_unknown_action_is_told_in_chinese() -> None:
             "organization.weak.action": ("text", "hug"),
         },
     )
-    assert refusal(pack) == "规则包 xinzhou:规则 organization.weak:未知的处理措施 'hug'"
+    assert_names_file_key_and_value(refused_at_build(pack), "organization.weak.action", '"hug"')
 
 
 @mechanism_of("misread", stage="notice", parameters={"n": "integer"})
