@@ -316,7 +316,8 @@ def test_an_uncited_unassumed_value_and_an_unsourced_rule_fail_their_checks(
     ) in output
     assert (
         f"pack unsourced ({pack_file}) fails the check 'rules':\n"
-        '  rules."quorum.party_members": no basis and no reason (disabled)\n'
+        '  rules."quorum.party_members": no basis, not disabled with a reason, not assumed with '
+        "a note\n"
     ) in output
     assert "Traceback" not in output
     assert "def runtest" not in output

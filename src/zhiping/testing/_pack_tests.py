@@ -9,7 +9,7 @@ pytest to collect it), name the pack, and add the pack's own hand-worked cases::
 Each law of :data:`zhiping.testing.laws.LAWS` becomes a test ``test_law_<name>``, and
 the pack's data is checked by the functions of :data:`PACK_CHECKS`: every value sound
 for its mechanism (as ``zhiping packs check`` does), cited or assumed with a reason,
-every rule sourced. ``pytest --zhiping-pack NAME`` runs the same functions
+every rule sourced or assumed. ``pytest --zhiping-pack NAME`` runs the same functions
 (``NAME::check::values``, ``NAME::check::sources``, ``NAME::check::rules``).
 """
 
@@ -78,16 +78,18 @@ def check_sources(pack: str, *, registry: PackRegistry | None = None) -> None:
 
 
 def check_rules(pack: str, *, registry: PackRegistry | None = None) -> None:
-    """Check that every rule the pack defines has a source (basis) or a reason.
+    """Check that every rule the pack defines has a source (basis), a reason, or is assumed.
+
+    A rule marked ``assumed = true`` carries a note saying why (loading requires it).
 
     Raises:
-        PackUnsound: listing each rule with neither.
+        PackUnsound: listing each rule with none of them.
     """
     found = (registry or default_registry()).packs[pack]
     problems = [
-        f'rules."{rule.id}": no basis and no reason (disabled)'
+        f'rules."{rule.id}": no basis, not disabled with a reason, not assumed with a note'
         for rule in found.rules
-        if not (rule.basis or rule.disabled)
+        if not (rule.basis or rule.disabled or (rule.assumed and rule.note))
     ]
     if problems:
         raise PackUnsound(found, "rules", problems)
