@@ -6,7 +6,8 @@ in the build, so they cannot drift from the code.
 
 - ``reference/packs/index.md`` and ``reference/packs/<name>.md``: every installed pack
   (``zhiping.packs.registry.default_registry()``): its chain, references, rules, and every
-  parameter with its dated values, citations and ``assumed`` marks, and its cases;
+  parameter with its dated values, citations and ``assumed`` marks (also on a rule and on
+  the date in force), and its cases;
 - ``reference/mechanisms.md``: every mechanism the installed plugins provide;
 - ``reference/schemas.md`` and ``reference/schemas/{session,outcome}.schema.json``: the
   JSON Schemas, exactly as ``zhiping schema session|outcome`` prints them;
@@ -193,7 +194,7 @@ def packs_index(registry: PackRegistry) -> str:
                 cell(f"{pack.title.zh} · {pack.title.en}"),
                 _prefix(pack),
                 code(pack.parent) if pack.parent else "—",
-                _in_force(pack),
+                _in_force(pack) + (" (*assumed*)" if pack.in_force_from_assumed else ""),
                 str(len(pack.rules)),
                 f"{len(pack.parameters)} ({assumed} assumed)"
                 if assumed
@@ -248,7 +249,7 @@ def pack_reference(registry: PackRegistry, name: str) -> str:
         "prefix": _prefix(pack),
         "parent": parent,
         "chain": chain,
-        "in force": _in_force(pack),
+        "in force": _in_force(pack) + _in_force_mark(pack),
         "origin": cell(registry.origins.get(name, "—")),
         "file": code(_shown_path(pack.source)),
     }
@@ -292,6 +293,12 @@ def _in_force(pack: Pack) -> str:
     return f"{pack.in_force_from.isoformat()} – {until}"
 
 
+def _in_force_mark(pack: Pack) -> str:
+    if not pack.in_force_from_assumed:
+        return ""
+    return f" (**assumed**: {cell(pack.in_force_from_note or '')})"
+
+
 def _shown_path(source: str) -> str:
     path = Path(source)
     try:
@@ -330,7 +337,7 @@ def _rules(registry: PackRegistry, line: tuple[Pack, ...]) -> str:
                 stage,
                 severity,
                 _pack_link(rule.pack, line),
-                cell(_basis(rule)),
+                _rule_source(rule),
             ]
         )
     return (
@@ -352,6 +359,15 @@ def _basis(rule: RuleDefinition) -> str:
         f"{citation.title} {citation.article}" if citation.article else citation.title
         for citation in rule.basis
     )
+
+
+def _rule_source(rule: RuleDefinition) -> str:
+    """Return a rule's sources, and the mark **assumed** with its note if the pack chose it."""
+    basis = cell(_basis(rule))
+    if not rule.assumed:
+        return basis
+    assumed = f"**assumed**: {cell(rule.note or '')}"
+    return f"{basis}; {assumed}" if basis else assumed
 
 
 def _pack_link(name: str, line: tuple[Pack, ...]) -> str:

@@ -6,9 +6,11 @@ asked for or a fixture is used, so that it costs little to projects that do not 
 
 With ``--zhiping-pack NAME`` (repeatable), the session gets, beside whatever tests it
 collects from its paths (none in an empty directory), one collector per pack holding
-one test per law (``NAME::law::<law>``) and one per case file of the pack
-(``NAME::case::<file stem>``). A pack's case files are in the ``cases/`` directory beside
-its ``pack.toml`` (see :mod:`zhiping.testing.cases`).
+one test per check of the pack's data (``NAME::check::values``, ``NAME::check::sources``,
+``NAME::check::rules``: those of :class:`~zhiping.testing.PackTests`), one per law
+(``NAME::law::<law>``) and one per case file of the pack (``NAME::case::<file stem>``).
+A pack's case files are in the ``cases/`` directory beside its ``pack.toml`` (see
+:mod:`zhiping.testing.cases`).
 
 Fixtures for a pack author's own tests:
 
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PackCase",
+    "PackCheck",
     "PackChecks",
     "PackLaw",
     "pytest_addoption",
@@ -115,13 +118,15 @@ def pytest_make_collect_report(
 
 
 class PackChecks(pytest.Collector):
-    """The laws and the case files of one installed pack."""
+    """The checks of the data, the laws and the case files of one installed pack."""
 
     def collect(self) -> Iterable[pytest.Item]:
-        """Return one test per law, then one per case file."""
-        from zhiping.testing import LAWS
+        """Return one test per check of the data, then one per law, then one per case file."""
+        from zhiping.testing import LAWS, PACK_CHECKS
         from zhiping.testing.cases import case_files
 
+        for check in PACK_CHECKS:
+            yield PackCheck.from_parent(self, name=f"check::{check}", pack=self.name, check=check)
         for law in LAWS:
             yield PackLaw.from_parent(self, name=f"law::{law}", pack=self.name, law=law)
         files = case_files(self.name)
@@ -151,7 +156,7 @@ class _PackItem(pytest.Item):
 def _message(error: BaseException) -> str | None:
     """Return what to show of an error zhiping raised on purpose; None for any other."""
     from zhiping.errors import ZhipingError
-    from zhiping.testing import LawBroken
+    from zhiping.testing import LawBroken, PackUnsound
     from zhiping.testing.cases import CaseFailed
 
     if isinstance(error, BaseExceptionGroup):
@@ -159,9 +164,27 @@ def _message(error: BaseException) -> str | None:
         if all(message is not None for message in messages):
             return "\n\n".join(message for message in messages if message is not None)
         return None
-    if isinstance(error, ZhipingError | LawBroken | CaseFailed):
+    if isinstance(error, ZhipingError | LawBroken | PackUnsound | CaseFailed):
         return str(error)
     return None
+
+
+class PackCheck(_PackItem):
+    """One check of a pack's data, the same function :class:`~zhiping.testing.PackTests` runs."""
+
+    def __init__(self, *, check: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.check = check
+
+    def runtest(self) -> None:
+        """Run the check; unsound data raises ``PackUnsound`` or ``PackError``."""
+        from zhiping.testing import PACK_CHECKS
+
+        PACK_CHECKS[self.check](self.pack)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """Name the pack and the check."""
+        return self.path, None, f"pack {self.pack}: check {self.check}"
 
 
 class PackLaw(_PackItem):

@@ -120,6 +120,36 @@ basis = [{ reference = "rules" }]
 """,
         ['rules."notice.reach"', "mechanism", "disabled"],
     ),
+    "a rule assumed without a note": (
+        """
+[rules."quorum.representatives"]
+mechanism = "quorum_minimum"
+assumed = true
+""",
+        ['rules."quorum.representatives".note', "assumed = true"],
+    ),
+    "a rule assumed with an empty note": (
+        """
+[rules."quorum.representatives"]
+mechanism = "quorum_minimum"
+assumed = true
+note = ""
+""",
+        ["quorum.representatives", "note"],
+    ),
+    "the date in force assumed without a note": (
+        HEADER.replace(
+            "in_force_from = 2020-01-01", "in_force_from = 2020-01-01\nin_force_from_assumed = true"
+        ),
+        ["pack.in_force_from_note", "in_force_from", "assumed = true"],
+    ),
+    "the date in force's assumed mark not a boolean": (
+        HEADER.replace(
+            "in_force_from = 2020-01-01",
+            'in_force_from = 2020-01-01\nin_force_from_assumed = "yes"\nin_force_from_note = "x"',
+        ),
+        ["pack.in_force_from_assumed"],
+    ),
 }
 
 
@@ -318,3 +348,106 @@ def test_a_parameter_of_the_wrong_kind_for_its_mechanism_is_refused(tmp_path: Pa
         PackRegistry.of([*bundled.packs.values(), load_pack(path)], bundled.mechanisms.values())
     assert str(path) in str(raised.value)
     assert "quorum.representatives.minimum is of kind decimal" in str(raised.value)
+
+
+ASSUMED = """
+[pack]
+name = "yangluo"
+title = { zh = "阳逻街道", en = "Yangluo street" }
+prefix = "420117101"
+parent = "xinzhou"
+in_force_from = 2020-01-01
+in_force_from_assumed = true
+in_force_from_note = "the rules say only that they apply from 2020"
+
+[references.rules]
+title = "阳逻街道直评村官实施细则"
+
+[rules."quorum.representatives"]
+mechanism = "quorum_minimum"
+assumed = true
+note = "the rules require a quorum but not of whom; we count representatives"
+
+[rules."quorum.party_members"]
+mechanism = "quorum_share"
+basis = [{ reference = "rules", article = "第三条" }]
+note = "a remark on a sourced rule is allowed and marks nothing"
+"""
+
+
+def test_a_rule_and_the_date_in_force_marked_assumed_with_a_note_load(tmp_path: Path) -> None:
+    pack = load_pack(pack_file(tmp_path, ASSUMED))
+    assert pack.in_force_from == date(2020, 1, 1)
+    assert pack.in_force_from_assumed
+    assert pack.in_force_from_note == "the rules say only that they apply from 2020"
+    rules = {rule.id: rule for rule in pack.rules}
+    assumed, cited = rules["quorum.representatives"], rules["quorum.party_members"]
+    assert assumed.assumed
+    assert assumed.note == "the rules require a quorum but not of whom; we count representatives"
+    assert assumed.basis == ()
+    assert not cited.assumed
+
+
+def test_without_the_marks_nothing_is_assumed(tmp_path: Path) -> None:
+    pack = load_pack(pack_file(tmp_path, MINIMUM))
+    assert not pack.in_force_from_assumed
+    assert pack.in_force_from_note is None
+
+
+@pytest.mark.parametrize(
+    ("name", "year"),
+    [
+        ("taizhou", 2013),
+        ("xinzhou", 2016),
+        ("wenjiang", 2005),
+        ("xichong", 2018),
+        ("yanling", 2015),
+    ],
+)
+def test_a_bundled_pack_whose_source_gives_no_day_marks_its_date_in_force_assumed(
+    name: str, year: int
+) -> None:
+    pack = BUNDLED.packs[name]
+    assert pack.in_force_from == date(year, 1, 1)
+    assert pack.in_force_from_assumed
+    assert pack.in_force_from_note
+
+
+@pytest.mark.parametrize("name", ["cn", "cn-organic-law"])
+def test_a_pack_dated_by_its_law_is_not_assumed(name: str) -> None:
+    assert not BUNDLED.packs[name].in_force_from_assumed
+
+
+def test_no_bundled_pack_file_says_assumed_only_in_a_comment_on_its_header() -> None:
+    """The header of every bundled file: the date's mark is a key, not a comment."""
+    for pack in BUNDLED.packs.values():
+        text = Path(pack.source).read_text(encoding="utf-8")
+        header = text.split("[pack]", 1)[1].split("\n[", 1)[0]
+        assert "#" not in header.replace("# never", ""), pack.name
+
+
+def test_every_trace_entry_of_an_assumed_rule_says_so_and_no_other_entry_changes(
+    tmp_path: Path,
+) -> None:
+    """Two optional keys on the assumed rule's entries; the outcome still fits its schema."""
+    import zhiping
+    from zhiping.testing import session_document
+
+    pack = load_pack(pack_file(tmp_path, ASSUMED))
+    registry = PackRegistry.of([*BUNDLED.packs.values(), pack], BUNDLED.mechanisms.values())
+    document = session_document(village_code="420117101201", representatives_present=20)
+    outcome = zhiping.evaluate(document, registry=registry).to_document()
+    entries = outcome["trace"]
+    assumed = [entry for entry in entries if entry["rule"] == "quorum.representatives"]
+    assert assumed
+    for entry in assumed:
+        assert entry["rule_assumed"] is True
+        assert entry["rule_note"] == (
+            "the rules require a quorum but not of whom; we count representatives"
+        )
+    others = [entry for entry in entries if entry["rule"] != "quorum.representatives"]
+    assert others
+    assert all("rule_assumed" not in entry and "rule_note" not in entry for entry in others)
+    read_back = zhiping.OutcomeDocument.model_validate(outcome)
+    assert read_back.trace[entries.index(assumed[0])].rule_assumed
+    assert read_back.model_dump(mode="json") == outcome  # the two keys only where they were

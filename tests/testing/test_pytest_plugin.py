@@ -17,7 +17,7 @@ import pytest
 
 from zhiping import _pytest_plugin as plugin
 from zhiping.packs.registry import discover
-from zhiping.testing import LAWS, PackTests
+from zhiping.testing import LAWS, PACK_CHECKS, PackTests
 from zhiping.testing.cases import case_files
 
 pytest_plugins = ["pytester"]
@@ -72,9 +72,9 @@ FAST = ("-p", "zhiping_fast_profile", f"--hypothesis-profile={PROFILE}")
 def test_every_bundled_pack_passes_from_an_empty_directory(
     pack: str, empty: Path, profile_path: Path
 ) -> None:
-    """One test per law and one per case file, all passing, with nothing but the option."""
+    """Three checks, one test per law and one per case file, all passing, with only the option."""
     result = run_pytest(empty, *FAST, "--zhiping-pack", pack, path=(profile_path,))
-    expected = len(LAWS) + len(case_files(pack, registry=BUNDLED))
+    expected = 3 + len(LAWS) + len(case_files(pack, registry=BUNDLED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"collected {expected} items" in result.stdout
     assert f"{expected} passed" in result.stdout.splitlines()[-1]
@@ -86,10 +86,16 @@ def test_the_items_are_named_after_the_pack_the_law_and_the_case_file(empty: Pat
     )
     assert result.returncode == 0, result.stderr
     expected = [
+        "xinzhou::check::values",
+        "xinzhou::check::sources",
+        "xinzhou::check::rules",
         *(f"xinzhou::law::{law}" for law in LAWS),
         "xinzhou::case::grades-and-pay",
         "xinzhou::case::quorum-party-members-short",
         "xinzhou::case::two-incompetent-years",
+        "taizhou::check::values",
+        "taizhou::check::sources",
+        "taizhou::check::rules",
         *(f"taizhou::law::{law}" for law in LAWS),
         "taizhou::case::grades",
         "taizhou::case::one-ballot-more-than-villagers",
@@ -105,7 +111,8 @@ def test_a_pack_named_twice_is_checked_once_and_k_selects_among_its_checks(empty
         "xinzhou",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert f"3/{len(LAWS) + 3} tests collected ({len(LAWS)} deselected)" in result.stdout
+    total = 3 + len(LAWS) + 3
+    assert f"3/{total} tests collected ({total - 3} deselected)" in result.stdout
 
 
 def test_an_unknown_pack_is_a_usage_error_listing_the_installed_packs(empty: Path) -> None:
@@ -203,7 +210,7 @@ def test_a_case_not_met_or_broken_fails_with_its_file_and_subject(
     result = run_pytest(empty, "--zhiping-pack", "badtown", "-k", "case", path=(badtown,))
     output = result.stdout
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, output + result.stderr
-    assert f" 2 failed, 1 passed, {len(LAWS)} deselected in " in output.splitlines()[-1]
+    assert f" 2 failed, 1 passed, {3 + len(LAWS)} deselected in " in output.splitlines()[-1]
     wrong, broken = badtown / "zhiping_badtown" / "cases" / "wrong.toml", "broken.toml"
     assert f"{wrong}: case 'expects the wrong grade' under pack badtown: 1 expectation" in output
     assert "  c1 grade: expected incompetent, got excellent\n" in output
@@ -219,6 +226,100 @@ def test_a_broken_law_fails_with_the_law_and_a_counterexample(badtown: Path, emp
     assert result.returncode == pytest.ExitCode.TESTS_FAILED, output + result.stderr
     assert "pack badtown breaks the law 'pay_order': pay.coefficient.coefficients from " in output
     assert "competent is paid 0.90, more than excellent (0.50)" in output
+    assert "def runtest" not in output
+
+
+UNSOURCED_PACK = """
+[pack]
+name = "unsourced"
+title = { zh = "无据镇", en = "Unsourced" }
+prefix = "420117198"
+parent = "xinzhou"
+in_force_from = 2025-01-01
+
+[references.report]
+title = "a report"
+
+[rules."quorum.party_members"]
+mechanism = "quorum_share"
+
+[parameters."pay.coefficient.coefficients"]
+kind = "table"
+
+[[parameters."pay.coefficient.coefficients".values]]
+from = 2025-01-01
+reference = "report"
+value = { excellent = "1.00", competent = "0.90", basically_competent = "0.60", incompetent = "0" }
+
+[[parameters."pay.coefficient.coefficients".values]]
+from = 2026-01-01
+assumed = true
+value = { excellent = "1.00", competent = "0.80", basically_competent = "0.60", incompetent = "0" }
+"""
+
+
+UNSOURCED_PLUGIN = """
+from importlib.resources import files
+
+import attrs
+
+from zhiping.packs.hookspecs import hookimpl
+from zhiping.packs.loading import load_pack
+
+
+@hookimpl
+def zhiping_packs():
+    pack = load_pack(files(__name__) / "pack.toml")
+    name = "pay.coefficient.coefficients"
+    first, *rest = pack.parameters[name].values
+    uncited = (attrs.evolve(first, citation=None), *rest)
+    parameter = attrs.evolve(pack.parameters[name], values=uncited)
+    return [attrs.evolve(pack, parameters={**pack.parameters, name: parameter})]
+"""
+
+
+@pytest.fixture(scope="module")
+def unsourced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a site directory where ``unsourced`` is installed: a rule and values unsourced.
+
+    A pack file cannot leave a value both uncited and unassumed (loading refuses it), but
+    a pack built in Python can: the plugin drops the first value's citation.
+    """
+    site = tmp_path_factory.mktemp("site-unsourced")
+    package = site / "zhiping_unsourced"
+    package.mkdir()
+    (package / "__init__.py").write_text(UNSOURCED_PLUGIN, encoding="utf-8")
+    (package / "pack.toml").write_text(UNSOURCED_PACK, encoding="utf-8")
+    info = site / "zhiping_unsourced-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: zhiping-unsourced\nVersion: 1.0\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text("[zhiping]\nunsourced = zhiping_unsourced\n")
+    return site
+
+
+def test_an_uncited_unassumed_value_and_an_unsourced_rule_fail_their_checks(
+    unsourced: Path, empty: Path
+) -> None:
+    """``check::sources`` names each value at fault, ``check::rules`` each rule; no traceback."""
+    result = run_pytest(empty, "--zhiping-pack", "unsourced", "-k", "check", path=(unsourced,))
+    output = result.stdout
+    assert result.returncode == pytest.ExitCode.TESTS_FAILED, output + result.stderr
+    assert " 2 failed, 1 passed, " in output.splitlines()[-1]
+    pack_file = unsourced / "zhiping_unsourced" / "pack.toml"
+    key = 'parameters."pay.coefficient.coefficients"'
+    assert (
+        f"pack unsourced ({pack_file}) fails the check 'sources':\n"
+        f"  {key}.values[0] (from 2025-01-01): neither cited (reference) nor assumed\n"
+        f"  {key}.values[1] (from 2026-01-01): assumed without a note saying why\n"
+    ) in output
+    assert (
+        f"pack unsourced ({pack_file}) fails the check 'rules':\n"
+        '  rules."quorum.party_members": no basis, not disabled with a reason, not assumed with '
+        "a note\n"
+    ) in output
+    assert "Traceback" not in output
     assert "def runtest" not in output
 
 
@@ -252,7 +353,7 @@ def test_the_example_pack_passes_its_tests_and_the_plugin(
     cases = len(list((EXAMPLE / "src" / "zhiping_yangluo" / "cases").glob("*.toml")))
     own = 5  # test_yangluo_asks_for_20_representatives × 3, and two more
     pack_tests = len(LAWS) + sum(name.startswith("test_") for name in vars(PackTests))
-    expected = (len(LAWS) + cases) + (pack_tests + cases + own)
+    expected = (len(PACK_CHECKS) + len(LAWS) + cases) + (pack_tests + cases + own)
     assert f"{expected} passed" in result.stdout.splitlines()[-1]
 
 
@@ -294,7 +395,7 @@ def test_the_fixtures_serve_an_author_s_own_tests(pytester: pytest.Pytester) -> 
     given = pytester.runpytest(
         "--zhiping-pack", "taizhou", "--zhiping-pack", "yanling", "-k", "not law", "-v"
     )
-    given.assert_outcomes(passed=4 + 3 + 4, deselected=2 * len(LAWS))
+    given.assert_outcomes(passed=4 + 3 + 4 + 2 * 3, deselected=2 * len(LAWS))
     given.stdout.fnmatch_lines(["*test_profile?taizhou? PASSED*", "*test_profile?yanling? PASSED*"])
     without = pytester.runpytest("-rs")
     without.assert_outcomes(passed=2, skipped=1)

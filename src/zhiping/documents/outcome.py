@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import attrs
 from pydantic import (
@@ -344,6 +344,8 @@ class TraceEntry:
         fulfilled: whether the rule's condition held; None when not a yes/no question.
         result: what it decided, in a word (``competent``, ``10800.00``, ``void``).
         message: the decision in a sentence, in zh and en.
+        rule_assumed: true when the pack assumed the rule itself (no source fixes it).
+        rule_note: why the rule was assumed.
     """
 
     stage: str
@@ -355,9 +357,18 @@ class TraceEntry:
     parameters: tuple[ParameterUse, ...] = ()
     fulfilled: bool | None = None
     result: str | None = None
+    rule_assumed: bool = False
+    rule_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """Return the entry as the outcome document spells it."""
+        """Return the entry as the outcome document spells it.
+
+        ``rule_assumed`` and ``rule_note`` appear only for a rule the pack assumed, so
+        that every other entry reads as before.
+        """
+        assumed: dict[str, Any] = {"rule_assumed": True} if self.rule_assumed else {}
+        if self.rule_assumed and self.rule_note is not None:
+            assumed["rule_note"] = self.rule_note
         return {
             "stage": self.stage,
             "rule": self.rule,
@@ -368,6 +379,7 @@ class TraceEntry:
             "fulfilled": self.fulfilled,
             "result": self.result,
             "message": self.message.to_json(),
+            **assumed,
         }
 
 
@@ -554,6 +566,9 @@ class TraceDocument(_Doc):
     fulfilled: bool | None
     result: str | None
     message: TextDocument
+    # Present only on the entries of a rule the pack assumed (optional in outcome/1).
+    rule_assumed: Annotated[bool, Field(exclude_if=lambda value: not value)] = False
+    rule_note: Annotated[str | None, Field(exclude_if=lambda value: value is None)] = None
 
 
 class OutcomeDocument(_Doc):

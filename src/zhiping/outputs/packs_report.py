@@ -78,7 +78,7 @@ def render_pack(
     console.print(f"{pack.name}: {pack.title[lang]}", style="bold")
     console.print(f"{_label('chain', lang)}: {' ► '.join(p.name for p in line)}")
     console.print(
-        f"{_label('in_force', lang)}: {_in_force(pack)}; "
+        f"{_label('in_force', lang)}: {_in_force(pack)}{_in_force_mark(pack, lang)}; "
         f"{_label('origin', lang)}: {_origin(registry, name, lang)}"
     )
     console.print()
@@ -96,6 +96,9 @@ def _rules_table(line: tuple[Pack, ...], lang: Lang) -> Table:
     for rule in _resolved_rules(line):
         mechanism = rule.mechanism or f"{_label('disabled', lang)}: {rule.disabled}"
         basis = "; ".join(f"{c.title} {c.article}" if c.article else c.title for c in rule.basis)
+        if rule.assumed:
+            assumed = f"{_label('assumed', lang)}: {rule.note}"
+            basis = f"{basis}; {assumed}" if basis else assumed
         table.add_row(rule.id, mechanism, rule.pack, basis)
     return table
 
@@ -156,6 +159,12 @@ def _source(dated: DatedValue, lang: Lang) -> str:
 def _in_force(pack: Pack) -> str:
     until = pack.in_force_until.isoformat() if pack.in_force_until else "…"
     return f"{pack.in_force_from.isoformat()} – {until}"
+
+
+def _in_force_mark(pack: Pack, lang: Lang) -> str:
+    if not pack.in_force_from_assumed:
+        return ""
+    return f" ({_label('assumed', lang)}: {pack.in_force_from_note})"
 
 
 def _origin(registry: PackRegistry, name: str, lang: Lang) -> str:

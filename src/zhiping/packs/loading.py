@@ -2,7 +2,8 @@
 
 A pack file has four tables: ``[pack]`` (name, titles, prefix, parent, dates),
 ``[references.<id>]`` (the policy documents it cites), ``[rules."<rule id>"]`` (the
-mechanism each rule uses, its sources, or why it is disabled) and
+mechanism each rule uses, its sources, or why it is disabled; ``assumed`` with a
+``note`` where no source fixes the rule) and
 ``[parameters."<rule id>.<name>"]`` (dated values, each cited or marked assumed).
 ``docs/packs.md`` shows a whole file. A bad file raises :class:`PackError` naming the
 file and the key.
@@ -22,7 +23,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import attrs
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+)
 
 from zhiping.documents._validation import Invalid, texts_of, texts_of_any
 from zhiping.documents.values import Citation, Comparison, ParameterKind, ShareCondition, Value
@@ -54,6 +62,8 @@ class _Header(_Table):
     prefix: Annotated[str, StringConstraints(pattern=r"^[0-9]{0,12}$")] = ""
     parent: Name | None = None
     in_force_from: date
+    in_force_from_assumed: StrictBool = False
+    in_force_from_note: str | None = Field(default=None, min_length=1)
     in_force_until: date | None = None
     selectable_only: bool = False
 
@@ -74,6 +84,8 @@ class _Rule(_Table):
     severity: Severity | None = None
     basis: list[_Cite] = Field(default_factory=list)
     disabled: str | None = Field(default=None, min_length=1)
+    assumed: StrictBool = False
+    note: str | None = Field(default=None, min_length=1)
 
 
 class _Value(_Table):
@@ -225,6 +237,8 @@ def _build(file: _PackFile, problems: list[Text]) -> Pack:
                 en="pack.parent: only the root pack cn has no parent",
             )
         )
+    if header.in_force_from_assumed and header.in_force_from_note is None:
+        problems.append(_unexplained("pack.in_force_from_note", "in_force_from"))
     if header.in_force_until is not None and header.in_force_until < header.in_force_from:
         problems.append(
             Text(
@@ -244,8 +258,15 @@ def _build(file: _PackFile, problems: list[Text]) -> Pack:
                 if (c := cite(b.reference, b.article, f'rules."{rule_id}".basis[{index}]'))
             ),
             disabled=rule.disabled,
+            assumed=rule.assumed,
+            note=rule.note,
         )
         for rule_id, rule in file.rules.items()
+    )
+    problems.extend(
+        _unexplained(f'rules."{rule.id}".note', "the rule")
+        for rule in rules
+        if rule.assumed and rule.note is None
     )
     for rule in rules:
         if (rule.mechanism is None) == (rule.disabled is None):
@@ -268,11 +289,25 @@ def _build(file: _PackFile, problems: list[Text]) -> Pack:
         prefix=header.prefix,
         parent=header.parent,
         in_force_from=header.in_force_from,
+        in_force_from_assumed=header.in_force_from_assumed,
+        in_force_from_note=header.in_force_from_note,
         in_force_until=header.in_force_until,
         references=tuple(references.values()),
         rules=rules,
         parameters={name: p for name, p in parameters.items() if p is not None},
         selectable_only=header.selectable_only,
+    )
+
+
+def _unexplained(where: str, what: str) -> Text:
+    """Return the problem of a mark ``assumed = true`` with no note saying why."""
+    zh_what = "施行日期" if what == "in_force_from" else "该规则"
+    return _at(
+        where,
+        Text(
+            zh=f"{zh_what}标明为假定(assumed = true),请用 note 说明理由",
+            en=f"{what} is marked assumed = true: say why in a note",
+        ),
     )
 
 

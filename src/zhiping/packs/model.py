@@ -35,6 +35,8 @@ class Pack:
         parent: the pack it refines; None only for the root.
         in_force_from: the first day it applies.
         in_force_until: the last day it applies, if it has ended.
+        in_force_from_assumed: true when no source fixes that day and the pack chose it.
+        in_force_from_note: why the day was assumed.
         references: the policy documents it cites.
         rules: what it says about each rule id, in its file's order.
         parameters: its parameters by name.
@@ -48,6 +50,8 @@ class Pack:
     parent: str | None
     in_force_from: date
     in_force_until: date | None = None
+    in_force_from_assumed: bool = False
+    in_force_from_note: str | None = None
     references: tuple[Citation, ...] = ()
     rules: tuple[RuleDefinition, ...] = ()
     parameters: Mapping[str, Parameter] = attrs.field(factory=dict)

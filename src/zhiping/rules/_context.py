@@ -511,4 +511,6 @@ class RuleContext:
             parameters=tuple(parameters),
             fulfilled=fulfilled,
             result=result,
+            rule_assumed=self.rule.assumed,
+            rule_note=self.rule.note,
         )

@@ -220,6 +220,9 @@ class RuleDefinition:
         severity: the severity of its findings, overriding the mechanism's default.
         basis: the sources of the rule.
         disabled: the reason the pack switches an inherited rule off, if it does.
+        assumed: true when no source fixes the rule and the pack chose it; every trace
+            entry of the rule then says so.
+        note: why the rule was assumed.
     """
 
     id: str
@@ -228,6 +231,8 @@ class RuleDefinition:
     severity: Severity | None = None
     basis: tuple[Citation, ...] = ()
     disabled: str | None = None
+    assumed: bool = False
+    note: str | None = None
 
 
 class ParameterSource(Protocol):

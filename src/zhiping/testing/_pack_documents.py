@@ -23,10 +23,20 @@ from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._documents import as_cast, word_counted
 from zhiping.testing.strategies import RECOGNISED_INVITEE_KINDS, session_documents
 
-__all__ = ["BallotForm", "PackProfile", "as_group_counts", "pack_documents"]
+__all__ = ["NEUTRAL_VILLAGE_CODE", "BallotForm", "PackProfile", "as_group_counts", "pack_documents"]
 
 BallotForm = Literal["counts", "cast", "group_counts"]
 Document = dict[str, Any]
+
+NEUTRAL_VILLAGE_CODE = "110116101201"
+"""The village of a pack selected by name that governs no prefix (``cn-organic-law``).
+
+A statute applies to any village, so its sessions are drawn for one that no bundled
+pack governs (110116, Huairou district of Beijing), not for another pack's village.
+"""
+
+ROOT_VILLAGE_CODE = "420117101201"
+"""The village of the root pack ``cn``: it grades nothing, so a child must govern it."""
 
 
 @attrs.frozen
@@ -36,7 +46,8 @@ class PackProfile:
     Attributes:
         pack: the pack's name.
         forced: whether the pack is selected by name rather than by village code.
-        village_code: a village the pack governs.
+        village_code: a village the pack governs; for a pack selected by name with no
+            prefix, :data:`NEUTRAL_VILLAGE_CODE`.
         year: a work year in which the pack is in force.
         scale: the ballot words.
         capacities: the capacities that make an evaluator.
@@ -71,7 +82,7 @@ class PackProfile:
             raise InvalidArgument(f"no pack named {pack!r}; installed: {registry.names()}")
         found = registry.packs[pack]
         year = year or max(2026, found.in_force_from.year + 1)
-        code = (found.prefix + "0" * 12)[:11] + "1" if found.prefix else "420117101201"
+        code = _village_code(found.prefix, by_name=found.selectable_only)
         chain = registry.chain(code, date(year + 1, 1, 15), pack=pack)
         mechanisms = {rule.mechanism: rule.id for rule in chain.rules() if not rule.disabled}
         return cls(
@@ -100,6 +111,13 @@ class PackProfile:
     def evaluate_options(self) -> dict[str, Any]:
         """Return the keyword arguments :func:`zhiping.evaluate` needs for this pack."""
         return {"pack": self.pack} if self.forced else {}
+
+
+def _village_code(prefix: str, *, by_name: bool) -> str:
+    """Return a village the pack would be used for: one under its prefix if it has one."""
+    if prefix:
+        return (prefix + "0" * 12)[:11] + "1"
+    return NEUTRAL_VILLAGE_CODE if by_name else ROOT_VILLAGE_CODE
 
 
 def _texts(chain: Chain, name: str) -> tuple[str, ...]:

@@ -7,12 +7,15 @@ pytest to collect it), name the pack, and add the pack's own hand-worked cases::
         pack = "yangluo"
 
 Each law of :data:`zhiping.testing.laws.LAWS` becomes a test ``test_law_<name>``, and
-the pack's data is checked: every value sound for its mechanism (as ``zhiping packs
-check`` does), cited or assumed, every rule sourced.
+the pack's data is checked by the functions of :data:`PACK_CHECKS`: every value sound
+for its mechanism (as ``zhiping packs check`` does), cited or assumed with a reason,
+every rule sourced or assumed. ``pytest --zhiping-pack NAME`` runs the same functions
+(``NAME::check::values``, ``NAME::check::sources``, ``NAME::check::rules``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -21,7 +24,83 @@ from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._pack_documents import PackProfile
 from zhiping.testing.laws import LAWS, check_law
 
-__all__ = ["PackTests"]
+__all__ = [
+    "PACK_CHECKS",
+    "PackTests",
+    "PackUnsound",
+    "check_rules",
+    "check_sources",
+    "check_values",
+]
+
+
+class PackUnsound(AssertionError):
+    """A pack's data fails a check every pack must pass; the message lists each problem.
+
+    Attributes:
+        pack: the pack.
+        check: the check's name (a key of :data:`PACK_CHECKS`).
+        problems: what is wrong, one line each, naming the key.
+    """
+
+    def __init__(self, pack: Pack, check: str, problems: list[str]) -> None:
+        self.pack, self.check, self.problems = pack, check, tuple(problems)
+        listed = "".join(f"\n  {problem}" for problem in problems)
+        super().__init__(f"{pack.label} fails the check '{check}':{listed}")
+
+
+def check_values(pack: str, *, registry: PackRegistry | None = None) -> None:
+    """Check that every value means what its mechanism declares, as ``zhiping packs check``.
+
+    Raises:
+        PackError: naming the file, the key and the value that is wrong.
+    """
+    (registry or default_registry()).check_pack(pack)
+
+
+def check_sources(pack: str, *, registry: PackRegistry | None = None) -> None:
+    """Check that every value of the pack is cited, or assumed with a note saying why.
+
+    Raises:
+        PackUnsound: listing each value that is neither, or assumed without a reason.
+    """
+    found = (registry or default_registry()).packs[pack]
+    problems = []
+    for name, parameter in found.parameters.items():
+        for index, value in enumerate(parameter.values):
+            where = f'parameters."{name}".values[{index}] (from {value.effective_from})'
+            if value.citation is None and not value.assumed:
+                problems.append(f"{where}: neither cited (reference) nor assumed")
+            elif value.assumed and not value.note:
+                problems.append(f"{where}: assumed without a note saying why")
+    if problems:
+        raise PackUnsound(found, "sources", problems)
+
+
+def check_rules(pack: str, *, registry: PackRegistry | None = None) -> None:
+    """Check that every rule the pack defines has a source (basis), a reason, or is assumed.
+
+    A rule marked ``assumed = true`` carries a note saying why (loading requires it).
+
+    Raises:
+        PackUnsound: listing each rule with none of them.
+    """
+    found = (registry or default_registry()).packs[pack]
+    problems = [
+        f'rules."{rule.id}": no basis, not disabled with a reason, not assumed with a note'
+        for rule in found.rules
+        if not (rule.basis or rule.disabled or (rule.assumed and rule.note))
+    ]
+    if problems:
+        raise PackUnsound(found, "rules", problems)
+
+
+PACK_CHECKS: dict[str, Callable[..., None]] = {
+    "values": check_values,
+    "sources": check_sources,
+    "rules": check_rules,
+}
+"""The checks of a pack's data, by name: each takes the pack's name and ``registry=``."""
 
 
 class PackTests:
@@ -65,19 +144,13 @@ class PackTests:
 
     def test_every_value_means_what_its_mechanism_declares(self) -> None:
         """The checks of ``zhiping packs check``: grades, words, tables and bands sound."""
-        chain = self.registry().check_pack(self.pack)
-        assert chain.names[-1] == self.pack
+        check_values(self.pack, registry=self.registry())
 
     def test_every_value_is_cited_or_assumed_with_a_reason(self) -> None:
-        for name, parameter in self.the_pack().parameters.items():
-            for value in parameter.values:
-                assert value.citation is not None or value.assumed, name
-                if value.assumed:
-                    assert value.note, f"{name}: say why the value is assumed"
+        check_sources(self.pack, registry=self.registry())
 
     def test_every_rule_it_defines_has_a_source_or_a_reason(self) -> None:
-        for rule in self.the_pack().rules:
-            assert rule.basis or rule.disabled, rule.id
+        check_rules(self.pack, registry=self.registry())
 
 
 def _law_test(name: str, summary: str) -> Any:
