@@ -345,11 +345,22 @@ def test_a_history_that_is_not_a_list_is_refused_in_chinese() -> None:
 
 def test_a_history_entry_is_refused_in_chinese_at_its_index() -> None:
     with pytest.raises(InputError) as raised:
-        parse_history([{"subject": "c1", "year": 1900, "grade": "superb"}])
+        parse_history([{"subject": "c1", "year": 1900, "grade": "Superb!"}])
     assert [p.describe("zh") for p in raised.value.problems] == [
         "[0].year: 应不小于1949",
-        "[0].grade: 应为以下之一:'excellent'(优秀)、'competent'(称职)、"
-        "'basically_competent'(基本称职)、'incompetent'(不称职)",
+        "[0].grade: 应为标识符:以小写字母开头,只含小写字母、数字和下划线",
+    ]
+
+
+def test_a_history_grade_off_the_chain_scale_is_refused_in_chinese_at_evaluation() -> None:
+    """A well-formed grade id is checked against the scale of the chain that applies."""
+    document = session_document()
+    document["history"] = [{"subject": "c1", "year": 2025, "grade": "superb"}]
+    with pytest.raises(InputError) as raised:
+        zhiping.evaluate(document)
+    assert [p.describe("zh") for p in raised.value.problems] == [
+        "history[0].grade: 'superb' 不是适用规则包链的等次"
+        "(应为 excellent、competent、basically_competent、incompetent 之一)",
     ]
 
 

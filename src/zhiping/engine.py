@@ -13,8 +13,9 @@ from typing import Protocol
 
 from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
 from zhiping.documents.session import HistoryEntry, Session, mixed_periods, not_earlier
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
-from zhiping.glossary import ORGANIZATION, Grade, Text, name_of
+from zhiping.glossary import ORGANIZATION, Text, name_of
 from zhiping.rules import (
     APPLYING_STAGES,
     STAGES,
@@ -50,6 +51,11 @@ class Rulebook(ParameterSource, Protocol):
         """Return the mechanism the most specific pack defining ``rule_id`` binds it to."""
         ...
 
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Return the chain's grades, ballot words and actions, and their labels."""
+        ...
+
 
 REQUIRED_STAGES: tuple[Stage, ...] = ("tally", "grade")
 """Stages every chain must define: a chain that grades nothing cannot evaluate."""
@@ -83,6 +89,9 @@ def evaluate_chain(
     """
     rules = _bound_rules(chain, mechanisms)
     _require_stages(rules, chain, session)
+    vocabulary = chain.vocabulary
+    history = tuple(history)
+    _require_known_grades(session, history, vocabulary)
     evaluation = Evaluation.start(session, merge_history(session, history))
     for stage in STAGES:
         staged = [(rule, mechanism) for rule, mechanism in rules if mechanism.stage == stage]
@@ -93,13 +102,37 @@ def evaluate_chain(
             if rule.disabled is not None:
                 _note_disabled(evaluation, rule, stage)
                 continue
-            mechanism.apply(RuleContext(rule, mechanism, chain, evaluation))
+            mechanism.apply(RuleContext(rule, mechanism, chain, evaluation, vocabulary))
     return _outcome(evaluation, chain)
 
 
-def merge_history(
-    session: Session, extra: Iterable[HistoryEntry]
-) -> dict[tuple[str, Period], Grade]:
+def _require_known_grades(
+    session: Session, extra: tuple[HistoryEntry, ...], vocabulary: Vocabulary
+) -> None:
+    """Refuse a history grade that is not on the chain's scale, at its path.
+
+    Raises:
+        InputError: naming each such entry's ``grade`` and the chain's grades.
+    """
+    scale = vocabulary.grades
+    problems = [
+        Problem(
+            f"history[{index}].grade",
+            Text(
+                zh=f"{entry.grade!r} 不是适用规则包链的等次(应为 {'、'.join(scale)} 之一)",
+                en=f"{entry.grade!r} is not a grade of the chain that applies "
+                f"(expected one of {', '.join(scale)})",
+            ),
+        )
+        for entries in (session.history, extra)
+        for index, entry in enumerate(entries)
+        if entry.grade not in scale
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def merge_history(session: Session, extra: Iterable[HistoryEntry]) -> dict[tuple[str, Period], str]:
     """Return the document's history with the caller's, by (subject, period).
 
     A period is a work year, or a quarter of one for packs that evaluate each quarter.
@@ -109,7 +142,7 @@ def merge_history(
             grades a subject's year as a whole and the other by quarter, or the caller's
             history is not before the evaluated period.
     """
-    merged: dict[tuple[str, Period], Grade] = {
+    merged: dict[tuple[str, Period], str] = {
         (entry.subject, Period.of(entry.year, entry.quarter)): entry.grade
         for entry in session.history
     }
@@ -134,7 +167,7 @@ def merge_history(
     return merged
 
 
-def _contradiction(path: str, entry: HistoryEntry, graded: Grade) -> Problem:
+def _contradiction(path: str, entry: HistoryEntry, graded: str) -> Problem:
     period = entry.period
     return Problem(
         path,

@@ -221,11 +221,21 @@ def test_history_from_a_file_fires_the_two_year_rule(
 def test_a_broken_history_file_exits_2_with_its_path(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    history = write(tmp_path, [{"subject": "c1", "year": 2025, "grade": "bad"}], "h.json")
+    history = write(tmp_path, [{"subject": "c1", "year": 2025, "grade": "Bad!"}], "h.json")
     code, _, err = run(capsys, "evaluate", str(EXAMPLE), "--history", str(history))
     assert code == 2
     assert "h.json" in err
     assert "[0].grade" in err
+
+
+def test_a_history_grade_the_chain_does_not_have_exits_2_naming_the_chain_grades(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = write(tmp_path, [{"subject": "c1", "year": 2025, "grade": "good"}], "h.json")
+    code, out, err = run(capsys, "evaluate", str(EXAMPLE), "--history", str(history))
+    assert (code, out) == (2, "")
+    assert "history[0].grade: 'good' is not a grade of the chain" in err
+    assert "excellent, competent, basically_competent, incompetent" in err
 
 
 def test_json_lines_evaluate_each_document(

@@ -11,6 +11,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 import zhiping
+from zhiping.documents.vocabulary import with_vocabulary
+from zhiping.packs.registry import default_registry
 from zhiping.testing import as_cast, session_document
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "guanzhai-2026.json"
@@ -214,8 +216,27 @@ def test_the_outcome_schema_rejects_a_document_that_breaks_it() -> None:
     bad_pay["subjects"][1]["pay"]["amount"] = "9000.009"
     assert errors_of(validator, bad_pay)
     bad_action = json.loads(json.dumps(document))
-    bad_action["subjects"][1]["actions"][0]["kind"] = "execution"
+    bad_action["subjects"][1]["actions"][0]["kind"] = "Execution!"
     assert errors_of(validator, bad_action)
+
+
+def test_the_schema_of_a_chain_lists_its_grades_words_and_actions() -> None:
+    """Without a pack an action is any id; with the chain's words, only the chain's."""
+    document = as_json(zhiping.evaluate(with_pay_and_actions()).to_document())
+    unknown_action = json.loads(json.dumps(document))
+    unknown_action["subjects"][1]["actions"][0]["kind"] = "execution"
+    unknown_grade = json.loads(json.dumps(document))
+    unknown_grade["subjects"][1]["grade"] = "good"
+    unknown_word = json.loads(json.dumps(document))
+    unknown_word["subjects"][1]["tally"]["fine"] = 0
+    vocabulary = default_registry().check_pack("xinzhou").vocabulary
+    of_the_chain = validator_for(
+        with_vocabulary(zhiping.OutcomeDocument.model_json_schema(), vocabulary)
+    )
+    assert not errors_of(of_the_chain, document)
+    for bad in (unknown_action, unknown_grade, unknown_word):
+        assert not errors_of(outcome_validator(), bad)
+        assert errors_of(of_the_chain, bad)
 
 
 PAY_OF_EVERY_FORM = [

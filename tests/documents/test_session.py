@@ -140,7 +140,7 @@ def history_year_not_before_the_session_year(d: Document) -> None:
 
 
 def history_with_an_unknown_grade(d: Document) -> None:
-    d["history"] = [{"subject": "c1", "year": 2025, "grade": "poor"}]
+    d["history"] = [{"subject": "c1", "year": 2025, "grade": "Poor grade"}]
 
 
 def carried_commitment_year_not_before(d: Document) -> None:

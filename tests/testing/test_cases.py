@@ -174,9 +174,9 @@ def test_an_unknown_pack_has_no_case_files() -> None:
     ("text", "where"),
     [
         ('[case]\nname = "x"\n[expect]\ngrade = { c1 = "competent" }\n', "expect.grade"),
-        ('[case]\nname = "x"\n[expect]\ngrades = { c1 = "superb" }\n', "expect.grades.c1"),
+        ('[case]\nname = "x"\n[expect]\ngrades = { c1 = "Superb!" }\n', "expect.grades.c1"),
         ('[case]\nname = "x"\n[expect]\npay = { c1 = 9000.05 }\n', "expect.pay.c1"),
-        ('[case]\nname = "x"\n[expect]\nactions = { c1 = ["fired"] }\n', "expect.actions.c1[0]"),
+        ('[case]\nname = "x"\n[expect]\nactions = { c1 = ["Fired!"] }\n', "expect.actions.c1[0]"),
         ('[case]\nname = "x"\n[expect]\nfindings = ["quorum"]\n', "expect.findings[0]"),
         ('[case]\nname = "x"\n[expect]\nstatus = "ok"\n', "expect.status"),
         (
@@ -205,23 +205,48 @@ def test_a_bad_case_file_names_the_file_and_the_key(write: Write, text: str, whe
 
 def test_each_problem_reads_as_the_key_and_what_to_write(write: Write) -> None:
     text = '[case]\nname = "x"\n[base]\nnotice_days = "3"\n[expect]\n'
-    path = write(text + 'grades = { c1 = "superb" }\npay = { c1 = 9000.05, c2 = "none" }\n')
+    path = write(text + 'grades = { c1 = "Superb!" }\npay = { c1 = 9000.05, c2 = "none" }\n')
     with pytest.raises(PackError) as raised:
         load_case(path)
     assert str(raised.value).splitlines() == [
         f"{path}: not a valid case file:",
         "  base.notice_days: expected a whole number; or must be False",
-        "  expect.grades.c1: 'superb' is not a grade: write one of excellent, "
-        "competent, basically_competent, incompetent, or none",
+        "  expect.grades.c1: 'Superb!' is not a grade: write a grade id of the pack "
+        "(as excellent), or none",
         '  expect.pay.c1: 9000.05 is not an amount: write yuan as text ("9000.05"), or none',
     ]
     assert raised.value.message("zh").splitlines() == [
         f"{path}:不是有效的用例文件:",
         "  base.notice_days: 应为整数;或 应为False",
-        "  expect.grades.c1: 'superb' 不是等次:请写 excellent、competent、basically_competent、"
-        "incompetent 之一,或 none",
+        "  expect.grades.c1: 'Superb!' 不是等次:请写规则包等次表中的 id(如 excellent),或 none",
         '  expect.pay.c1: 9000.05 不是金额:请以文本书写元数("9000.05"),或写 none',
     ]
+
+
+@pytest.mark.parametrize(
+    ("expect", "where", "known"),
+    [
+        (
+            'grades = { c1 = "superb" }',
+            "expect.grades.c1: 'superb'",
+            "excellent, competent, basically_competent, incompetent",
+        ),
+        ('actions = { c1 = ["fired"] }', "expect.actions.c1: 'fired'", "organizational_adjustment"),
+    ],
+)
+def test_a_case_expecting_a_word_its_chain_lacks_is_refused_when_run(
+    write: Write, expect: str, where: str, known: str
+) -> None:
+    """A well-formed id is read; under the pack, it must be one of the chain's words."""
+    path = write(f'[case]\nname = "x"\n[expect]\n{expect}\n')
+    case = load_case(path)
+    with pytest.raises(PackError) as raised:
+        check_case(case, "xinzhou")
+    message = str(raised.value)
+    assert message.startswith(
+        f"{path}: {where} is not a word of the pack's chain (expected one of "
+    )
+    assert known in message
 
 
 def test_base_and_document_together_are_refused(write: Write) -> None:

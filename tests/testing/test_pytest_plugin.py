@@ -215,7 +215,7 @@ def test_a_case_not_met_or_broken_fails_with_its_file_and_subject(
     assert f"{wrong}: case 'expects the wrong grade' under pack badtown: 1 expectation" in output
     assert "  c1 grade: expected incompetent, got excellent\n" in output
     assert "  c1: grade excellent, pay 5000.00, actions none\n" in output
-    assert f"{broken}: not a valid case file:\n  expect.grades.c1: 'superb' is not" in output
+    assert f"{broken}: expect.grades.c1: 'superb' is not a word of the pack's chain" in output
     assert "Traceback" not in output
     assert "def runtest" not in output
 

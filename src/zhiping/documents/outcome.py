@@ -22,7 +22,8 @@ from pydantic import (
 )
 
 from zhiping.documents.values import Citation, ParameterUse, value_to_json
-from zhiping.glossary import ActionKind, Grade, Severity, Text
+from zhiping.documents.vocabulary import WORDS_OF_THE_CHAIN, ActionId, GradeId
+from zhiping.glossary import Severity, Text
 
 __all__ = [
     "FORMAT",
@@ -285,7 +286,7 @@ class Action:
         pack: the pack that supplies the rule.
     """
 
-    kind: ActionKind
+    kind: str
     rule: str
     pack: str
 
@@ -312,7 +313,7 @@ class SubjectOutcome:
     kind: Literal["organization", "cadre"]
     eligible: bool
     tally: Tally | None
-    grade: Grade | None = None
+    grade: str | None = None
     pay: Pay | None = None
     actions: tuple[Action, ...] = ()
 
@@ -524,7 +525,7 @@ _PAY_KEYS = frozenset({"performance_pay", "coefficient", "amount"})
 class ActionDocument(_Doc):
     """A consequence of the result, with the rule and pack that give it."""
 
-    kind: ActionKind
+    kind: ActionId
     rule: str
     pack: str
 
@@ -535,9 +536,9 @@ class SubjectDocument(_Doc):
     id: str
     kind: Literal["organization", "cadre"]
     eligible: bool
-    tally: dict[str, int] | None
+    tally: Annotated[dict[str, int], WORDS_OF_THE_CHAIN] | None
     valid_votes: int | None
-    grade: Grade | None
+    grade: GradeId | None
     pay: PayDocument | None
     actions: list[ActionDocument]
 

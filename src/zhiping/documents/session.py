@@ -30,8 +30,9 @@ from zhiping import glossary
 from zhiping.documents._json import check_value, load_json
 from zhiping.documents._validation import Invalid, texts_of
 from zhiping.documents.limits import MAX_BALLOTS
+from zhiping.documents.vocabulary import GradeId
 from zhiping.errors import InputError, Problem, json_path
-from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post, name_of
+from zhiping.glossary import ORGANIZATION, Answer, Capacity, Post, name_of
 
 __all__ = [
     "FORMAT",
@@ -321,7 +322,7 @@ class HistoryEntry(_Part):
     # Only for packs that evaluate each quarter; left out of the JSON when absent, so
     # that a yearly history is written as it always was.
     quarter: Annotated[Quarter | None, Field(exclude_if=lambda value: value is None)] = None
-    grade: Grade
+    grade: GradeId
 
     @property
     def period(self) -> glossary.Text:

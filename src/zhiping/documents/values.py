@@ -15,8 +15,6 @@ from typing import Literal, TypeAlias
 
 import attrs
 
-from zhiping.glossary import Grade
-
 __all__ = [
     "KINDS",
     "Citation",
@@ -66,7 +64,7 @@ class ShareCondition:
         share: the threshold, an exact fraction of the valid votes.
     """
 
-    grade: Grade
+    grade: str
     words: tuple[str, ...]
     comparison: Comparison
     share: Fraction

@@ -34,10 +34,11 @@ from pydantic import (
 
 from zhiping.documents._validation import Invalid, texts_of, texts_of_any
 from zhiping.documents.values import Citation, Comparison, ParameterKind, ShareCondition, Value
+from zhiping.documents.vocabulary import Term, WordId
 from zhiping.errors import PackError, json_path
-from zhiping.glossary import GRADES, Severity, Text
+from zhiping.glossary import Severity, Text
 from zhiping.packs.hookspecs import hookimpl
-from zhiping.packs.model import Pack
+from zhiping.packs.model import Pack, PackVocabulary
 from zhiping.packs.parameters import DatedValue, Parameter
 from zhiping.rules import RuleDefinition
 
@@ -102,8 +103,24 @@ class _Parameter(_Table):
     values: list[_Value] = Field(min_length=1)
 
 
+class _Term(_Table):
+    id: WordId
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+Terms = Annotated[list[_Term], Field(min_length=1)]
+
+
+class _Vocabulary(_Table):
+    grades: Terms | None = None
+    words: Terms | None = None
+    actions: Terms | None = None
+
+
 class _PackFile(_Table):
     pack: _Header
+    vocabulary: _Vocabulary = Field(default_factory=_Vocabulary)
     references: dict[Name, _Reference] = Field(default_factory=dict)
     rules: dict[RuleId, _Rule] = Field(default_factory=dict)
     parameters: dict[str, _Parameter] = Field(default_factory=dict)
@@ -283,6 +300,7 @@ def _build(file: _PackFile, problems: list[Text]) -> Pack:
         name: _parameter(name, parameter, cite, problems)
         for name, parameter in file.parameters.items()
     }
+    vocabulary = _vocabulary(file.vocabulary, problems)
     return Pack(
         name=header.name,
         title=Text(zh=header.title.zh, en=header.title.en),
@@ -296,7 +314,30 @@ def _build(file: _PackFile, problems: list[Text]) -> Pack:
         rules=rules,
         parameters={name: p for name, p in parameters.items() if p is not None},
         selectable_only=header.selectable_only,
+        vocabulary=vocabulary,
     )
+
+
+def _vocabulary(table: _Vocabulary, problems: list[Text]) -> PackVocabulary:
+    """Return the words a pack declares; a repeated id is a problem at its key."""
+    lists: dict[str, tuple[Term, ...] | None] = {}
+    for which in ("grades", "words", "actions"):
+        terms: list[_Term] | None = getattr(table, which)
+        if terms is None:
+            lists[which] = None
+            continue
+        seen: set[str] = set()
+        for index, term in enumerate(terms):
+            if term.id in seen:
+                problems.append(
+                    _at(
+                        f"vocabulary.{which}[{index}].id",
+                        Text(zh=f"重复的 id {term.id!r}", en=f"repeated id {term.id!r}"),
+                    )
+                )
+            seen.add(term.id)
+        lists[which] = tuple(Term(t.id, Text(zh=t.zh, en=t.en)) for t in terms)
+    return PackVocabulary(grades=lists["grades"], words=lists["words"], actions=lists["actions"])
 
 
 def _unexplained(where: str, what: str) -> Text:
@@ -465,12 +506,11 @@ def _conditions(raw: Any) -> tuple[ShareCondition, ...]:
                 ),
             )
         grade = item["grade"]
-        if grade not in GRADES:
+        if not isinstance(grade, str):
             raise Invalid(
                 Text(
-                    zh=f"[{index}].grade: 应为以下等次之一:{'、'.join(GRADES)}",
-                    en=f"[{index}].grade: expected one of {', '.join(GRADES)}",
-                ),
+                    zh=f"[{index}].grade: 应为等次的 id", en=f"[{index}].grade: expected a grade id"
+                )
             )
         if item["comparison"] not in _COMPARISONS:
             raise Invalid(

@@ -15,12 +15,35 @@ from datetime import date
 import attrs
 
 from zhiping.documents.values import Citation, ParameterUse, value_to_json
+from zhiping.documents.vocabulary import Term, Vocabulary
 from zhiping.errors import PackError
-from zhiping.glossary import Text
+from zhiping.glossary import ACTION_KINDS, GRADES, Text
 from zhiping.packs.parameters import Parameter
 from zhiping.rules import RuleDefinition
 
-__all__ = ["Chain", "Pack"]
+__all__ = ["TALLY_MECHANISM", "Chain", "Pack", "PackVocabulary", "vocabulary_of_packs"]
+
+TALLY_MECHANISM = "tally_marks"
+"""The mechanism whose ``scale`` and ``abstentions`` say which ballot words count."""
+
+
+@attrs.frozen
+class PackVocabulary:
+    """The words a pack declares (its ``[vocabulary]`` table); None where it keeps its parent's.
+
+    A list declared replaces the parent's whole: a town with three grades does not
+    inherit the glossary's four.
+
+    Attributes:
+        grades: the grade scale, best first.
+        words: the labels of the ballot words (which of them count and which are
+            abstentions is said by the tally rule's ``scale`` and ``abstentions``).
+        actions: the kinds of action its rules may give.
+    """
+
+    grades: tuple[Term, ...] | None = None
+    words: tuple[Term, ...] | None = None
+    actions: tuple[Term, ...] | None = None
 
 
 @attrs.frozen
@@ -41,6 +64,7 @@ class Pack:
         rules: what it says about each rule id, in its file's order.
         parameters: its parameters by name.
         selectable_only: true for a pack that governs no prefix by itself.
+        vocabulary: the grades, ballot words and actions it declares.
         source: the file it was read from, for messages.
     """
 
@@ -56,6 +80,7 @@ class Pack:
     rules: tuple[RuleDefinition, ...] = ()
     parameters: Mapping[str, Parameter] = attrs.field(factory=dict)
     selectable_only: bool = False
+    vocabulary: PackVocabulary = PackVocabulary()
     source: str = ""
 
     @property
@@ -95,6 +120,11 @@ class Chain:
     def names(self) -> tuple[str, ...]:
         """Return the packs' names, root first."""
         return tuple(pack.name for pack in self.packs)
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """Return the chain's words: see :func:`vocabulary_of_packs`."""
+        return vocabulary_of_packs(self.packs)
 
     def rules(self) -> tuple[RuleDefinition, ...]:
         """Return the rule each id resolves to, in the order ids first appear, root first.
@@ -182,3 +212,52 @@ class Chain:
             separators=(",", ":"),
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def vocabulary_of_packs(packs: tuple[Pack, ...]) -> Vocabulary:
+    """Return the words of a line of packs (root first): the most specific declaration wins.
+
+    The grades and actions are those of the most specific pack declaring them, else the
+    glossary's. The ballot words that count are every word the tally rule's ``scale``
+    (and ``abstentions``) takes, in any dated value, in the most specific pack that
+    sets it; their labels are the declared ``words``. Labels of grades come before those
+    of actions, then words, where an id is in two lists.
+    """
+    declared = {
+        which: next(
+            (getattr(p.vocabulary, which) for p in reversed(packs) if getattr(p.vocabulary, which)),
+            None,
+        )
+        for which in ("grades", "words", "actions")
+    }
+    labels: dict[str, Text] = {}
+    for which in ("words", "actions", "grades"):
+        labels.update({term.id: term.name for term in declared[which] or ()})
+    grades = tuple(t.id for t in declared["grades"]) if declared["grades"] else GRADES
+    actions = tuple(t.id for t in declared["actions"]) if declared["actions"] else ACTION_KINDS
+    default = Vocabulary()
+    resolved: dict[str, RuleDefinition] = {}
+    for pack in packs:
+        resolved.update({rule.id: rule for rule in pack.rules})
+    tally = next((r.id for r in resolved.values() if r.mechanism == TALLY_MECHANISM), None)
+    if tally is None:
+        return Vocabulary(grades=grades, actions=actions, labels=labels)
+    return Vocabulary(
+        grades=grades,
+        words=_every_word(packs, f"{tally}.scale") or default.words,
+        abstentions=_every_word(packs, f"{tally}.abstentions") or default.abstentions,
+        actions=actions,
+        labels=labels,
+    )
+
+
+def _every_word(packs: tuple[Pack, ...], name: str) -> tuple[str, ...]:
+    for pack in reversed(packs):
+        parameter = pack.parameters.get(name)
+        if parameter is not None:
+            words: dict[str, None] = {}
+            for dated in parameter.values:
+                if isinstance(dated.value, tuple):
+                    words.update(dict.fromkeys(w for w in dated.value if isinstance(w, str)))
+            return tuple(words)
+    return ()

@@ -18,8 +18,9 @@ import attrs
 from zhiping.documents.outcome import Action, Basis, Facts, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
 from zhiping.documents.values import ParameterUse
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import PackError
-from zhiping.glossary import ACTION_KINDS, ORGANIZATION, Capacity, Grade, Severity, Text
+from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
 from zhiping.rules._mechanism import (
     Evaluation,
     History,
@@ -69,12 +70,26 @@ class RuleContext:
         chain: the chain of packs, for parameter values.
         evaluation: the working state; mechanisms read it through the context's
             accessors and write it only through its verbs.
+        vocabulary: the chain's grades, ballot words and actions, and their labels.
     """
 
     rule: RuleDefinition
     mechanism: Mechanism
     chain: ParameterSource
     evaluation: Evaluation
+    vocabulary: Vocabulary = attrs.field(factory=Vocabulary)
+
+    def name_of(self, identifier: str) -> Text:
+        """Return a grade, ballot word or action of the chain as the chain writes it."""
+        return self.vocabulary.name_of(identifier)
+
+    def names_of(self, identifiers: Iterable[str]) -> Text:
+        """Return words of the chain joined as a list in each language."""
+        return self.vocabulary.names_of(identifiers)
+
+    def rank_of(self, grade: str) -> int:
+        """Return a grade's place on the chain's scale, 0 for the best."""
+        return self.vocabulary.rank_of(grade)
 
     # What the session says and what earlier rules decided.
 
@@ -97,7 +112,7 @@ class RuleContext:
         """Return the period this session evaluates: its year, and its quarter if any."""
         return Period.of(self.session.year, self.session.quarter)
 
-    def earlier_grades(self, subject: str) -> tuple[tuple[Period, Grade], ...]:
+    def earlier_grades(self, subject: str) -> tuple[tuple[Period, str], ...]:
         """Return a subject's grades before this session, oldest first."""
         return tuple(
             sorted(
@@ -107,19 +122,19 @@ class RuleContext:
             )
         )
 
-    def previous_evaluation(self, subject: str) -> tuple[Period, Grade] | None:
+    def previous_evaluation(self, subject: str) -> tuple[Period, str] | None:
         """Return a subject's latest evaluation before this session, whatever its period."""
         earlier = self.earlier_grades(subject)
         return earlier[-1] if earlier else None
 
-    def earlier_quarters(self, subject: str) -> tuple[tuple[Period, Grade], ...]:
+    def earlier_quarters(self, subject: str) -> tuple[tuple[Period, str], ...]:
         """Return a subject's grades in the earlier quarters of this session's year."""
         year = self.session.year
         return tuple(
             (p, g) for p, g in self.earlier_grades(subject) if p.year == year and p.quarter
         )
 
-    def year_grade(self, subject: str, year: int) -> Grade | None:
+    def year_grade(self, subject: str, year: int) -> str | None:
         """Return a subject's grade for an earlier work year, None if it has none.
 
         A year graded as a whole has that grade; a year graded by quarter has the grade
@@ -199,7 +214,7 @@ class RuleContext:
             )
         return self.evaluation.scores.get(subject)
 
-    def grade_of(self, subject: str) -> Grade | None:
+    def grade_of(self, subject: str) -> str | None:
         """Return a subject's grade so far; None when it has none."""
         return self.evaluation.grades.get(subject)
 
@@ -412,7 +427,7 @@ class RuleContext:
     def grade(
         self,
         subject: str,
-        grade: Grade | None,
+        grade: str | None,
         message: Text,
         *,
         inputs: Facts | None = None,
@@ -464,7 +479,7 @@ class RuleContext:
 
         Args:
             subject: the subject.
-            kind: the consequence, an action kind of the glossary.
+            kind: the consequence, an action kind of the chain.
             message: the decision in a sentence.
             when: the rule's condition; when it fails, nothing is given and the trace
                 says so.
@@ -475,11 +490,11 @@ class RuleContext:
             The action given, or None.
 
         Raises:
-            PackError: ``kind`` is not a consequence the glossary names.
+            PackError: ``kind`` is not an action kind of the chain.
         """
         action = None
         if when:
-            if kind not in ACTION_KINDS:
+            if kind not in self.vocabulary.actions:
                 raise PackError(
                     f"pack {self.rule.pack}: rule {self.rule.id}: unknown action {kind!r}",
                     zh=f"规则包 {self.rule.pack}:规则 {self.rule.id}:未知的处理措施 {kind!r}",

@@ -18,7 +18,7 @@ import attrs
 from zhiping.documents.outcome import Action, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
 from zhiping.documents.values import Citation, ParameterKind, ParameterUse
-from zhiping.glossary import Capacity, Grade, Severity
+from zhiping.glossary import Capacity, Severity
 from zhiping.rules._parameters import ParameterType, of_kind
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class Period:
         return f"{self.year}" if not self.quarter else f"{self.year} Q{self.quarter}"
 
 
-History = Mapping[tuple[str, Period], Grade]
+History = Mapping[tuple[str, Period], str]
 """Prior grades by (subject, period), from the document and the caller."""
 
 
@@ -135,7 +135,7 @@ class Evaluation:
     tallies: dict[str, Tally] = attrs.field(factory=dict)
     group_tallies: dict[str, dict[str, Tally]] = attrs.field(factory=dict)
     scores: dict[str, Fraction | None] = attrs.field(factory=dict)
-    grades: dict[str, Grade | None] = attrs.field(factory=dict)
+    grades: dict[str, str | None] = attrs.field(factory=dict)
     pay: dict[str, Pay] = attrs.field(factory=dict)
     actions: dict[str, list[Action]] = attrs.field(factory=dict)
     findings: list[Finding] = attrs.field(factory=list)
@@ -191,7 +191,7 @@ class Evaluation:
         self.scores[subject] = score
         self.trace.append(entry)
 
-    def record_grade(self, subject: str, grade: Grade | None, entry: TraceEntry) -> None:
+    def record_grade(self, subject: str, grade: str | None, entry: TraceEntry) -> None:
         """Set a subject's grade (None: none can be given), with its trace entry."""
         self.grades[subject] = grade
         self.trace.append(entry)

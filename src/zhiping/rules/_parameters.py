@@ -22,7 +22,8 @@ from pydantic_core import ErrorDetails
 
 from zhiping.documents._validation import texts_of
 from zhiping.documents.values import KINDS, ParameterKind, ShareCondition, Value
-from zhiping.glossary import ACTION_KINDS, CAPACITIES, GRADES, POSTS, Capacity, Post, Text
+from zhiping.documents.vocabulary import GLOSSARY_WORDS, Vocabulary
+from zhiping.glossary import CAPACITIES, POSTS, Capacity, Post, Text
 
 __all__ = [
     "GLOSSARY_WORDS",
@@ -46,27 +47,6 @@ __all__ = [
     "text",
     "texts",
 ]
-
-GLOSSARY_WORDS: tuple[str, ...] = ("satisfied", "basically_satisfied", "dissatisfied")
-"""The three-level scale of the root pack ``cn``: the ballot words when a chain sets none."""
-
-
-@attrs.frozen
-class Vocabulary:
-    """The words a chain's parameters may name: its grades, ballot words and actions.
-
-    Attributes:
-        grades: the grade scale, best first.
-        words: the ballot words that count as votes.
-        abstentions: the ballot words that are abstentions.
-        actions: the kinds of action (consequence) a rule may give.
-    """
-
-    grades: tuple[str, ...] = GRADES
-    words: tuple[str, ...] = GLOSSARY_WORDS
-    abstentions: tuple[str, ...] = ("unknown",)
-    actions: tuple[str, ...] = ACTION_KINDS
-
 
 Check = Callable[[Any, Vocabulary], list[Text]]
 """A cross-check of a value against the chain's vocabulary: the problems it finds."""

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
-from zhiping.glossary import GRADES, Grade, Text, name_of
+from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
@@ -29,8 +28,6 @@ def share_thresholds(ctx: RuleContext) -> None:
     """Give the grade of the first of ``conditions`` that holds, else ``otherwise``."""
     conditions, conditions_used = ctx.parameter("conditions", tuple)
     otherwise, otherwise_used = ctx.parameter("otherwise", str)
-    if otherwise not in GRADES:
-        raise _not_a_grade(otherwise_used)
     used = [conditions_used, otherwise_used]
     for subject in ctx.evaluated():
         tally = ctx.tally_of(subject)
@@ -46,7 +43,7 @@ def share_thresholds(ctx: RuleContext) -> None:
             ctx.grade(subject, None, message, inputs=tally.to_json(), parameters=used)
             continue
         tested = []
-        grade: Grade = otherwise
+        grade: str = otherwise
         for condition in conditions:
             count = tally.count(*condition.words)
             holds = condition.holds(count, n)
@@ -54,7 +51,7 @@ def share_thresholds(ctx: RuleContext) -> None:
             if holds:
                 grade = condition.grade
                 break
-        name = name_of(grade)
+        name = ctx.name_of(grade)
         ctx.grade(
             subject,
             grade,
@@ -76,15 +73,10 @@ def score_bands(ctx: RuleContext) -> None:
     A subject the score stage could not score gets no grade.
 
     Raises:
-        PackError: a band names no grade, or the chain has no score stage.
+        PackError: the chain has no score stage.
     """
     bands, bands_used = ctx.parameter("bands", dict)
     otherwise, otherwise_used = ctx.parameter("otherwise", str)
-    if otherwise not in GRADES or any(grade not in GRADES for grade in bands):
-        raise PackError(
-            f"pack {bands_used.pack}: {bands_used.name}: bands must name grades",
-            zh=f"规则包 {bands_used.pack}:{bands_used.name}:bands 的键应为等次",
-        )
     ordered = sorted(bands.items(), key=lambda band: band[1], reverse=True)
     used = [bands_used, otherwise_used]
     for subject in ctx.evaluated():
@@ -104,13 +96,13 @@ def score_bands(ctx: RuleContext) -> None:
                 parameters=used,
             )
             continue
-        grade: Grade = next((g for g, minimum in ordered if score >= Fraction(minimum)), otherwise)
+        grade: str = next((g for g, minimum in ordered if score >= Fraction(minimum)), otherwise)
         ctx.grade(
             subject,
             grade,
             Text(
-                zh=f"{label.zh}得分{exact(score)},评定为{name_of(grade).zh}",
-                en=f"{label.en} scores {exact(score)}: graded {name_of(grade).en}",
+                zh=f"{label.zh}得分{exact(score)},评定为{ctx.name_of(grade).zh}",
+                en=f"{label.en} scores {exact(score)}: graded {ctx.name_of(grade).en}",
             ),
             inputs={"score": exact(score)},
             parameters=used,
@@ -121,23 +113,14 @@ def score_bands(ctx: RuleContext) -> None:
 def veto_grade(ctx: RuleContext) -> None:
     """A subject with a one-vote-veto item (一票否决) gets ``grade``, whatever its score."""
     grade, used = ctx.parameter("grade", str)
-    if grade not in GRADES:
-        raise _not_a_grade(used)
     for veto in ctx.session.vetoes:
         if not ctx.is_eligible(veto.subject):
             continue
         label = ctx.label(veto.subject)
         facts = {"reason": veto.reason, "grade_before": ctx.grade_of(veto.subject)}
         message = Text(
-            zh=f"{label.zh}因“{veto.reason}”一票否决,评定为{name_of(grade).zh}",
-            en=f"{label.en} vetoed ('{veto.reason}'): graded {name_of(grade).en}",
+            zh=f"{label.zh}因“{veto.reason}”一票否决,评定为{ctx.name_of(grade).zh}",
+            en=f"{label.en} vetoed ('{veto.reason}'): graded {ctx.name_of(grade).en}",
         )
         ctx.find(message, subject=veto.subject, rule="grade.veto", facts=facts)
         ctx.grade(veto.subject, grade, message, inputs=facts, parameters=[used])
-
-
-def _not_a_grade(used: ParameterUse) -> PackError:
-    return PackError(
-        f"pack {used.pack}: {used.name}: not a grade",
-        zh=f"规则包 {used.pack}:{used.name}:不是等次",
-    )

@@ -6,7 +6,7 @@ Source: Xinzhou, 一(四): the evaluation identifies weak and lax party organiza
 
 from __future__ import annotations
 
-from zhiping.glossary import ORGANIZATION, Text, name_of
+from zhiping.glossary import ORGANIZATION, Text
 from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
@@ -28,7 +28,7 @@ def organization_grade_action(ctx: RuleContext) -> None:
     if current is None:
         return
     fulfilled = current == grade
-    graded, consequence = name_of(current), name_of(action)
+    graded, consequence = ctx.name_of(current), ctx.name_of(action)
     ctx.act(
         ORGANIZATION,
         action,
@@ -68,7 +68,7 @@ def team_action_when_any_below(ctx: RuleContext) -> None:
         value = line.satisfaction(ctx, cadre.id)
         if value is not None and value < below:
             low.append(cadre.id)
-    consequence = name_of(action)
+    consequence = ctx.name_of(action)
     ctx.act(
         ORGANIZATION,
         action,

@@ -18,7 +18,7 @@ from fractions import Fraction
 from zhiping.documents.outcome import Pay, exact_figure
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
-from zhiping.glossary import Text, name_of
+from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
@@ -66,7 +66,7 @@ def _no_grade(ctx: RuleContext, cadre_id: str, used: ParameterUse, **inputs: obj
 def _missing_grade(used: ParameterUse, grade: str, what: str, zh: str) -> PackError:
     return PackError(
         f"pack {used.pack}: {used.name}: no {what} for {grade}",
-        zh=f"规则包 {used.pack}:{used.name}:没有{name_of(grade).zh}({grade})的{zh}",
+        zh=f"规则包 {used.pack}:{used.name}:没有等次 {grade} 的{zh}",
     )
 
 
@@ -242,9 +242,9 @@ def pay_fixed_by_grade(ctx: RuleContext) -> None:
             cadre.id,
             pay,
             Text(
-                zh=f"{label.zh}评定为{name_of(grade).zh},每月{figures['per_month']}元,"
+                zh=f"{label.zh}评定为{ctx.name_of(grade).zh},每月{figures['per_month']}元,"
                 f"{period.zh}{months}个月,共{figures['amount']}元",
-                en=f"{label.en}, graded {name_of(grade).en}: {figures['per_month']} a month × "
+                en=f"{label.en}, graded {ctx.name_of(grade).en}: {figures['per_month']} a month × "
                 f"{months} months ({period.en}) = {figures['amount']} yuan",
             ),
             inputs={"grade": grade, "months": months},

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from zhiping.errors import PackError
-from zhiping.glossary import GRADES, Text, name_of
+from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
@@ -41,11 +40,6 @@ def top_share_quota(ctx: RuleContext) -> None:
     grade, grade_used = ctx.parameter("grade", str)
     excluded, excluded_used = ctx.parameter("excluded", str)
     satisfied, satisfied_used = ctx.parameter("satisfied", tuple)
-    if grade not in GRADES or excluded not in GRADES:
-        raise PackError(
-            f"pack {grade_used.pack}: {ctx.rule.id}: grade and excluded are grades",
-            zh=f"规则包 {grade_used.pack}:{ctx.rule.id}:grade 和 excluded 都应为等次",
-        )
     used = [share_used, grade_used, excluded_used, satisfied_used]
     rates = {}
     for cadre in ctx.session.cadres:
@@ -65,12 +59,13 @@ def top_share_quota(ctx: RuleContext) -> None:
         "ranking": [[c, exact(rates[c])] for c in ranked],
         "chosen": chosen,
     }
+    named = ctx.name_of(grade)
     if tied_rate is not None:
         tied = [c for c in ranked if rates[c] == tied_rate]
         ctx.find(
             Text(
                 zh=f"名额{quota}个,满意率{exact(tied_rate)}并列者({'、'.join(tied)})均不评为"
-                f"{name_of(grade).zh}",
+                f"{ctx.name_of(grade).zh}",
                 en=f"{quota} places; the cadres tied at rate {exact(tied_rate)} "
                 f"({', '.join(tied)}) keep their grade",
             ),
@@ -79,8 +74,8 @@ def top_share_quota(ctx: RuleContext) -> None:
         )
     ctx.explain(
         Text(
-            zh=f"{len(rates)}人中评为{name_of(grade).zh}的名额为{quota},评定{len(chosen)}人",
-            en=f"{quota} of {len(rates)} cadres may be {name_of(grade).en}; {len(chosen)} given it",
+            zh=f"{len(rates)}人中评为{named.zh}的名额为{quota},评定{len(chosen)}人",
+            en=f"{quota} of {len(rates)} cadres may be {named.en}; {len(chosen)} given it",
         ),
         inputs=facts,
         parameters=used,
@@ -93,9 +88,9 @@ def top_share_quota(ctx: RuleContext) -> None:
             cadre_id,
             grade,
             Text(
-                zh=f"{label.zh}满意率{exact(rates[cadre_id])},名列第{rank},评为{name_of(grade).zh}",
+                zh=f"{label.zh}满意率{exact(rates[cadre_id])},名列第{rank},评为{ctx.name_of(grade).zh}",
                 en=f"{label.en}: rate {exact(rates[cadre_id])}, ranked {rank} of {quota} "
-                f"places: {name_of(grade).en}",
+                f"places: {ctx.name_of(grade).en}",
             ),
             inputs={"rank": rank, "rate": exact(rates[cadre_id]), "quota": quota},
             parameters=used,

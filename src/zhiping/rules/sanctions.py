@@ -20,7 +20,7 @@ import attrs
 
 from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
-from zhiping.glossary import Text, name_of
+from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
 from zhiping.rules._context import RuleContext, exact
 from zhiping.rules._mechanism import mechanism
@@ -67,8 +67,17 @@ def consecutive_grade(ctx: RuleContext) -> None:
         }
         fulfilled = current == grade and all(g == grade for g in earlier.values())
         label = ctx.label(cadre.id)
-        graded, consequence = name_of(grade), name_of(action)
-        if fulfilled:
+        graded, consequence = ctx.name_of(grade), ctx.name_of(action)
+        if years == 1:  # the grade alone brings the action
+            message = Text(
+                zh=f"{label.zh}评为{graded.zh},予以{consequence.zh}",
+                en=f"{label.en} graded {graded.en}: {consequence.en}",
+            )
+            if not fulfilled:
+                message = Text(
+                    zh=f"{label.zh}未评为{graded.zh}", en=f"{label.en} not graded {graded.en}"
+                )
+        elif fulfilled:
             message = Text(
                 zh=f"{label.zh}连续{years}年评为{graded.zh},予以{consequence.zh}",
                 en=f"{label.en} graded {graded.en} {years} years running: {consequence.en}",
@@ -113,7 +122,7 @@ def consecutive_evaluations(ctx: RuleContext) -> None:
         found = ctx.previous_evaluation(cadre.id)
         period, previous = found if found is not None else (None, None)
         fulfilled = current == grade and previous == grade
-        label, graded, consequence = ctx.label(cadre.id), name_of(grade), name_of(action)
+        label, graded, consequence = ctx.label(cadre.id), ctx.name_of(grade), ctx.name_of(action)
         if fulfilled:
             message = Text(
                 zh=f"{label.zh}连续两次评议为{graded.zh},{consequence.zh}",
@@ -164,7 +173,7 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
         if value is None:
             continue
         fulfilled = value < below
-        label, consequence, shown = ctx.label(cadre.id), name_of(action), exact(value)
+        label, consequence, shown = ctx.label(cadre.id), ctx.name_of(action), exact(value)
         if fulfilled:
             message = Text(
                 zh=f"{label.zh}满意率{shown},低于{below}:{consequence.zh}",

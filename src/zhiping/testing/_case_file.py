@@ -30,8 +30,9 @@ from pydantic import (
 )
 
 from zhiping.documents._validation import Invalid, texts_of, texts_of_any
+from zhiping.documents.vocabulary import WordId
 from zhiping.errors import PackError, json_path
-from zhiping.glossary import GRADES, ActionKind, Text
+from zhiping.glossary import GRADES, Text
 from zhiping.packs.registry import PackRegistry
 from zhiping.testing._documents import session_document
 from zhiping.testing._pack_documents import PackProfile
@@ -65,6 +66,8 @@ Document = dict[str, Any]
 
 AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
+WORD_ID = re.compile(r"[a-z][a-z0-9_]*")
+
 
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")]
 
@@ -76,12 +79,13 @@ VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 
 
 def _grade_or_none(value: object) -> object:
-    if value is None or value == NONE or value in GRADES:
+    # Whether it is a grade of the pack's scale is checked when the case is run.
+    if value is None or value == NONE or (isinstance(value, str) and WORD_ID.fullmatch(value)):
         return value
     raise Invalid(
         Text(
-            zh=f"{value!r} 不是等次:请写 {'、'.join(GRADES)} 之一,或 none",
-            en=f"{value!r} is not a grade: write one of {', '.join(GRADES)}, or none",
+            zh=f"{value!r} 不是等次:请写规则包等次表中的 id(如 {GRADES[0]}),或 none",
+            en=f"{value!r} is not a grade: write a grade id of the pack (as {GRADES[0]}), or none",
         ),
     )
 
@@ -138,7 +142,7 @@ class _Expect(_Table):
     eligible: dict[str, bool] = Field(default_factory=dict)
     grades: dict[str, ExpectedGrade] = Field(default_factory=dict)
     pay: dict[str, ExpectedAmount] = Field(default_factory=dict)
-    actions: dict[str, list[ActionKind]] = Field(default_factory=dict)
+    actions: dict[str, list[WordId]] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _says_something(self) -> _Expect:

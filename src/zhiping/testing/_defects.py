@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args
 import attrs
 from hypothesis import strategies as st
 
-from zhiping.glossary import GRADES, ORGANIZATION
+from zhiping.glossary import ORGANIZATION
 from zhiping.testing._pack_documents import PackProfile
 
 DefectKind = Literal[
@@ -253,7 +253,8 @@ def _history_year(draw: st.DrawFn, document: Document, profile: PackProfile) -> 
         history[index]["year"] = year
     else:
         subject = draw(st.sampled_from(_subjects(document)))
-        history.append({"subject": subject, "year": year, "grade": draw(st.sampled_from(GRADES))})
+        grade = draw(st.sampled_from(profile.grades))
+        history.append({"subject": subject, "year": year, "grade": grade})
         index = len(history) - 1
     return f"history[{index}].year"
 

@@ -71,6 +71,7 @@ class Options:
     history: bool
     uncounted_attendees: bool
     scale: tuple[str, ...]
+    grades: tuple[str, ...] = GRADES
 
 
 @attrs.frozen
@@ -121,7 +122,7 @@ def drawn_sessions(draw: st.DrawFn, options: Options) -> Document:
         }
         document["history"] = [
             entry
-            for entry in draw(drawn_histories(tuple(subjects), year, 3))
+            for entry in draw(drawn_histories(tuple(subjects), year, 3, options.grades))
             if entry["subject"] not in took_office
             or took_office[entry["subject"]] <= date(entry["year"], 12, 31)
         ]
@@ -280,15 +281,15 @@ def _carried(draw: st.DrawFn, subjects: list[str], year: int, held_on: date) -> 
 
 
 def drawn_histories(
-    subjects: tuple[str, ...], year: int, max_years: int
+    subjects: tuple[str, ...], year: int, max_years: int, grades: tuple[str, ...] = GRADES
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     keys = [
         (subject, earlier)
         for earlier in range(max(FIRST_YEAR, year - max_years), year)
         for subject in subjects
     ]
-    grades = st.tuples(*(st.sampled_from((None, *GRADES)) for _ in keys))
-    return grades.map(
+    drawn = st.tuples(*(st.sampled_from((None, *grades)) for _ in keys))
+    return drawn.map(
         lambda drawn: [
             {"subject": subject, "year": earlier, "grade": grade}
             for (subject, earlier), grade in zip(keys, drawn, strict=True)

@@ -17,7 +17,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from zhiping.glossary import ORGANIZATION
+from zhiping.glossary import GRADES, ORGANIZATION
 from zhiping.packs.model import Chain
 from zhiping.packs.registry import PackRegistry, default_registry
 from zhiping.testing._documents import as_cast, word_counted
@@ -50,6 +50,7 @@ class PackProfile:
             prefix, :data:`NEUTRAL_VILLAGE_CODE`.
         year: a work year in which the pack is in force.
         scale: the ballot words.
+        grades: the chain's grade scale, best first.
         capacities: the capacities that make an evaluator.
         invitee_kinds: the invitee kinds that count, if the chain says.
         groups: the evaluator groups the chain weights, if any.
@@ -67,6 +68,7 @@ class PackProfile:
     groups: tuple[str, ...]
     quarterly: bool
     assessments: tuple[str, ...]
+    grades: tuple[str, ...] = GRADES
 
     @classmethod
     def of(
@@ -106,6 +108,7 @@ class PackProfile:
             )
             if "weighted_composite" in mechanisms
             else (),
+            grades=chain.vocabulary.grades,
         )
 
     def evaluate_options(self) -> dict[str, Any]:
@@ -163,6 +166,7 @@ def pack_documents(
         village_prefix=profile.village_code[:6],
         year=profile.year,
         scale=profile.scale,
+        grades=profile.grades,
         **options,
     )
     return base.flatmap(lambda document: _shaped(document, profile, form))

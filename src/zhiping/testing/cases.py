@@ -36,6 +36,7 @@ import attrs
 
 import zhiping
 from zhiping.documents.outcome import Outcome
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import InputError, PackError
 from zhiping.packs.model import Pack
 from zhiping.packs.registry import PackRegistry, default_registry
@@ -151,6 +152,7 @@ def check_case(case: Case, pack: str, *, registry: PackRegistry | None = None) -
     """
     registry = registry or default_registry()
     _installed(pack, registry)
+    _require_the_chain_words(case, registry.vocabulary((pack,)))
     profile = PackProfile.of(pack, registry=registry)
     document = case.session_document(profile)
     forced = profile.forced if case.forced is None else case.forced
@@ -165,6 +167,28 @@ def check_case(case: Case, pack: str, *, registry: PackRegistry | None = None) -
     if mismatches:
         raise CaseFailed(case, pack, mismatches, outcome)
     return outcome
+
+
+def _require_the_chain_words(case: Case, vocabulary: Vocabulary) -> None:
+    """Refuse a case expecting a grade or an action the pack's chain does not have."""
+    expect = case.expect
+    unknown = [
+        (f"expect.grades.{subject}", grade, vocabulary.grades)
+        for subject, grade in expect.grades.items()
+        if grade is not None and grade != NONE and grade not in vocabulary.grades
+    ] + [
+        (f"expect.actions.{subject}", kind, vocabulary.actions)
+        for subject, kinds in expect.actions.items()
+        for kind in kinds
+        if kind not in vocabulary.actions
+    ]
+    if unknown:
+        where, word, known = unknown[0]
+        raise PackError(
+            f"{case.source}: {where}: {word!r} is not a word of the pack's chain "
+            f"(expected one of {', '.join(known)})",
+            zh=f"{case.source}:{where}:{word!r} 不是规则包链中的词(应为 {'、'.join(known)} 之一)",
+        )
 
 
 def compare(expect: Expectation, outcome: Outcome, *, pack: str | None = None) -> list[Mismatch]:

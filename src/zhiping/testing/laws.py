@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 import zhiping
 from zhiping.documents.outcome import Outcome
-from zhiping.glossary import GRADES, ORGANIZATION
+from zhiping.glossary import ORGANIZATION
 from zhiping.packs.model import Chain
 from zhiping.packs.parameters import DatedValue, Parameter
 from zhiping.packs.registry import PackRegistry, default_registry
@@ -73,6 +73,12 @@ class LawContext:
         return zhiping.evaluate(
             document, registry=registry or self.registry, **self.profile.evaluate_options()
         )
+
+    @property
+    def rank(self) -> Mapping[str, int]:
+        """Return each grade of the pack's scale with its rank: the best has the highest."""
+        grades = self.registry.vocabulary((self.profile.pack,)).grades
+        return {grade: len(grades) - index for index, grade in enumerate(grades)}
 
     def documents(self, **options: Any) -> st.SearchStrategy[Document]:
         """Return valid documents for the pack."""
@@ -145,9 +151,6 @@ def _as_counts(document: Document) -> Document:
     return result
 
 
-_RANK = {grade: len(GRADES) - index for index, grade in enumerate(GRADES)}
-
-
 def _monotonicity(ctx: LawContext, data: st.DataObject) -> None:
     document = data.draw(ctx.documents(ballot_form="cast"), label="document")
     scale = ctx.profile.scale
@@ -169,7 +172,8 @@ def _monotonicity(ctx: LawContext, data: st.DataObject) -> None:
     if before.status != "valid" or subject not in {s.id for s in before.subjects}:
         return
     was, now = before.subject(subject), after.subject(subject)
-    if was.grade is not None and (now.grade is None or _RANK[now.grade] < _RANK[was.grade]):
+    rank = ctx.rank
+    if was.grade is not None and (now.grade is None or rank[now.grade] < rank[was.grade]):
         raise ctx.broken(
             f"one vote for {subject} moved up the scale lowered its grade from "
             f"{was.grade} to {now.grade}",
@@ -246,7 +250,8 @@ def _most_specific(chain: Chain, name: str) -> Parameter | None:
 
 def _check_bands(ctx: LawContext, where: str, table: Any, otherwise: str) -> None:
     assert isinstance(table, Mapping)
-    ranked = sorted((g for g in table if g in _RANK), key=_RANK.__getitem__, reverse=True)
+    rank = ctx.rank
+    ranked = sorted((g for g in table if g in rank), key=rank.__getitem__, reverse=True)
     shown = {"bands": {g: str(v) for g, v in table.items()}, "otherwise": otherwise}
     for better, worse in itertools.pairwise(ranked):
         if Decimal(table[better]) <= Decimal(table[worse]):
@@ -254,7 +259,7 @@ def _check_bands(ctx: LawContext, where: str, table: Any, otherwise: str) -> Non
                 f"{where}: {better} needs {table[better]}, no more than {worse} ({table[worse]})",
                 shown,
             )
-    if otherwise in _RANK and ranked and _RANK[otherwise] >= _RANK[ranked[-1]]:
+    if otherwise in rank and ranked and rank[otherwise] >= rank[ranked[-1]]:
         raise ctx.broken(
             f"{where}: the grade below every band, {otherwise}, is not worse than "
             f"the lowest band's {ranked[-1]}",
@@ -263,7 +268,8 @@ def _check_bands(ctx: LawContext, where: str, table: Any, otherwise: str) -> Non
 
 
 def _check_order(ctx: LawContext, coefficients: Mapping[str, Decimal], where: str) -> None:
-    ordered = sorted((g for g in coefficients if g in _RANK), key=_RANK.__getitem__)
+    rank = ctx.rank
+    ordered = sorted((g for g in coefficients if g in rank), key=rank.__getitem__)
     for worse, better in itertools.pairwise(ordered):
         if coefficients[worse] > coefficients[better]:
             raise ctx.broken(

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
+from zhiping.glossary import GRADES
 from zhiping.testing._drawn import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -69,7 +70,7 @@ def subject_counts(
 
 
 def histories(
-    *, subjects: Sequence[str], year: int, max_years: int = 3
+    *, subjects: Sequence[str], year: int, max_years: int = 3, grades: Sequence[str] = GRADES
 ) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Generate prior results ``[{subject, year, grade}, …]`` of subjects before ``year``.
 
@@ -81,6 +82,7 @@ def histories(
         subjects: the subject ids graded, e.g. ``["organization", "c1"]``.
         year: the work year evaluated; every entry is earlier.
         max_years: how many years back the results reach.
+        grades: the grade scale drawn from: a pack's own (its chain's ``vocabulary``).
 
     Returns:
         A strategy for lists of history entries, oldest year first.
@@ -91,7 +93,7 @@ def histories(
         raise InvalidArgument(f"subjects must be distinct, got {list(subjects)!r}")
     _check_year(year)
     _check_count("max_years", max_years)
-    return drawn_histories(tuple(subjects), year, max_years)
+    return drawn_histories(tuple(subjects), year, max_years, _checked_grades(grades))
 
 
 def session_documents(
@@ -109,6 +111,7 @@ def session_documents(
     history: bool = True,
     uncounted_attendees: bool = True,
     scale: Sequence[str] = THREE_LEVEL_SCALE,
+    grades: Sequence[str] = GRADES,
 ) -> st.SearchStrategy[Document]:
     """Generate valid ``zhiping.session/1`` documents of Xinzhou-shaped sessions.
 
@@ -134,6 +137,7 @@ def session_documents(
         uncounted_attendees: also put people present whose claims do not count
             (not on the roster, invitees of no recognised kind); they bring warnings.
         scale: the ballot words the counts use, as the pack's ``ballots.tally.scale``.
+        grades: the grade scale the history draws from, as the pack's chain declares it.
 
     Returns:
         A strategy for session documents as decoded JSON; each passes
@@ -170,6 +174,7 @@ def session_documents(
         history=_flag("history", history),
         uncounted_attendees=_flag("uncounted_attendees", uncounted_attendees),
         scale=_checked_scale(scale),
+        grades=_checked_grades(grades),
     )
     return drawn_sessions(options)
 
@@ -192,6 +197,19 @@ def _checked_scale(scale: Sequence[str]) -> tuple[str, ...]:
     if len(set(words)) != len(words) or reserved & set(words):
         raise InvalidArgument(f"scale words must be distinct and not {sorted(reserved)}")
     return words
+
+
+def _checked_grades(grades: Sequence[str]) -> tuple[str, ...]:
+    drawn = tuple(grades) if not isinstance(grades, str) else ()
+    if (
+        not drawn
+        or not all(isinstance(g, str) and g for g in drawn)
+        or len(set(drawn)) != len(drawn)
+    ):
+        raise InvalidArgument(
+            f"grades must be a non-empty sequence of distinct ids, got {grades!r}"
+        )
+    return drawn
 
 
 def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
