@@ -217,16 +217,22 @@ def _print_outcomes(
             )
     elif arguments.format == "csv":
         results = zip(sessions, outcomes, strict=True)
-        write_results_table(results, sys.stdout, lang, answers=answer_words(registry))
+        write_results_table(
+            results, sys.stdout, lang, answers=answer_words(registry), registry=registry
+        )
     elif arguments.format == "html":
         shown = None if checkpoint is None else str(checkpoint)
         sys.stdout.writelines(
-            results_sheet(zip(sessions, outcomes, strict=True), lang, checkpoint=shown)
+            results_sheet(
+                zip(sessions, outcomes, strict=True), lang, checkpoint=shown, registry=registry
+            )
         )
     else:
         console = wide_console()
         for session, outcome in zip(sessions, outcomes, strict=True):
-            _print_text(outcome, session, console, lang, explain=arguments.explain)
+            _print_text(
+                outcome, session, console, lang, explain=arguments.explain, registry=registry
+            )
 
 
 def _recorded(
@@ -239,9 +245,15 @@ def _recorded(
 
 
 def _print_text(
-    outcome: Outcome, session: Session, console: Console, lang: Lang, *, explain: bool
+    outcome: Outcome,
+    session: Session,
+    console: Console,
+    lang: Lang,
+    *,
+    explain: bool,
+    registry: PackRegistry,
 ) -> None:
-    render_outcome(outcome, session, console, lang)
+    render_outcome(outcome, session, console, lang, registry=registry)
     if explain:
         console.print()
         render_explanation(outcome, console, lang)

@@ -1,4 +1,4 @@
-"""``zhiping schema session|outcome``: the JSON Schemas generated from the models."""
+"""``zhiping schema session|outcome [--pack NAME]``: the JSON Schemas generated from the models."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import json
 import sys
 from typing import Any
 
-from zhiping.cli._common import EXIT_OK, add_lang, add_parser
+from zhiping.cli._common import EXIT_OK, add_lang, add_parser, require_pack
 from zhiping.documents.outcome import OutcomeDocument
 from zhiping.documents.session import Session
+from zhiping.documents.vocabulary import with_vocabulary
 from zhiping.glossary import Lang, Text
+from zhiping.packs.registry import default_registry
 
 __all__ = ["add_command"]
 
@@ -28,17 +30,35 @@ def add_command(commands: Any, lang: Lang) -> None:
         )[lang],
     )
     parser.add_argument("document", choices=("session", "outcome"))
+    parser.add_argument(
+        "--pack",
+        metavar="NAME",
+        help=Text(
+            zh="按该规则包链的等次、测评票选项和处理方式给出枚举值",
+            en="list the grades, ballot words and actions of this pack's chain as enums",
+        )[lang],
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
 
 def run(arguments: argparse.Namespace) -> int:
-    """Print the schema."""
+    """Print the schema; with ``--pack``, its grades, words and actions as enums.
+
+    Without a pack, a grade, ballot word or action is any id (``^[a-z][a-z0-9_]*$``),
+    marked ``x-zhiping-vocabulary``: each chain has its own, checked at evaluation.
+    """
     model = Session if arguments.document == "session" else OutcomeDocument
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"urn:zhiping:{arguments.document}:1",
         **model.model_json_schema(by_alias=True),
     }
+    if arguments.pack is not None:
+        registry = default_registry()
+        require_pack(registry, arguments.pack)
+        vocabulary = registry.check_pack(arguments.pack).vocabulary
+        schema = with_vocabulary(schema, vocabulary)
+        schema["$id"] = f"urn:zhiping:{arguments.document}:1:{arguments.pack}"
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK

@@ -209,8 +209,11 @@ def _write_line(result: BatchResult, output_format: str, out: IO[str], lang: Lan
         return
     outcome: dict[str, Any] = dict(result.outcome or {})
     if output_format == "text":
+        words = default_registry().vocabulary(outcome["packs"])
         grades = ", ".join(
-            f"{s['id']} {name_of(s['grade'])[lang]}" for s in outcome["subjects"] if s["grade"]
+            f"{s['id']} {words.name_of(s['grade'])[lang]}"
+            for s in outcome["subjects"]
+            if s["grade"]
         )
         out.write(f"{outcome['session']}\t{name_of(outcome['status'])[lang]}\t{grades}\n")
     else:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from zhiping.documents.values import value_to_json
 from zhiping.glossary import Lang, Text
-from zhiping.packs.model import Pack
+from zhiping.packs.model import Pack, vocabulary_of_packs
 from zhiping.packs.parameters import DatedValue
 from zhiping.packs.registry import PackRegistry
 from zhiping.rules import RuleDefinition
@@ -39,6 +39,13 @@ _LABELS = {
     "disabled": Text(zh="停用", en="disabled"),
     "rule_disabled": Text(zh="所属规则已停用,不适用", en="its rule is disabled: not applied"),
     "in_force_on": Text(zh="标 ● 者为该日有效取值", en="● marks the value in force on"),
+    "words": Text(zh="用语", en="words"),
+    "list": Text(zh="类别", en="list"),
+    "id": Text(zh="标识", en="id"),
+    "label": Text(zh="写法", en="label"),
+    "grades": Text(zh="等次(由高到低)", en="grades (best first)"),
+    "ballot_words": Text(zh="测评票选项", en="ballot words"),
+    "actions": Text(zh="处理方式", en="actions"),
 }
 
 
@@ -68,7 +75,7 @@ def render_packs(registry: PackRegistry, console: Console, lang: Lang) -> None:
 def render_pack(
     registry: PackRegistry, name: str, console: Console, lang: Lang, *, on: date | None = None
 ) -> None:
-    """Print a pack's chain, the rules in force in it, and every parameter's dated values.
+    """Print a pack's chain, its words, the rules in force in it, and every parameter's values.
 
     Each rule and parameter is shown from the most specific pack of the chain that
     speaks to it, as the engine resolves them.
@@ -82,11 +89,36 @@ def render_pack(
         f"{_label('origin', lang)}: {_origin(registry, name, lang)}"
     )
     console.print()
+    console.print(_words_table(line, lang))
+    console.print()
     console.print(_rules_table(line, lang))
     console.print()
     if on is not None:
         console.print(f"{_label('in_force_on', lang)} {on.isoformat()}")
     console.print(_parameters_table(line, lang, on))
+
+
+def _words_table(line: tuple[Pack, ...], lang: Lang) -> Table:
+    """Return the chain's grades, ballot words and actions, with the pack declaring each."""
+    table = Table(title=_label("words", lang), show_edge=False, pad_edge=False)
+    for key in ("list", "id", "label", "pack"):
+        table.add_column(_label(key, lang))
+    vocabulary = vocabulary_of_packs(line)
+    lists = (
+        ("grades", "grades", vocabulary.grades),
+        ("ballot_words", "words", (*vocabulary.words, *vocabulary.abstentions)),
+        ("actions", "actions", vocabulary.actions),
+    )
+    for label, which, ids in lists:
+        declaring = next((p.name for p in reversed(line) if getattr(p.vocabulary, which)), "—")
+        for index, identifier in enumerate(ids):
+            table.add_row(
+                _label(label, lang) if index == 0 else "",
+                identifier,
+                vocabulary.name_of(identifier)[lang],
+                declaring,
+            )
+    return table
 
 
 def _rules_table(line: tuple[Pack, ...], lang: Lang) -> Table:

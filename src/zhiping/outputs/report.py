@@ -21,7 +21,9 @@ from zhiping.documents.outcome import (
 )
 from zhiping.documents.session import Session
 from zhiping.documents.values import ParameterUse, value_to_json
-from zhiping.glossary import Lang, Text, name_of
+from zhiping.documents.vocabulary import Vocabulary
+from zhiping.glossary import Lang, Text
+from zhiping.packs.registry import PackRegistry, default_registry
 
 __all__ = ["Lang", "render_explanation", "render_outcome"]
 
@@ -64,8 +66,20 @@ def _label(key: str, lang: Lang) -> str:
     return _LABELS[key][lang]
 
 
-def render_outcome(outcome: Outcome, session: Session, console: Console, lang: Lang) -> None:
-    """Print the outcome of one session: status, findings, and a row per subject."""
+def render_outcome(
+    outcome: Outcome,
+    session: Session,
+    console: Console,
+    lang: Lang,
+    *,
+    registry: PackRegistry | None = None,
+) -> None:
+    """Print the outcome of one session: status, findings, and a row per subject.
+
+    Grades, ballot words and actions are printed in the words of the outcome's chain,
+    as ``registry`` (by default the installed packs) declares them.
+    """
+    words = (registry or default_registry()).vocabulary(outcome.packs)
     village = session.village
     console.print(
         RichText(
@@ -79,7 +93,7 @@ def render_outcome(outcome: Outcome, session: Session, console: Console, lang: L
         + RichText(_label(outcome.status, lang), style=style)
     )
     _print_findings(outcome.findings, console, lang)
-    console.print(_subjects_table(outcome, session, lang))
+    console.print(_subjects_table(outcome, session, lang, words))
 
 
 def _print_findings(findings: Iterable[Finding], console: Console, lang: Lang) -> None:
@@ -96,30 +110,36 @@ def _print_findings(findings: Iterable[Finding], console: Console, lang: Lang) -
         console.print(f"  {_label('no_findings', lang)}")
 
 
-def _subjects_table(outcome: Outcome, session: Session, lang: Lang) -> Table:
+def _subjects_table(outcome: Outcome, session: Session, lang: Lang, words: Vocabulary) -> Table:
     scale = next((s.tally.scale for s in outcome.subjects if s.tally), ())
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(_label("subject", lang), no_wrap=True)
     for word in (*scale, "abstain", "invalid"):
-        header = name_of(word)[lang] if lang == "zh" else _ABBREVIATIONS.get(word, word)
+        header = words.name_of(word)[lang]
+        if lang == "en":
+            header = _ABBREVIATIONS.get(word, header)
         table.add_column(header, justify="right", no_wrap=True)
     table.add_column(_label("valid_votes", lang), justify="right", no_wrap=True)
     table.add_column(_label("grade", lang), no_wrap=True)
     table.add_column(_label("pay", lang), justify="right", no_wrap=True)
     table.add_column(_label("actions", lang), no_wrap=True)
     for subject in outcome.subjects:
-        table.add_row(*_subject_row(subject, session, scale, lang))
+        table.add_row(*_subject_row(subject, session, scale, lang, words))
     return table
 
 
 def _subject_row(
-    subject: SubjectOutcome, session: Session, scale: tuple[str, ...], lang: Lang
+    subject: SubjectOutcome,
+    session: Session,
+    scale: tuple[str, ...],
+    lang: Lang,
+    words: Vocabulary,
 ) -> list[str]:
     cadre = session.cadre(subject.id)
     name = f"{cadre.name} ({subject.id})" if cadre else session.subject_name(subject.id, lang)
     counts = subject.tally.to_json() if subject.tally else {}
     grade = (
-        name_of(subject.grade)[lang]
+        words.name_of(subject.grade)[lang]
         if subject.grade
         else ("—" if subject.eligible else _label("not_eligible", lang))
     )
@@ -129,7 +149,7 @@ def _subject_row(
         str(subject.tally.valid_votes) if subject.tally else "",
         grade,
         _pay_cell(subject),
-        ("、" if lang == "zh" else ", ").join(name_of(a.kind)[lang] for a in subject.actions),
+        ("、" if lang == "zh" else ", ").join(words.name_of(a.kind)[lang] for a in subject.actions),
     ]
 
 

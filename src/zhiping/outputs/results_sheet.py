@@ -39,7 +39,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.glossary import Lang, Text, name_of
+from zhiping.packs.registry import PackRegistry, default_registry
 
 __all__ = ["results_sheet", "sheet_head", "sheet_page", "sheet_tail"]
 
@@ -111,7 +113,11 @@ class _Row:
 
 
 def results_sheet(
-    results: Iterable[Result], lang: Lang, checkpoint: str | None = None
+    results: Iterable[Result],
+    lang: Lang,
+    checkpoint: str | None = None,
+    *,
+    registry: PackRegistry | None = None,
 ) -> Iterator[str]:
     """Yield the results sheet of some sessions as one HTML document, piece by piece.
 
@@ -121,13 +127,15 @@ def results_sheet(
         lang: the language of the sheet, ``zh`` or ``en``.
         checkpoint: the store's checkpoint ``SIZE:HASH`` after all the sessions were
             recorded, printed on every page; None when they were not recorded.
+        registry: the packs whose words (grades, ballot words, actions) the sheet
+            prints, for each outcome's chain; by default the installed packs.
 
     Yields:
         The head, one page for each session, and the tail; joined, the document.
     """
     yield sheet_head(lang)
     for session, outcome in results:
-        yield sheet_page(session, outcome, lang, checkpoint=checkpoint)
+        yield sheet_page(session, outcome, lang, checkpoint=checkpoint, registry=registry)
     yield sheet_tail()
 
 
@@ -158,6 +166,7 @@ def sheet_page(
     lang: Lang,
     *,
     checkpoint: str | None = None,
+    registry: PackRegistry | None = None,
 ) -> str:
     """Return the page of one session: its facts, its status, a row per subject, its footer.
 
@@ -167,6 +176,8 @@ def sheet_page(
         lang: the language of the sheet.
         checkpoint: the store's checkpoint ``SIZE:HASH`` after the session was recorded;
             None when it was not recorded.
+        registry: the packs whose words the page prints, for the outcome's chain; by
+            default the installed packs.
 
     Returns:
         One ``<section class="page">`` element.
@@ -174,14 +185,15 @@ def sheet_page(
     document = outcome.to_document() if isinstance(outcome, Outcome) else outcome
     scale = _scale(document)
     words = (*scale, "abstain", "invalid")
+    vocabulary = (registry or default_registry()).vocabulary(document["packs"])
     return _TEMPLATES.get_template("results_sheet/page.html").render(
         labels={key: text[lang] for key, text in _LABELS.items()},
         session_id=session.id,
         heading=_heading(session, lang),
         facts=_facts(session, document, lang),
         void_reasons=_void_reasons(document, lang) if document["status"] == "void" else None,
-        words=[name_of(word)[lang] for word in words],
-        rows=[_row(session, subject, words, lang) for subject in document["subjects"]],
+        words=[vocabulary.name_of(word)[lang] for word in words],
+        rows=[_row(session, subject, words, lang, vocabulary) for subject in document["subjects"]],
         colon=_COLON[lang],
         packs=" ► ".join(document["packs"]),
         checkpoint=checkpoint,
@@ -229,7 +241,13 @@ def _scale(document: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-def _row(session: Session, subject: Mapping[str, Any], words: tuple[str, ...], lang: Lang) -> _Row:
+def _row(
+    session: Session,
+    subject: Mapping[str, Any],
+    words: tuple[str, ...],
+    lang: Lang,
+    vocabulary: Vocabulary,
+) -> _Row:
     tally: Mapping[str, int] = subject["tally"] or {}
     valid = subject["valid_votes"]
     return _Row(
@@ -237,8 +255,8 @@ def _row(session: Session, subject: Mapping[str, Any], words: tuple[str, ...], l
         posts=_posts(session, subject["id"], lang),
         counts=tuple(str(tally.get(word, "")) for word in words),
         valid_votes="" if valid is None else str(valid),
-        grade=_grade(subject, lang),
-        actions=_actions(subject, lang),
+        grade=_grade(subject, lang, vocabulary),
+        actions=_actions(subject, lang, vocabulary),
     )
 
 
@@ -248,11 +266,12 @@ def _posts(session: Session, subject_id: str, lang: Lang) -> str:
     return _NAME_SEPARATOR[lang].join(name_of(post)[lang] for post in posts)
 
 
-def _grade(subject: Mapping[str, Any], lang: Lang) -> str:
+def _grade(subject: Mapping[str, Any], lang: Lang, vocabulary: Vocabulary) -> str:
     if subject["grade"]:
-        return name_of(subject["grade"])[lang]
+        return vocabulary.name_of(subject["grade"])[lang]
     return _NO_GRADE if subject["eligible"] else _LABELS["not_eligible"][lang]
 
 
-def _actions(subject: Mapping[str, Any], lang: Lang) -> str:
-    return _NAME_SEPARATOR[lang].join(name_of(a["kind"])[lang] for a in subject["actions"])
+def _actions(subject: Mapping[str, Any], lang: Lang, vocabulary: Vocabulary) -> str:
+    kinds = (a["kind"] for a in subject["actions"])
+    return _NAME_SEPARATOR[lang].join(vocabulary.name_of(kind)[lang] for kind in kinds)

@@ -33,8 +33,9 @@ from typing import IO, Any
 
 from zhiping.documents.outcome import Outcome, pay_figures
 from zhiping.documents.session import Session
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.packs.registry import PackRegistry
+from zhiping.packs.registry import PackRegistry, default_registry
 
 __all__ = [
     "RATING_WORDS",
@@ -150,6 +151,7 @@ def table_rows(
     lang: Lang,
     *,
     answers: Iterable[str] = RATING_WORDS,
+    registry: PackRegistry | None = None,
 ) -> Iterator[dict[str, str]]:
     """Yield one row for each subject of a session: the organization, then each cadre.
 
@@ -158,6 +160,8 @@ def table_rows(
         outcome: its outcome, or the outcome document.
         lang: the language of the ``*_name`` columns and of ``void_reasons``.
         answers: the answer words that have a column.
+        registry: the packs whose words the ``grade_name`` and ``action_names`` cells
+            are in, for the outcome's chain; by default the installed packs.
 
     Yields:
         Each row, keyed by the column ids of :func:`table_columns`; every value a string.
@@ -168,12 +172,13 @@ def table_rows(
     document = outcome.to_document() if isinstance(outcome, Outcome) else outcome
     columns = tuple(answers)
     head = _session_cells(session, document, lang)
+    vocabulary = (registry or default_registry()).vocabulary(document["packs"])
     for subject in document["subjects"]:
         yield {
             **head,
             **_subject_cells(session, subject, lang),
             **_count_cells(subject, columns),
-            **_result_cells(subject, lang),
+            **_result_cells(subject, lang, vocabulary),
         }
 
 
@@ -183,6 +188,7 @@ def write_results_table(
     lang: Lang,
     *,
     answers: Iterable[str] = RATING_WORDS,
+    registry: PackRegistry | None = None,
 ) -> None:
     """Write the header, then the rows of each session as it comes, as CSV.
 
@@ -195,6 +201,8 @@ def write_results_table(
         lang: the language of the ``*_name`` columns and of ``void_reasons``.
         answers: the answer words that get a column; :func:`answer_words` gives those
             of the installed packs.
+        registry: the packs whose words the ``*_names`` cells are in; by default the
+            installed packs.
 
     Raises:
         ValueError: an outcome counts a word that ``answers`` has no column for.
@@ -203,7 +211,7 @@ def write_results_table(
     writer = csv.DictWriter(out, fieldnames=table_columns(columns))
     writer.writeheader()
     for session, outcome in results:
-        writer.writerows(table_rows(session, outcome, lang, answers=columns))
+        writer.writerows(table_rows(session, outcome, lang, answers=columns, registry=registry))
 
 
 def _session_cells(session: Session, document: Mapping[str, Any], lang: Lang) -> dict[str, str]:
@@ -258,15 +266,17 @@ def _count_cells(subject: Mapping[str, Any], answers: tuple[str, ...]) -> dict[s
     }
 
 
-def _result_cells(subject: Mapping[str, Any], lang: Lang) -> dict[str, str]:
+def _result_cells(subject: Mapping[str, Any], lang: Lang, vocabulary: Vocabulary) -> dict[str, str]:
     grade: str | None = subject["grade"]
     pay: Mapping[str, Any] | None = subject["pay"]
     kinds = [action["kind"] for action in subject["actions"]]
     return {
         "grade": grade or "",
-        "grade_name": name_of(grade)[lang] if grade else "",
+        "grade_name": vocabulary.name_of(grade)[lang] if grade else "",
         "pay_amount": pay["amount"] if pay else "",
         "pay_figures": pay_figures(pay) if pay else "",
         "actions": _ID_SEPARATOR.join(kinds),
-        "action_names": _NAME_SEPARATOR[lang].join(name_of(kind)[lang] for kind in kinds),
+        "action_names": _NAME_SEPARATOR[lang].join(
+            vocabulary.name_of(kind)[lang] for kind in kinds
+        ),
     }

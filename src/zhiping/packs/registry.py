@@ -9,18 +9,21 @@ depends on the order in which plugins were registered.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from importlib.resources import files
 from types import ModuleType
 from typing import TypeVar
 
 import attrs
 import pluggy
 
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import PackConflict, PackError
 from zhiping.packs import hookspecs
-from zhiping.packs.checking import value_problems, vocabulary_of
-from zhiping.packs.model import Chain, Pack
+from zhiping.packs.checking import value_problems, vocabulary_problems
+from zhiping.packs.loading import load_pack
+from zhiping.packs.model import Chain, Pack, vocabulary_of_packs
 from zhiping.rules import Mechanism, ParameterType
 
 __all__ = ["PackRegistry", "default_registry", "discover"]
@@ -106,6 +109,20 @@ class PackRegistry:
         chain = Chain(self.lineage(name), self.packs[name].in_force_from)
         self.check(chain)
         return chain
+
+    def vocabulary(self, packs: Sequence[str]) -> Vocabulary:
+        """Return the words of the chain an outcome names (its ``packs``, root first).
+
+        Outputs print a stored or streamed outcome in its chain's words with this. A
+        chain whose most specific pack is not installed (an outcome kept from another
+        installation) is printed in the glossary's words.
+        """
+        if not packs or packs[-1] not in self.packs:
+            return Vocabulary()
+        try:
+            return vocabulary_of_packs(self.lineage(packs[-1]))
+        except PackError:
+            return Vocabulary()
 
     def names(self) -> tuple[str, ...]:
         """Return the names of every pack, sorted."""
@@ -258,7 +275,7 @@ class PackRegistry:
                     f"{last.label}: no pack of the chain {names} sets parameter {name}",
                     zh=f"{last.label_zh}:规则包链 {names} 中没有规则包设定参数 {name}",
                 )
-        problems = value_problems(chain, declared, vocabulary_of(chain, self.mechanisms))
+        problems = vocabulary_problems(chain) + value_problems(chain, declared, chain.vocabulary)
         if problems:
             raise PackError(
                 f"the chain {names} has {len(problems)} bad "
@@ -329,6 +346,9 @@ def discover(
     origins = _origins(manager, BUNDLED)
     packs: list[Pack] = []
     pack_origins: dict[str, str] = {}
+    for name, pack in _pack_files(manager, (*BUNDLED, *plugins)):
+        packs.append(pack)
+        pack_origins.setdefault(pack.name, origins.get(name, name))
     for impl in manager.hook.zhiping_packs.get_hookimpls():
         origin = origins.get(impl.plugin_name, impl.plugin_name)
         for pack in _provided(impl, Pack, origin, "zhiping_packs"):
@@ -342,6 +362,37 @@ def discover(
         )
     ]
     return PackRegistry.of(packs, mechanisms, pack_origins, checked=checked)
+
+
+PACK_FILE = "pack.toml"
+"""The file a data-only plugin package holds: its pack, read without any code of its own."""
+
+
+def _pack_files(manager: pluggy.PluginManager, given: Iterable[object]) -> list[tuple[str, Pack]]:
+    """Return the packs of data-only plugins, with each plugin's name.
+
+    An installed distribution whose entry point names a package that implements no
+    hook (a package of data files, with no ``__init__.py``) provides the ``pack.toml``
+    it holds: a town's pack needs no Python at all.
+
+    Raises:
+        PackError: such a package holds no ``pack.toml``, or a bad one.
+    """
+    found = []
+    for plugin in manager.get_plugins():
+        if plugin in given or not isinstance(plugin, ModuleType):
+            continue
+        if manager.get_hookcallers(plugin):
+            continue
+        name = manager.get_name(plugin) or plugin.__name__
+        resource = files(plugin) / PACK_FILE
+        if not resource.is_file():
+            raise PackError(
+                f"plugin {name} ({plugin.__name__}) implements no hook and holds no {PACK_FILE}",
+                zh=f"插件 {name}({plugin.__name__})既没有实现钩子,也没有 {PACK_FILE}",
+            )
+        found.append((name, load_pack(resource)))
+    return found
 
 
 def _origins(manager: pluggy.PluginManager, bundled: Iterable[object]) -> dict[str, str]:
