@@ -108,3 +108,16 @@ def test_names_with_spaces_inside_are_still_names() -> None:
     document = copy.deepcopy(dict(session_document(cadres=1)))
     document["cadres"][0]["name"] = " 欧阳 明 "
     assert zhiping.parse_session(document).cadres[0].name == " 欧阳 明 "
+
+
+@pytest.mark.parametrize("text", ["a\nb", "a\tb", "a\rb"], ids=repr)
+def test_ids_and_names_are_one_line(text: str) -> None:
+    document = copy.deepcopy(dict(session_document(cadres=1)))
+    document["id"] = text
+    document["cadres"][0]["name"] = text
+    document["inquiries"] = [{"id": "q1", "to": "c1", "topic": text, "answered": "on_site"}]
+    error = raised(lambda: zhiping.parse_session(document))
+    assert [str(p) for p in error.problems] == [
+        "id: must not hold a line break or a tab",
+        "cadres[0].name: must not hold a line break or a tab",
+    ]

@@ -92,9 +92,24 @@ def _visible(value: str) -> str:
     return value
 
 
+def _one_line(value: str) -> str:
+    """Refuse a line break or a tab in an id or a name: each is printed on a line of its own."""
+    if any(char in value for char in "\t\n\r"):
+        raise Invalid(
+            glossary.Text(zh="不能含有换行符或制表符", en="must not hold a line break or a tab")
+        )
+    return value
+
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_visible)]
-PersonId = Annotated[str, StringConstraints(min_length=1, max_length=128), AfterValidator(_visible)]
+PersonId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128),
+    AfterValidator(_visible),
+    AfterValidator(_one_line),
+]
+Name = Annotated[Text, AfterValidator(_one_line)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Year = Annotated[int, Field(ge=1949, le=9999, strict=True)]
@@ -221,7 +236,7 @@ class Village(_Part):
     """The village evaluated: its 12-digit division code selects the rule packs."""
 
     code: VillageCode
-    name: Text
+    name: Name
 
 
 class Notice(_Part):
@@ -252,7 +267,7 @@ class Cadre(_Part):
     """A member of the village leading team who is evaluated."""
 
     id: CadreId
-    name: Text
+    name: Name
     posts: tuple[Post, ...] = Field(min_length=1, max_length=MAX_LABELS)
     in_office_since: IsoDate
     performance_pay: Money | None = None
