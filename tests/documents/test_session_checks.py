@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 import zhiping
-from zhiping.documents.session import HistoryEntry, Session
+from zhiping.documents.session import INVALID_MARK, HistoryEntry, Session, masked_marks
 from zhiping.errors import InputError
 from zhiping.testing import session_document
 
@@ -121,3 +121,23 @@ def test_ids_and_names_are_one_line(text: str) -> None:
         "id: must not hold a line break or a tab",
         "cadres[0].name: must not hold a line break or a tab",
     ]
+
+
+def test_a_free_text_mark_can_be_kept_only_as_a_marker_and_still_counts_invalid() -> None:
+    document = copy.deepcopy(dict(session_document(cadres=1)))
+    returned = document["ballots"]["returned"]
+    cast = [{"marks": {"organization": "satisfied", "c1": "satisfied"}} for _ in range(returned)]
+    cast[0]["marks"]["c1"] = "张三签名 Zhang San"
+    cast[1]["marks"]["c1"] = "Satisfied"
+    cast[2]["marks"]["c1"] = "satisfeid"  # a misspelt word: an identifier, kept as it is
+    document["ballots"] = {**document["ballots"], "cast": cast}
+    del document["ballots"]["counts"]
+    session = zhiping.parse_session(document)
+    masked = masked_marks(session)
+    marks = [ballot.marks["c1"] for ballot in masked.ballots.cast or ()][:4]
+    assert marks == [INVALID_MARK, INVALID_MARK, "satisfeid", "satisfied"]
+    assert "张三" not in masked.model_dump_json()
+    assert zhiping.evaluate(masked).to_document() == zhiping.evaluate(session).to_document()
+    tally = zhiping.evaluate(masked).to_document()["subjects"][1]["tally"]
+    assert (tally["invalid"], tally["satisfied"]) == (3, returned - 3)
+    assert masked_marks(masked) is masked

@@ -45,6 +45,7 @@ from zhiping.glossary import ORGANIZATION, Answer, Capacity, Grade, Post, name_o
 
 __all__ = [
     "FORMAT",
+    "INVALID_MARK",
     "Assessments",
     "Attendance",
     "Ballot",
@@ -63,6 +64,7 @@ __all__ = [
     "check_history",
     "check_session",
     "group_size",
+    "masked_marks",
     "parse_history",
     "parse_session",
 ]
@@ -296,6 +298,23 @@ SubjectCounts = Annotated[dict[str, Count], Field(max_length=MAX_LABELS)]
 BySubject = Annotated[dict[PersonId, SubjectCounts], Field(max_length=MAX_SUBJECTS)]
 
 
+INVALID_MARK = "<invalid>"
+"""What a ballot should keep of a mark that no pack's scale can hold: that it was invalid.
+
+Ballot words and abstentions are identifiers (DESIGN §3), so a mark that is not one (a
+signature, a sentence, a word in Chinese) is invalid for its subject under every pack.
+:func:`masked_marks` keeps it only as this marker, never as its text: a stored ballot must
+not carry what could tell who filled it in. The marker is no identifier either, so the
+tally is the same."""
+
+_WORD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _kept(mark: str) -> bool:
+    """Return whether a mark may be kept as written: a word, or the marker itself."""
+    return mark == INVALID_MARK or _WORD.fullmatch(mark) is not None
+
+
 class Ballot(_Part):
     """One returned ballot: anonymous marks by subject id, and optionally its group."""
 
@@ -500,6 +519,31 @@ def check_session(session: Session) -> Session:
     if problems:
         raise InputError(problems)
     return session
+
+
+def masked_marks(session: Session) -> Session:
+    """Return the session with every free-text mark of its cast ballots replaced by
+    :data:`INVALID_MARK`; the same session when it has none.
+
+    A mark that is not an identifier is invalid under every pack, so the outcome is the
+    same; what is kept of the ballot no longer says what was written on it.
+    """
+    cast = session.ballots.cast
+    if cast is None or all(_kept(mark) for ballot in cast for mark in ballot.marks.values()):
+        return session
+    masked = tuple(
+        ballot.model_copy(
+            update={
+                "marks": {
+                    subject: mark if _kept(mark) else INVALID_MARK
+                    for subject, mark in ballot.marks.items()
+                }
+            }
+        )
+        for ballot in cast
+    )
+    ballots = session.ballots.model_copy(update={"cast": masked})
+    return session.model_copy(update={"ballots": ballots})
 
 
 def check_history(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
