@@ -52,9 +52,10 @@ MAX_SUBJECTS = MAX_CADRES + 1
 """The most subjects a map keyed by subject may list (the organization and the cadres):
 one ballot's marks, one form of counts, one assessment's scores."""
 
-MAX_MARKS = 200_000
-"""The most marks of all cast ballots together: 20,000 ballots of ten marks, or 1,000
-ballots marking 200 cadres. Ballots times subjects would otherwise be four million."""
+MAX_MARKS = 100_000
+"""The most marks of all cast ballots together: 2,000 ballots marking 50 subjects, or
+20,000 marking five. Ballots times subjects would otherwise be four million; a larger
+meeting counts its ballots on site and gives the ``counts`` form."""
 
 MAX_PERSONS = MAX_BALLOTS
 """The most persons of one list: the party members and the representatives on the roster,
