@@ -37,6 +37,7 @@ from zhiping import (
 from zhiping.documents._validation import FALLBACK_ZH, TEMPLATES, Invalid, texts_of
 from zhiping.documents.session import Session
 from zhiping.engine import evaluate_chain
+from zhiping.errors import escape_controls, json_path
 from zhiping.glossary import Text
 from zhiping.packs.hookspecs import hookimpl
 from zhiping.packs.loading import load_pack, pack_from_data
@@ -761,3 +762,49 @@ def test_counted_ballots_for_a_pack_weighting_groups_are_refused_in_chinese() ->
         f"ballots.counts: 本规则包按参评人员分组加权({'、'.join(profile.groups)}):"
         "请改用 group_counts"
     ]
+
+
+# Control characters: nothing a terminal obeys reaches str(error).
+
+CONTROLS = [
+    *map(chr, range(0x00, 0x20)),
+    *map(chr, range(0x7F, 0xA0)),
+    "\u061c",
+    *map(chr, range(0x200B, 0x2010)),
+    *map(chr, range(0x2028, 0x202F)),
+    *map(chr, range(0x2060, 0x206A)),
+    "\ufeff",
+]
+"""C0, DEL, C1, ALM, the zero-width and bidi marks, the separators, embeddings and overrides,
+the word joiner and the isolates, and the byte order mark."""
+
+
+@pytest.mark.parametrize("char", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_each_control_character_is_written_as_an_escape(char: str) -> None:
+    assert escape_controls(f"a{char}b") == f"a\\u{ord(char):04x}b"
+
+
+@pytest.mark.parametrize("char", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
+def test_no_control_character_reaches_the_text_of_an_error(char: str) -> None:
+    escaped = f"\\u{ord(char):04x}"
+    problem = Problem(f"k{char}", Text(zh=f"值 {char}", en=f"value {char}"))
+    error = InputError([problem], source=f"f{char}.json")
+    assert str(error) == f"f{escaped}.json: 1 problem:\n  k{escaped}: value {escaped}"
+    assert error.zh == f"f{escaped}.json: 共1处问题:\n  k{escaped}: 值 {escaped}"
+    # Other errors keep their line breaks (a pack's problems are listed a line each), and
+    # escape every other control; ids and names from a document hold no line break.
+    store = StoreError(f"session s{char}", zh=f"直评会 s{char}")
+    kept = char if char == "\n" else escaped
+    assert (str(store), store.zh) == (f"session s{kept}", f"直评会 s{kept}")
+
+
+def test_a_json_path_escapes_what_json_leaves_raw() -> None:
+    assert json_path(("assessments", "a\x7f\x9b\u202e", "c1")) == (
+        'assessments["a\\u007f\\u009b\\u202e"].c1'
+    )
+    assert json_path(("x\x1b",)) == '["x\\u001b"]'
+
+
+def test_plain_text_is_left_as_it_is() -> None:
+    assert escape_controls("张三 (c1): ok") == "张三 (c1): ok"
+    assert escape_controls("\u3000全角空格") == "\u3000全角空格"

@@ -16,7 +16,14 @@ from typing import Any
 
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome, OutcomeDocument, Pay, Tally
-from zhiping.documents.session import HistoryEntry, Session, parse_history, parse_session
+from zhiping.documents.session import (
+    HistoryEntry,
+    Session,
+    check_history,
+    check_session,
+    parse_history,
+    parse_session,
+)
 from zhiping.engine import evaluate_chain
 from zhiping.errors import (
     InputError,
@@ -93,13 +100,19 @@ def evaluate(
         The outcome: status, findings, each subject's tally, grade, pay and actions,
         and the trace of every decision.
 
+    A :class:`Session` given here is checked as :func:`parse_session` checks a document
+    (ids, counts and dates that must agree), however it was built: the same document
+    is refused the same way as a model or as JSON. So is a ``history`` that lists an
+    entry twice.
+
     Raises:
         InputError: the document is broken; every problem has its JSON path.
         NoApplicableRule: no pack of the chain grades this village.
         PackConflict: two packs claim the village on the session's date.
         PackError: a pack cannot be used.
     """
-    checked = session if isinstance(session, Session) else parse_session(session)
+    checked = check_session(session) if isinstance(session, Session) else parse_session(session)
+    prior = check_history(history or ())
     registry = registry or default_registry()
     chain = registry.chain(checked.village.code, checked.held_on, pack=pack)
-    return evaluate_chain(checked, chain, registry.mechanisms, history=history or ())
+    return evaluate_chain(checked, chain, registry.mechanisms, history=prior)

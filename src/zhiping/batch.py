@@ -21,12 +21,13 @@ from typing import Any
 import attrs
 
 from zhiping.documents.outcome import Outcome
-from zhiping.documents.session import Session, parse_session
+from zhiping.documents.session import Session, check_session, parse_session
 from zhiping.engine import evaluate_chain
-from zhiping.errors import InputError, Problem
+from zhiping.errors import InputError, Problem, ZhipingError
+from zhiping.glossary import Text
 from zhiping.packs.registry import PackRegistry, default_registry
 
-__all__ = ["BatchResult", "evaluate_many"]
+__all__ = ["BatchResult", "evaluate_many", "failed"]
 
 Document = Session | str | bytes | Mapping[str, Any]
 
@@ -42,6 +43,9 @@ class BatchResult:
         outcome: the outcome document (``zhiping.outcome/1``), unless asked as text.
         text: the outcome document as one line of compact JSON, when asked as text.
         problems: what was wrong with the document when it was not evaluated.
+        error: the kind of :class:`~zhiping.errors.ZhipingError` that stopped it
+            (``InputError``, ``NoApplicableRule``, ``PackConflict``, ``SessionConflict``,
+            …), when it was not evaluated.
     """
 
     index: int
@@ -50,6 +54,7 @@ class BatchResult:
     outcome: Mapping[str, Any] | None = None
     text: str | None = None
     problems: tuple[Problem, ...] = ()
+    error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,7 +74,9 @@ def evaluate_many(
 ) -> Iterator[BatchResult]:
     """Evaluate documents one by one or in parallel, yielding results in input order.
 
-    A broken document gives a result with its problems; the batch goes on.
+    A document that cannot be evaluated gives a result with its problems, whatever
+    :class:`~zhiping.errors.ZhipingError` stopped it (a broken document, no pack
+    governing its village, two packs in conflict); the batch goes on.
 
     Args:
         documents: the documents, in any form :func:`zhiping.evaluate` accepts.
@@ -85,7 +92,6 @@ def evaluate_many(
 
     Raises:
         ValueError: ``chunk_size`` or ``window`` is not positive.
-        PackError, NoApplicableRule: as :func:`zhiping.evaluate`.
     """
     if chunk_size < 1 or (window is not None and window < 1):
         raise ValueError("chunk_size and window must be positive")
@@ -133,14 +139,18 @@ def evaluate_chunk(
     results = []
     for index, document in enumerate(chunk, start):
         try:
-            session = document if isinstance(document, Session) else parse_session(document)
+            session = (
+                check_session(document)
+                if isinstance(document, Session)
+                else parse_session(document)
+            )
         except InputError as error:
-            results.append(BatchResult(index, _session_id(document), problems=error.problems))
+            results.append(failed(index, _session_id(document), error))
             continue
         try:
             outcome: Outcome = _evaluate(session, pack, registry)
-        except InputError as error:
-            results.append(BatchResult(index, session.id, problems=error.problems))
+        except ZhipingError as error:
+            results.append(failed(index, session.id, error))
             continue
         rendered = outcome.to_document()
         if as_text:
@@ -151,12 +161,24 @@ def evaluate_chunk(
     return results
 
 
+def failed(index: int, session: str | None, error: ZhipingError) -> BatchResult:
+    """Return the result of a document that ``error`` stopped: its problems, or the error's
+    message as one problem of the whole document."""
+    if isinstance(error, InputError):
+        problems = error.problems
+    else:
+        problems = (Problem("", Text(zh=error.message("zh"), en=error.message("en"))),)
+    return BatchResult(index, session, problems=problems, error=type(error).__name__)
+
+
 def _evaluate(session: Session, pack: str | None, registry: PackRegistry) -> Outcome:
     chain = registry.chain(session.village.code, session.held_on, pack=pack)
     return evaluate_chain(session, chain, registry.mechanisms)
 
 
 def _session_id(document: Document) -> str | None:
+    if isinstance(document, Session):
+        return document.id
     if isinstance(document, Mapping):
         found = document.get("id")
         return found if isinstance(found, str) else None

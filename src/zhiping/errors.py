@@ -9,6 +9,7 @@ gives either.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ __all__ = [
     "StoreError",
     "TamperDetected",
     "ZhipingError",
+    "escape_controls",
     "join_path",
     "json_path",
 ]
@@ -45,9 +47,41 @@ def _in_language(lang: Lang, text: Text) -> str:
     return text[lang]
 
 
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+"""What must not reach a terminal as it is: C0 and C1 controls and DEL (escape sequences,
+line breaks that forge a line of output), the bidirectional controls and marks, the
+invisible formatting characters and the line separators, and lone surrogates."""
+
+
+def escape_controls(text: str) -> str:
+    """Return ``text`` with every control, bidirectional or invisible formatting character
+    written as a JSON-style escape (``\\u001b``), so that it is shown, not obeyed.
+
+    Every message zhiping prints or puts in ``str(error)`` passes through here: a file
+    name, a JSON key or a value quoted from a document cannot move the cursor, colour the
+    terminal, end a line of output or reverse the text after it.
+    """
+    if text.isprintable():
+        # No C0, C1, DEL, format or separator character: the common case, kept cheap.
+        return text
+    return _CONTROLS.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def _escaped_text(text: Text) -> Text:
+    # Anything else is left for the validator to refuse.
+    if not isinstance(text, Text) or (text.zh.isprintable() and text.en.isprintable()):
+        return text
+    return Text(zh=escape_controls(text.zh), en=escape_controls(text.en))
+
+
 @attrs.frozen
 class Problem:
     """One thing wrong with an input document: ``Problem(path, Text(zh=…, en=…))``.
+
+    Control characters in either are escaped (:func:`escape_controls`): a path may quote a
+    key of the document, a message a value of it.
 
     Attributes:
         path: where in the document, as a JSON path (``cadres[2].in_office_since``);
@@ -55,8 +89,11 @@ class Problem:
         text: what is wrong, in Chinese and in English.
     """
 
-    path: str
-    text: Text = attrs.field(validator=attrs.validators.instance_of(Text))
+    path: str = attrs.field(converter=escape_controls)
+    text: Text = attrs.field(
+        validator=attrs.validators.instance_of(Text),
+        converter=_escaped_text,
+    )
 
     @property
     def message(self) -> str:
@@ -90,7 +127,8 @@ def json_path(location: tuple[int | str, ...]) -> str:
         elif part.isidentifier():
             path += f".{part}" if path else part
         else:
-            path += f"[{json.dumps(part, ensure_ascii=False)}]"
+            # json.dumps escapes C0 controls; DEL, C1 and the bidi controls it leaves.
+            path += f"[{escape_controls(json.dumps(part, ensure_ascii=False))}]"
     return path
 
 
@@ -113,8 +151,9 @@ class ZhipingError(Exception):
     """
 
     def __init__(self, message: str, *, zh: str) -> None:
-        super().__init__(message)
-        self.zh = zh
+        # Messages quote names, ids and files from outside: escape what a terminal obeys.
+        super().__init__(_escaped_lines(message))
+        self.zh = _escaped_lines(zh)
 
     def message(self, lang: Lang) -> str:
         """Return the message in ``lang``: ``zh`` or ``en``."""
@@ -124,6 +163,13 @@ class ZhipingError(Exception):
         # The Chinese text is keyword-only: rebuild from the state, not by calling __init__,
         # so that an error raised in a worker process reaches the caller whole.
         return (_restored, (type(self), self.args, self.__dict__))
+
+
+def _escaped_lines(message: str) -> str:
+    """Escape the controls of each line of a message, keeping the breaks between lines."""
+    if message.isprintable():
+        return message
+    return "\n".join(escape_controls(line) for line in message.split("\n"))
 
 
 def _restored(cls: type[ZhipingError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
@@ -143,7 +189,7 @@ class InputError(ZhipingError, ValueError):
 
     def __init__(self, problems: Iterable[Problem], *, source: str | None = None) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        self.source = source
+        self.source = None if source is None else escape_controls(source)
         if not self.problems:
             raise ValueError("an InputError needs at least one problem")
         super().__init__(self._summary("en"), zh=self._summary("zh"))

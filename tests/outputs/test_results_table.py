@@ -23,6 +23,7 @@ from zhiping.cli import main
 from zhiping.outputs.results_table import (
     RATING_WORDS,
     answer_words,
+    neutralised,
     table_columns,
     table_rows,
     write_results_table,
@@ -373,3 +374,65 @@ def test_the_pay_figures_column_shows_the_exact_figures_of_every_pay_form(
     document["subjects"][1]["pay"] = pay
     c1 = list(table_rows(session, document, "en"))[1]
     assert (c1["pay_amount"], c1["pay_figures"]) == (pay["amount"], figures)
+
+
+# Formulas: a name from a document is text in a spreadsheet, never a formula (OWASP).
+
+
+@pytest.mark.parametrize(
+    ("name", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1+1", "'-1+1"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ('=HYPERLINK("http://x","点此")', '\'=HYPERLINK("http://x","点此")'),
+        ("张三", "张三"),
+        ("a=1", "a=1"),
+    ],
+)
+def test_a_cell_that_a_spreadsheet_would_take_for_a_formula_is_written_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, cell: str
+) -> None:
+    document = dict(session_document(cadres=1))
+    document["cadres"] = [{**document["cadres"][0], "name": name}]
+    document["village"] = {**document["village"], "name": name}
+    path = tmp_path / "formula.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    rows = table(capsys, str(path), "--lang", "en")
+    assert [row["subject_name"] for row in rows] == ["party organization", cell]
+    assert {row["village_name"] for row in rows} == {cell}
+
+
+def test_numbers_are_left_as_numbers_and_everything_else_neutralised() -> None:
+    cells = ["-3", "12.50", "0", "-", "-3x", "\r1", "\t1", "=", "", "1=1"]
+    assert [neutralised(c) for c in cells] == [
+        "-3",
+        "12.50",
+        "0",
+        "'-",
+        "'-3x",
+        "'\r1",
+        "'\t1",
+        "'=",
+        "",
+        "1=1",
+    ]
+
+
+def test_bom_begins_the_csv_for_excel(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLE), "--format", "csv", "--bom")
+    assert code == 0
+    assert out.startswith("\ufeffsession_id,village_code,")
+    assert out.count("\ufeff") == 1
+    _, plain, _ = run(capsys, "evaluate", str(EXAMPLE), "--format", "csv")
+    assert out == "\ufeff" + plain
+    lines = json_lines(tmp_path, dict(session_document()), dict(session_document()))
+    code, streamed, _ = run(capsys, "evaluate", str(lines), "--format", "csv", "--bom")
+    assert (code, streamed[:11], streamed.count("\ufeff")) == (0, "\ufeffsession_id", 1)
+
+
+def test_bom_is_only_for_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "evaluate", str(EXAMPLE), "--format", "json", "--bom")
+    assert (code, out) == (2, "")
+    assert "--bom is for --format csv" in err

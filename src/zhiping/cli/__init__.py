@@ -30,7 +30,7 @@ from zhiping.cli._common import (
     help_formatter,
     requested_lang,
 )
-from zhiping.errors import InputError, NoApplicableRule, PackError, StoreError
+from zhiping.errors import InputError, NoApplicableRule, PackError, StoreError, escape_controls
 from zhiping.glossary import Lang, Text
 
 __all__ = ["main"]
@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as error:  # the last line of defence: a fault of zhiping itself
-        _say(stderr, f"{_INTERNAL[lang]}: {type(error).__name__}: {error}")
+        _say(stderr, f"{_INTERNAL[lang]}: {type(error).__name__}: {escape_controls(str(error))}")
         if os.environ.get("ZHIPING_DEBUG"):
             stderr.print(traceback.format_exc(), markup=False)
         else:

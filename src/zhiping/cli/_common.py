@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.console import Console
 
+from zhiping.errors import escape_controls
 from zhiping.glossary import Lang, Text
 from zhiping.packs.registry import PackRegistry
 
@@ -41,6 +42,9 @@ EXIT_OK, EXIT_FAULT, EXIT_INPUT = 0, 1, 2
 class Refused(Exception):
     """A request the CLI turns down as bad input (exit 2): ``Refused(Text(zh=…, en=…))``.
 
+    Control characters in the text (a file name may hold one) are escaped
+    (:func:`~zhiping.errors.escape_controls`).
+
     Args:
         text: what to print, in Chinese and in English; ``str(error)`` is the English.
 
@@ -49,8 +53,9 @@ class Refused(Exception):
     """
 
     def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
+        shown = Text(zh=escape_controls(text.zh), en=escape_controls(text.en))
+        super().__init__(shown.en)
+        self.text = shown
 
 
 def require_pack(registry: PackRegistry, name: str) -> None:

@@ -4,6 +4,10 @@ A file is one session document, or JSON Lines of many (one document per line). N
 takes more than :data:`~zhiping.documents.limits.MAX_DOCUMENT_BYTES` characters at once, so a
 100 MB line, or a file of whitespace, is refused without being held whole. A UTF-8 byte
 order mark at the start is ignored.
+
+JSON Lines are split where the file breaks its lines, never by a count of bytes: a line
+over the limit is read to its end without being kept, and is one refused line
+(:data:`TOO_LARGE`) under its own number; the lines after it keep theirs.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from zhiping.errors import InputError
 from zhiping.glossary import Text
 
 __all__ = [
+    "TOO_LARGE",
     "bounded_lines",
     "opened",
     "peek",
@@ -33,6 +38,12 @@ __all__ = [
 
 _CHUNK = MAX_DOCUMENT_BYTES + 1
 """Characters read at most at once: one more than any document may have."""
+
+TOO_LARGE = None
+"""What :func:`bounded_lines` gives for a line over the size limit: it is not kept."""
+
+Line = str | None
+"""A line of the input with its line break, or :data:`TOO_LARGE`."""
 
 
 @contextmanager
@@ -55,8 +66,8 @@ def opened(name: str) -> Iterator[TextIO]:
         return
     try:
         stream = open(name, encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as error:
-        reason = error.strerror or str(error)
+    except (OSError, ValueError) as error:  # ValueError: a null byte in the name
+        reason = getattr(error, "strerror", None) or str(error)
         raise Refused(
             Text(zh=f"无法读取 {name}:{reason}", en=f"cannot read {name}: {reason}")
         ) from None
@@ -69,36 +80,56 @@ def source_name(name: str) -> str:
     return "<stdin>" if name == "-" else name
 
 
-def peek(stream: TextIO, name: str) -> tuple[list[str], bool]:
+NumberedLine = tuple[int, Line]
+"""A non-blank line with its number in the file, from 1."""
+
+
+def peek(stream: TextIO, name: str) -> tuple[list[NumberedLine], bool]:
     """Read up to the second non-blank line: JSON Lines if the first is a whole object.
 
+    A first line over the size limit is JSON Lines when the next non-blank line that is
+    not over the limit too is a whole object (the long ones are then refused lines);
+    otherwise it is one document too large. Blank lines are counted, not kept.
+
     Returns:
-        The lines read, and whether the input is JSON Lines.
+        The non-blank lines read with their numbers (:data:`TOO_LARGE` for a line over
+        the limit), and whether the input is JSON Lines.
 
     Raises:
         Refused: the input is not UTF-8.
-        InputError: the first line alone is over the size limit.
+        InputError: the input is one document, over the size limit.
     """
-    head = [_line(stream, name)]
-    if len(head[0]) > MAX_DOCUMENT_BYTES:
-        raise InputError([too_large()], source=source_name(name))
-    if not is_json_object(head[0]):
+    first = _bounded_line(stream, name)
+    head: list[NumberedLine] = [(1, first)]
+    if first is not TOO_LARGE and not is_json_object(first):
         return head, False
-    while line := _line(stream, name):
-        head.append(line)
-        if line.strip():
+    number = 1
+    while (line := _bounded_line(stream, name)) != "":
+        number += 1
+        if line is not TOO_LARGE and not line.strip():
+            continue
+        head.append((number, line))
+        if first is not TOO_LARGE:
             return head, True
+        if line is not TOO_LARGE:
+            if is_json_object(line):
+                return head, True
+            break
+    if first is TOO_LARGE:
+        raise InputError([too_large()], source=source_name(name))
     return head, False
 
 
-def read_rest(stream: TextIO, name: str, head: list[str]) -> str:
+def read_rest(stream: TextIO, name: str, head: list[NumberedLine]) -> str:
     """Return the whole single document: the lines peeked and the rest of the stream.
 
     Raises:
         Refused: the input is not UTF-8.
         InputError: the document is over the size limit.
     """
-    text = "".join(head)
+    if any(line is TOO_LARGE for _, line in head):
+        raise InputError([too_large()], source=source_name(name))
+    text = "".join(line for _, line in head if line is not None)
     try:
         text += stream.read(_CHUNK - len(text)) if len(text) < _CHUNK else ""
     except UnicodeDecodeError as error:
@@ -108,20 +139,38 @@ def read_rest(stream: TextIO, name: str, head: list[str]) -> str:
     return text
 
 
-def bounded_lines(stream: TextIO, name: str) -> Iterator[str]:
-    """Yield the lines of JSON Lines, each cut one character past the size limit.
+def bounded_lines(stream: TextIO, name: str, head: list[NumberedLine]) -> Iterator[NumberedLine]:
+    """Yield the non-blank lines of JSON Lines with their numbers: ``head``, then the rest.
 
-    A line that long is refused as too large when it is parsed; the rest of it is
-    skipped here without being held.
+    Each line of the file has one number, whatever its length: a line over the size
+    limit is read to its end without being held, and given as :data:`TOO_LARGE`, so that
+    the lines after it keep their numbers.
+
+    Args:
+        stream: the input, after the lines :func:`peek` read.
+        name: the file's name, for messages.
+        head: what :func:`peek` returned.
 
     Raises:
         Refused: the input is not UTF-8.
     """
-    while line := _line(stream, name):
-        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith("\n"):
-            while (more := _line(stream, name)) and not more.endswith("\n"):
-                pass
-        yield line
+    yield from head
+    number = head[-1][0] if head else 0
+    while (line := _bounded_line(stream, name)) != "":
+        number += 1
+        if line is TOO_LARGE or line.strip():
+            yield number, line
+
+
+def _bounded_line(stream: TextIO, name: str) -> Line:
+    """Read one line: ``""`` at the end, :data:`TOO_LARGE` past the size limit."""
+    line = _line(stream, name)
+    if len(line) < _CHUNK or line.endswith("\n"):
+        return line
+    # More than the limit and no line break yet: skip to the break, holding one chunk.
+    while (more := _line(stream, name)) and not more.endswith("\n"):
+        pass
+    return TOO_LARGE
 
 
 def read_session(name: str, text: str) -> Session:

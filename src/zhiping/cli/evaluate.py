@@ -9,7 +9,6 @@ sessions are recorded first, and the sheet shows the store's checkpoint after th
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import sys
 from pathlib import Path
@@ -28,7 +27,7 @@ from zhiping.cli._reading import (
     read_session,
     source_name,
 )
-from zhiping.cli.stream import numbered_lines, stream_outcomes
+from zhiping.cli.stream import stream_outcomes
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session
 from zhiping.glossary import Text
@@ -51,10 +50,20 @@ def add_command(commands: Any, lang: Lang) -> None:
             zh="评议直评会文档并输出结果", en="evaluate session documents and print their outcomes"
         )[lang],
         description=Text(
-            zh="评议一个直评会文档,或含多个文档的 JSON Lines 文件。先检查全部文档,再评议任何一个。",
+            zh=(
+                "评议一个直评会文档,或含多个文档的 JSON Lines 文件(每行一个文档)。"
+                "JSON Lines 逐行检查、逐行评议:某行无法评议(文档有误、超过大小上限、"
+                "没有规则包管辖该村、与记录库中已记录的直评会冲突)时,在标准错误输出中"
+                "报告其行号,其余各行照常评议(用 --store 时照常记录);只要有一行未能评议,"
+                "退出状态即为 2。"
+            ),
             en=(
-                "Evaluate one session document, or a JSON Lines file of many. Every document is "
-                "checked before any is evaluated."
+                "Evaluate one session document, or a JSON Lines file of many (one document a "
+                "line). JSON Lines are checked and evaluated line by line: a line that cannot "
+                "be evaluated (a broken document, a line over the size limit, a village no pack "
+                "governs, a conflict with a session the store recorded) is reported on stderr "
+                "with its line number, and every other line is evaluated (and, with --store, "
+                "recorded); the exit status is 2 if any line failed."
             ),
         )[lang],
     )
@@ -124,6 +133,14 @@ def add_command(commands: Any, lang: Lang) -> None:
             en="evaluate JSON Lines in N processes (default 1)",
         )[lang],
     )
+    parser.add_argument(
+        "--bom",
+        action="store_true",
+        help=Text(
+            zh="csv 以字节顺序标记(BOM)开头,供 Excel 识别 UTF-8",
+            en="begin csv with a byte order mark, so that Excel reads it as UTF-8",
+        )[lang],
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -143,6 +160,10 @@ def run(arguments: argparse.Namespace) -> int:
                 zh="--history 与 --store 不能同用:历年等次由记录库提供",
                 en="--history and --store: the store supplies the history",
             ),
+        )
+    if arguments.bom and arguments.format != "csv":
+        raise Refused(
+            Text(zh="--bom 只用于 --format csv", en="--bom is for --format csv"),
         )
     if arguments.jobs < 1:
         raise Refused(Text(zh="--jobs 至少为 1", en="--jobs must be at least 1"))
@@ -175,7 +196,7 @@ def run(arguments: argparse.Namespace) -> int:
                         ),
                     ),
                 )
-            lines = numbered_lines(itertools.chain(head, bounded_lines(stream, arguments.file)))
+            lines = bounded_lines(stream, arguments.file, head)
             source = source_name(arguments.file)
             return stream_outcomes(
                 lines,
@@ -185,6 +206,7 @@ def run(arguments: argparse.Namespace) -> int:
                 store=arguments.store,
                 source=source,
                 lang=arguments.lang,
+                bom=arguments.bom,
             )
         text = read_rest(stream, arguments.file, head)
     sessions = [read_session(arguments.file, text)]
@@ -218,7 +240,12 @@ def _print_outcomes(
     elif arguments.format == "csv":
         results = zip(sessions, outcomes, strict=True)
         write_results_table(
-            results, sys.stdout, lang, answers=answer_words(registry), registry=registry
+            results,
+            sys.stdout,
+            lang,
+            answers=answer_words(registry),
+            registry=registry,
+            bom=arguments.bom,
         )
     elif arguments.format == "html":
         shown = None if checkpoint is None else str(checkpoint)

@@ -1,8 +1,11 @@
 """Streaming a JSON Lines file through ``zhiping evaluate``: one outcome per line, in order.
 
 Memory stays bounded whatever the number of sessions: lines are read as they are
-needed, and outcomes written as they come. A broken line is reported on stderr with its
-line number and the run goes on; the exit status is then 2.
+needed, and outcomes written as they come. Each line is checked and evaluated on its own:
+a line that cannot be evaluated, whatever :class:`~zhiping.errors.ZhipingError` says why (a
+broken document, a line over the size limit, no pack governing its village, a conflict
+with what the store recorded), is reported on stderr with its line number, and the run
+goes on with the next; the exit status is then 2.
 
 The CSV table and the HTML results sheet stream too: the header (or the head of the
 document) first, then each session's rows (or page) as it comes, then the tail. They
@@ -26,10 +29,12 @@ from typing import IO, Any, NamedTuple
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from zhiping.batch import BatchResult, evaluate_many
+from zhiping.batch import BatchResult, evaluate_many, failed
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK
+from zhiping.cli._reading import TOO_LARGE, NumberedLine
+from zhiping.documents._json import too_large
 from zhiping.documents.session import Session, parse_session
-from zhiping.errors import InputError
+from zhiping.errors import InputError, ZhipingError, escape_controls
 from zhiping.glossary import Lang, Text, name_of
 from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
 from zhiping.outputs.results_table import answer_words, write_results_table
@@ -58,7 +63,7 @@ class _Evaluated(NamedTuple):
 
 
 def stream_outcomes(
-    lines: Iterable[tuple[int, str]],
+    lines: Iterable[NumberedLine],
     *,
     output_format: str,
     jobs: int,
@@ -66,17 +71,23 @@ def stream_outcomes(
     store: Path | None,
     source: str,
     lang: Lang = "en",
+    bom: bool = False,
 ) -> int:
     """Evaluate numbered lines and write each outcome as it comes; return the exit status.
 
     Args:
-        lines: the non-blank lines with their numbers.
+        lines: the non-blank lines with their numbers (:data:`TOO_LARGE` for a line over
+            the size limit).
         output_format: ``text``, ``json``, ``jsonl``, ``csv`` or ``html``.
         jobs: the processes to evaluate in (1: this one).
         pack: apply this pack's chain whatever the village codes.
         store: record each session in this store, serially, before writing it.
         source: how messages name the input.
         lang: the language of the CSV names and of the results sheet.
+        bom: begin the CSV with a byte order mark, for Excel.
+
+    Returns:
+        2 if any line could not be evaluated, else 0.
     """
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     tally: Counter[str] = Counter()
@@ -100,8 +111,8 @@ def stream_outcomes(
             def counted() -> None:
                 progress.update(task, description=_SESSIONS[lang].format(sum(tally.values())))
 
-            good = _reported(evaluated, source, stderr, tally, counted, lang)
-            _write(good, output_format, lang)
+            good = _reported(evaluated, escape_controls(source), stderr, tally, counted, lang)
+            _write(good, output_format, lang, bom=bom)
     finally:
         if executor is not None:
             executor.shutdown()
@@ -109,42 +120,58 @@ def stream_outcomes(
     return EXIT_INPUT if tally["broken"] else EXIT_OK
 
 
+_PLACEHOLDER = "{}"
+"""What goes to the batch in place of a line over the size limit, to keep its place."""
+
+
 def _evaluated(
-    lines: Iterable[tuple[int, str]],
+    lines: Iterable[NumberedLine],
     executor: Executor | None,
     pack: str | None,
     *,
     parse_here: bool,
 ) -> Iterator[_Evaluated]:
     """Evaluate the lines in order; with ``parse_here``, keep each parsed session."""
-    pending: deque[tuple[int, Session | None]] = deque()
+    pending: deque[tuple[int, Session | None, bool]] = deque()
 
     def documents() -> Iterator[Session | str]:
         for number, text in lines:
             session: Session | None = None
+            if text is TOO_LARGE:
+                pending.append((number, None, True))
+                yield _PLACEHOLDER
+                continue
             if parse_here:
                 # A broken line goes on as text: the batch reports its problems.
                 with contextlib.suppress(InputError):
                     session = parse_session(text)
-            pending.append((number, session))
+            pending.append((number, session, False))
             yield text if session is None else session
 
     for result in evaluate_many(documents(), executor=executor, pack=pack):
-        number, session = pending.popleft()
+        number, session, oversized = pending.popleft()
+        if oversized:
+            result = BatchResult(result.index, None, problems=(too_large(),), error="InputError")
         yield _Evaluated(number, result, session)
 
 
 def _recorded(
-    lines: Iterable[tuple[int, str]], path: Path, pack: str | None, *, checkpoints: bool
+    lines: Iterable[NumberedLine], path: Path, pack: str | None, *, checkpoints: bool
 ) -> Iterator[_Evaluated]:
-    # Recording is serial: each session reads the history the ones before it wrote.
+    # Recording is serial: each session reads the history the ones before it wrote. A
+    # session the store refuses (a conflict with a recorded one) leaves the store as it
+    # was, so the run goes on with the next line.
     with Store(path) as store:
         for index, (number, text) in enumerate(lines):
+            session: Session | None = None
             try:
+                if text is TOO_LARGE:
+                    raise InputError([too_large()])
                 session = parse_session(text)
                 outcome = store.evaluate(session, pack=pack)
-            except InputError as error:
-                yield _Evaluated(number, BatchResult(index, None, problems=error.problems))
+            except ZhipingError as error:
+                named = None if session is None else session.id
+                yield _Evaluated(number, failed(index, named, error))
                 continue
             result = BatchResult(index, session.id, outcome.status, outcome=outcome.to_document())
             checkpoint = store.checkpoint() if checkpoints else None
@@ -175,11 +202,11 @@ def _reported(
             yield item
 
 
-def _write(evaluated: Iterable[_Evaluated], output_format: str, lang: Lang) -> None:
+def _write(evaluated: Iterable[_Evaluated], output_format: str, lang: Lang, *, bom: bool) -> None:
     out: IO[str] = sys.stdout
     if output_format == "csv":
         answers = answer_words(default_registry())
-        write_results_table(_results(evaluated), out, lang, answers=answers)
+        write_results_table(_results(evaluated), out, lang, answers=answers, bom=bom)
     elif output_format == "html":
         out.write(sheet_head(lang))
         for item in evaluated:
@@ -225,8 +252,8 @@ def _summary(tally: Counter[str], stderr: Console, lang: Lang) -> None:
     stderr.print(_SUMMARY[lang].format(total=sum(tally.values()), **counts), markup=False)
 
 
-def numbered_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Yield the non-blank lines with their numbers, from 1."""
+def numbered_lines(lines: Iterable[str | None]) -> Iterator[NumberedLine]:
+    """Yield the non-blank lines with their numbers, from 1 (:data:`TOO_LARGE` is not blank)."""
     for number, line in enumerate(lines, start=1):
-        if line.strip():
+        if line is TOO_LARGE or line.strip():
             yield number, line

@@ -33,10 +33,11 @@ _REPORTED = 20
 """Problems reported at most by the walk; a hostile document can have millions."""
 
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
-"""Control characters (but tab and line breaks), lone surrogates and bidirectional
-overrides: invisible, or able to make a posted name read as another."""
+"""Control characters (but tab and line breaks), lone surrogates, and the bidirectional
+overrides, isolates and marks (LRM, RLM, ALM): invisible, or able to make a posted name
+read as another."""
 
 
 _UTF8_REASONS = {

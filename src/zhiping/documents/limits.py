@@ -11,10 +11,16 @@ from __future__ import annotations
 
 __all__ = [
     "MAX_BALLOTS",
+    "MAX_CADRES",
     "MAX_DEPTH",
     "MAX_DOCUMENT_BYTES",
+    "MAX_ENTRIES",
     "MAX_INTEGER_DIGITS",
+    "MAX_LABELS",
+    "MAX_MARKS",
+    "MAX_PERSONS",
     "MAX_STRING_LENGTH",
+    "MAX_SUBJECTS",
 ]
 
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024
@@ -34,3 +40,32 @@ MAX_INTEGER_DIGITS = 15
 
 MAX_BALLOTS = 20_000
 """The most ballots of one session: cast ballots, or the ballots one subject's counts add to."""
+
+MAX_CADRES = 200
+"""The most cadres of one session; a village's leading team has about a dozen.
+
+Each cadre is a subject of every rule, with a tally, a grade and trace entries: the
+cadres, not the bytes, bound how much work a document asks for.
+"""
+
+MAX_SUBJECTS = MAX_CADRES + 1
+"""The most subjects a map keyed by subject may list (the organization and the cadres):
+one ballot's marks, one form of counts, one assessment's scores."""
+
+MAX_MARKS = 100_000
+"""The most marks of all cast ballots together: 2,000 ballots marking 50 subjects, or
+20,000 marking five. Ballots times subjects would otherwise be four million; a larger
+meeting counts its ballots on site and gives the ``counts`` form."""
+
+MAX_PERSONS = MAX_BALLOTS
+"""The most persons of one list: the party members and the representatives on the roster,
+and the attendance."""
+
+MAX_ENTRIES = 2_000
+"""The most entries of the other lists of records: inquiries, vetoes, history, carried
+commitments (ten years of quarterly grades of 50 subjects)."""
+
+MAX_LABELS = 64
+"""The most items of a list of words: a notice's channels and contents, a cadre's posts,
+the capacities claimed, the evaluator groups, the assessments, the words of one
+subject's counts."""

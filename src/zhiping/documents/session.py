@@ -8,10 +8,12 @@ trusts what it receives. Field rules follow DESIGN §2.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -29,13 +31,22 @@ from pydantic import (
 from zhiping import glossary
 from zhiping.documents._json import check_value, load_json
 from zhiping.documents._validation import Invalid, texts_of
-from zhiping.documents.limits import MAX_BALLOTS
+from zhiping.documents.limits import (
+    MAX_BALLOTS,
+    MAX_CADRES,
+    MAX_ENTRIES,
+    MAX_LABELS,
+    MAX_MARKS,
+    MAX_PERSONS,
+    MAX_SUBJECTS,
+)
 from zhiping.documents.vocabulary import GradeId
 from zhiping.errors import InputError, Problem, json_path
 from zhiping.glossary import ORGANIZATION, Answer, Capacity, Post, name_of
 
 __all__ = [
     "FORMAT",
+    "INVALID_MARK",
     "Assessments",
     "Attendance",
     "Ballot",
@@ -51,16 +62,61 @@ __all__ = [
     "Session",
     "Veto",
     "Village",
+    "check_history",
+    "check_session",
     "group_size",
+    "masked_marks",
     "parse_history",
     "parse_session",
 ]
 
 FORMAT = "zhiping.session/1"
 
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols that a font draws as nothing: the Hangul fillers, the blank Braille cell."""
+
+
+def _shows(char: str) -> bool:
+    """Return whether a character leaves a mark on the page (not a space, nor invisible)."""
+    if char.isspace() or char in _INVISIBLE_LETTERS:
+        return False
+    return unicodedata.category(char) not in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me")
+
+
+def _visible(value: str) -> str:
+    """Refuse a string that shows nothing: blank, spaces, or only invisible characters."""
+    # ASCII controls other than white space are refused by the JSON reader already.
+    shows = value.strip() if value.isascii() else any(_shows(char) for char in value)
+    if not shows:
+        raise Invalid(
+            glossary.Text(
+                zh="不能为空白:只有空格或不可见字符",
+                en="must show something: it holds only spaces or invisible characters",
+            )
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    """Refuse a line break or a tab in an id or a name: each is printed on a line of its own."""
+    if "\n" in value or "\r" in value or "\t" in value:
+        raise Invalid(
+            glossary.Text(zh="不能含有换行符或制表符", en="must not hold a line break or a tab")
+        )
+    return value
+
+
+def _visible_one_line(value: str) -> str:
+    """Refuse an id that shows nothing or that breaks its line (one call: ids are many)."""
+    return _one_line(_visible(value))
+
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-PersonId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000), AfterValidator(_visible)]
+PersonId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128), AfterValidator(_visible_one_line)
+]
+Name = Annotated[Text, AfterValidator(_one_line)]
 VillageCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{12}$")]
 Count = Annotated[int, Field(ge=0, strict=True)]
 Year = Annotated[int, Field(ge=1949, le=9999, strict=True)]
@@ -173,8 +229,10 @@ def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
-UniqueIds = Annotated[tuple[PersonId, ...], AfterValidator(_unique)]
-UniqueIdentifiers = Annotated[tuple[Identifier, ...], AfterValidator(_unique)]
+UniqueIds = Annotated[tuple[PersonId, ...], Field(max_length=MAX_PERSONS), AfterValidator(_unique)]
+UniqueIdentifiers = Annotated[
+    tuple[Identifier, ...], Field(max_length=MAX_LABELS), AfterValidator(_unique)
+]
 
 
 class _Part(BaseModel):
@@ -185,7 +243,7 @@ class Village(_Part):
     """The village evaluated: its 12-digit division code selects the rule packs."""
 
     code: VillageCode
-    name: Text
+    name: Name
 
 
 class Notice(_Part):
@@ -216,8 +274,8 @@ class Cadre(_Part):
     """A member of the village leading team who is evaluated."""
 
     id: CadreId
-    name: Text
-    posts: tuple[Post, ...] = Field(min_length=1)
+    name: Name
+    posts: tuple[Post, ...] = Field(min_length=1, max_length=MAX_LABELS)
     in_office_since: IsoDate
     performance_pay: Money | None = None
 
@@ -226,7 +284,7 @@ class Attendance(_Part):
     """One person present at the session, with the capacities they claim."""
 
     person: PersonId
-    as_: tuple[Capacity, ...] = Field(alias="as", min_length=1)
+    as_: tuple[Capacity, ...] = Field(alias="as", min_length=1, max_length=MAX_LABELS)
     invitee_kind: Identifier | None = None
 
     @model_validator(mode="after")
@@ -241,14 +299,32 @@ class Attendance(_Part):
         return self
 
 
-SubjectCounts = dict[str, Count]
+SubjectCounts = Annotated[dict[str, Count], Field(max_length=MAX_LABELS)]
+BySubject = Annotated[dict[PersonId, SubjectCounts], Field(max_length=MAX_SUBJECTS)]
+
+
+INVALID_MARK = "<invalid>"
+"""What a ballot should keep of a mark that no pack's scale can hold: that it was invalid.
+
+Ballot words and abstentions are identifiers (DESIGN §3), so a mark that is not one (a
+signature, a sentence, a word in Chinese) is invalid for its subject under every pack.
+:func:`masked_marks` keeps it only as this marker, never as its text: a stored ballot must
+not carry what could tell who filled it in. The marker is no identifier either, so the
+tally is the same."""
+
+_WORD = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _kept(mark: str) -> bool:
+    """Return whether a mark may be kept as written: a word, or the marker itself."""
+    return mark == INVALID_MARK or _WORD.fullmatch(mark) is not None
 
 
 class Ballot(_Part):
     """One returned ballot: anonymous marks by subject id, and optionally its group."""
 
     group: Identifier | None = None
-    marks: dict[PersonId, str] = Field(default_factory=dict)
+    marks: dict[PersonId, str] = Field(default_factory=dict, max_length=MAX_SUBJECTS)
 
 
 _FORMS = ("cast", "counts", "group_counts")
@@ -260,8 +336,8 @@ class Ballots(_Part):
     issued: BallotCount
     returned: BallotCount
     cast: Annotated[tuple[Ballot, ...], Field(max_length=MAX_BALLOTS)] | None = None
-    counts: dict[PersonId, SubjectCounts] | None = None
-    group_counts: dict[Identifier, dict[PersonId, SubjectCounts]] | None = None
+    counts: BySubject | None = None
+    group_counts: Annotated[dict[Identifier, BySubject], Field(max_length=MAX_LABELS)] | None = None
 
     @model_validator(mode="after")
     def _exactly_one_form(self) -> Ballots:
@@ -286,7 +362,10 @@ class Ballots(_Part):
         return "counts" if self.counts is not None else "group_counts"
 
 
-Assessments = dict[Identifier, dict[PersonId, Score]]
+Assessments = Annotated[
+    dict[Identifier, Annotated[dict[PersonId, Score], Field(max_length=MAX_SUBJECTS)]],
+    Field(max_length=MAX_LABELS),
+]
 
 
 class Veto(_Part):
@@ -356,14 +435,16 @@ class Session(_Part):
     notice: Notice | None = None
     roster: Roster
     reach: Reach | None = None
-    cadres: tuple[Cadre, ...] = ()
-    attendance: tuple[Attendance, ...] = ()
+    cadres: Annotated[tuple[Cadre, ...], Field(max_length=MAX_CADRES)] = ()
+    attendance: Annotated[tuple[Attendance, ...], Field(max_length=MAX_PERSONS)] = ()
     ballots: Ballots
     assessments: Assessments = Field(default_factory=dict)
-    vetoes: tuple[Veto, ...] = ()
-    inquiries: tuple[Inquiry, ...] = ()
-    history: tuple[HistoryEntry, ...] = ()
-    carried_commitments: tuple[CarriedCommitment, ...] = ()
+    vetoes: Annotated[tuple[Veto, ...], Field(max_length=MAX_ENTRIES)] = ()
+    inquiries: Annotated[tuple[Inquiry, ...], Field(max_length=MAX_ENTRIES)] = ()
+    history: Annotated[tuple[HistoryEntry, ...], Field(max_length=MAX_ENTRIES)] = ()
+    carried_commitments: Annotated[
+        tuple[CarriedCommitment, ...], Field(max_length=MAX_ENTRIES)
+    ] = ()
 
     @property
     def subject_ids(self) -> tuple[str, ...]:
@@ -372,7 +453,23 @@ class Session(_Part):
 
     def cadre(self, subject: str) -> Cadre | None:
         """Return the cadre with id ``subject``, or None for the organization."""
-        return next((c for c in self.cadres if c.id == subject), None)
+        return self._cadres_by_id.get(subject)
+
+    @cached_property
+    def _cadres_by_id(self) -> dict[str, Cadre]:
+        # Rules ask for a cadre by id once per subject and decision: a scan each time made
+        # an evaluation quadratic in the cadres. The first of a repeated id wins, as the
+        # scan did (a checked session has none).
+        found: dict[str, Cadre] = {}
+        for cadre in self.cadres:
+            found.setdefault(cadre.id, cadre)
+        return found
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Session:
+        """Return a copy (pydantic's), without the index of cadres the original built."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("_cadres_by_id", None)
+        return copied
 
     def subject_name(self, subject: str, lang: glossary.Lang) -> str:
         """Return how people call a subject: the cadre's name, or the organization's.
@@ -400,14 +497,77 @@ def parse_session(document: str | bytes | Mapping[str, Any]) -> Session:
             counts, dates) is checked once the structure is sound.
     """
     data = _decode(document)
+    oversized = list(_oversized(data))
+    if oversized:
+        raise InputError(oversized)
     try:
         session = Session.model_validate(data)
     except ValidationError as error:
         raise InputError(problems_of(error)) from None
-    problems = list(_inconsistencies(session))
+    return check_session(session)
+
+
+def check_session(session: Session) -> Session:
+    """Check how the parts of a session agree with each other; return it unchanged.
+
+    :func:`parse_session` runs these checks; a :class:`Session` built another way
+    (``Session.model_validate``, a web framework validating a request body,
+    ``model_construct``) has only its structure checked, so :func:`zhiping.evaluate` runs
+    them on a session it is given. They are cheap: one pass over each list.
+
+    Raises:
+        InputError: every problem, with its JSON path, as :func:`parse_session` reports
+            it: ids, counts and dates that disagree, lists over the limits.
+    """
+    problems = list(_model_oversized(session))
+    problems.extend(_inconsistencies(session))
     if problems:
         raise InputError(problems)
     return session
+
+
+def masked_marks(session: Session) -> Session:
+    """Return the session with every free-text mark of its cast ballots replaced by
+    :data:`INVALID_MARK`; the same session when it has none.
+
+    A mark that is not an identifier is invalid under every pack, so the outcome is the
+    same; what is kept of the ballot no longer says what was written on it.
+    """
+    cast = session.ballots.cast
+    if cast is None or all(_kept(mark) for ballot in cast for mark in ballot.marks.values()):
+        return session
+    masked = tuple(
+        ballot.model_copy(
+            update={
+                "marks": {
+                    subject: mark if _kept(mark) else INVALID_MARK
+                    for subject, mark in ballot.marks.items()
+                }
+            }
+        )
+        for ballot in cast
+    )
+    ballots = session.ballots.model_copy(update={"cast": masked})
+    return session.model_copy(update={"ballots": ballots})
+
+
+def check_history(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
+    """Check a history a caller built: no entry repeated, no period graded twice.
+
+    Returns:
+        The entries, as a tuple.
+
+    Raises:
+        InputError: every problem, with its path in the list (``[1]``).
+    """
+    listed = tuple(entries)
+    problems = []
+    if len(listed) > MAX_ENTRIES:
+        problems.append(_over_limit("", len(listed), "MAX_ENTRIES", MAX_ENTRIES))
+    problems.extend(_history_conflicts(listed, ""))
+    if problems:
+        raise InputError(problems)
+    return listed
 
 
 def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
@@ -417,6 +577,8 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
         InputError: listing every problem with its JSON path.
     """
     data = _decode(document)
+    if isinstance(data, list) and len(data) > MAX_ENTRIES:
+        raise InputError([_over_limit("", len(data), "MAX_ENTRIES", MAX_ENTRIES)])
     if not isinstance(data, list):
         raise InputError(
             [
@@ -470,6 +632,143 @@ def problems_of(error: ValidationError) -> list[Problem]:
         for kind, problem in found
         if not (kind == "too_short" and any(p.startswith(f"{problem.path}[") for p in paths))
     ]
+
+
+_LIMITED: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("cadres",), "MAX_CADRES"),
+    (("cadres", "*", "posts"), "MAX_LABELS"),
+    (("roster", "party_members"), "MAX_PERSONS"),
+    (("roster", "representatives"), "MAX_PERSONS"),
+    (("attendance",), "MAX_PERSONS"),
+    (("attendance", "*", "as"), "MAX_LABELS"),
+    (("notice", "channels"), "MAX_LABELS"),
+    (("notice", "covers"), "MAX_LABELS"),
+    (("ballots", "cast"), "MAX_BALLOTS"),
+    (("ballots", "cast", "*", "marks"), "MAX_SUBJECTS"),
+    (("ballots", "counts"), "MAX_SUBJECTS"),
+    (("ballots", "counts", "*"), "MAX_LABELS"),
+    (("ballots", "group_counts"), "MAX_LABELS"),
+    (("ballots", "group_counts", "*"), "MAX_SUBJECTS"),
+    (("ballots", "group_counts", "*", "*"), "MAX_LABELS"),
+    (("assessments",), "MAX_LABELS"),
+    (("assessments", "*"), "MAX_SUBJECTS"),
+    (("vetoes",), "MAX_ENTRIES"),
+    (("inquiries",), "MAX_ENTRIES"),
+    (("history",), "MAX_ENTRIES"),
+    (("carried_commitments",), "MAX_ENTRIES"),
+)
+"""Each list or map of a session document with the limit on its length, by name in
+:mod:`zhiping.documents.limits`; ``*`` is every item of a list or every value of a map.
+The outer list is checked before its items, so a document of 20,000 cadres is refused for
+its cadres without a look at their posts."""
+
+_LIMIT_VALUES = {
+    "MAX_BALLOTS": MAX_BALLOTS,
+    "MAX_CADRES": MAX_CADRES,
+    "MAX_ENTRIES": MAX_ENTRIES,
+    "MAX_LABELS": MAX_LABELS,
+    "MAX_PERSONS": MAX_PERSONS,
+    "MAX_SUBJECTS": MAX_SUBJECTS,
+}
+
+_REPORTED_SIZES = 20
+"""Oversized lists reported at most: 20,000 ballots may each mark too many subjects."""
+
+
+def _oversized(data: Any) -> Iterator[Problem]:
+    """Yield each list or map of a decoded document over its limit, before any model is built.
+
+    Building the models of an oversized document is the work the limits are there to
+    spare, so these are checked on the decoded JSON, cheaply, first.
+    """
+    found = 0
+    over: list[tuple[str, ...]] = []
+    for pattern, name in _LIMITED:
+        if any(pattern[: len(outer)] == outer for outer in over):
+            continue  # a list over its limit says enough: its items are not walked
+        limit = _LIMIT_VALUES[name]
+        for location, size in _sizes(data, pattern, ()):
+            if size > limit:
+                yield _over_limit(json_path(location), size, name, limit)
+                over.append(pattern)
+                found += 1
+                if found == _REPORTED_SIZES:
+                    return
+    marks = _marks_given(data)
+    if marks > MAX_MARKS:
+        yield _over_limit("ballots.cast", marks, "MAX_MARKS", MAX_MARKS, what=_MARKS)
+
+
+def _sizes(
+    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...]
+) -> Iterator[tuple[tuple[int | str, ...], int]]:
+    """Yield the location and length of each list or map that ``pattern`` names."""
+    if not pattern:
+        if isinstance(value, list | dict):
+            yield location, len(value)
+        return
+    step, rest = pattern[0], pattern[1:]
+    if step != "*":
+        if isinstance(value, dict) and step in value:
+            yield from _sizes(value[step], rest, (*location, step))
+        return
+    items: Iterable[tuple[int | str, Any]] = (
+        enumerate(value)
+        if isinstance(value, list)
+        else value.items()
+        if isinstance(value, dict)
+        else ()
+    )
+    for key, item in items:
+        yield from _sizes(item, rest, (*location, key))
+
+
+def _marks_given(data: Any) -> int:
+    """Return how many marks the cast ballots of a decoded document hold together."""
+    ballots = data.get("ballots") if isinstance(data, dict) else None
+    cast = ballots.get("cast") if isinstance(ballots, dict) else None
+    if not isinstance(cast, list):
+        return 0
+    return sum(
+        len(marks)
+        for ballot in cast
+        if isinstance(ballot, dict) and isinstance(marks := ballot.get("marks"), dict)
+    )
+
+
+_ITEMS = glossary.Text(zh="项", en="items")
+_MARKS = glossary.Text(zh="个评价", en="marks")
+
+
+def _over_limit(
+    path: str, size: int, name: str, limit: int, *, what: glossary.Text = _ITEMS
+) -> Problem:
+    """Return the problem of a list over a limit, naming the limit."""
+    return Problem(
+        path,
+        glossary.Text(
+            zh=f"共{size:,}{what.zh},超过{limit:,}{what.zh}的上限(zhiping.documents.limits.{name})",
+            en=(
+                f"{size:,} {what.en}, over the limit of {limit:,} (zhiping.documents.limits.{name})"
+            ),
+        ),
+    )
+
+
+def _model_oversized(session: Session) -> Iterator[Problem]:
+    """Yield the limits a session built without validation (``model_construct``) breaks.
+
+    Validation refuses every list over its limit; these are the lists whose length sets
+    how much work an evaluation does.
+    """
+    if len(session.cadres) > MAX_CADRES:
+        yield _over_limit("cadres", len(session.cadres), "MAX_CADRES", MAX_CADRES)
+    cast = session.ballots.cast or ()
+    if len(cast) > MAX_BALLOTS:
+        yield _over_limit("ballots.cast", len(cast), "MAX_BALLOTS", MAX_BALLOTS)
+    marks = sum(len(ballot.marks) for ballot in cast)
+    if marks > MAX_MARKS:
+        yield _over_limit("ballots.cast", marks, "MAX_MARKS", MAX_MARKS, what=_MARKS)
 
 
 def _inconsistencies(session: Session) -> Iterator[Problem]:

@@ -23,11 +23,20 @@ A void session keeps its rows: its tallies are shown as counted (as in the outco
 document), ``void_reasons`` says why it is void on each row, and ``grade``,
 ``pay_amount``, ``pay_figures`` and ``actions`` are empty, since nothing is applied from
 it. Lists of ids are joined with ``;``; lists of names with ``、`` in Chinese and ``; `` in English.
+
+A spreadsheet takes a cell that begins with ``=``, ``+``, ``-`` or ``@`` for a formula,
+and a village or a cadre may be named ``=HYPERLINK(…)``. Following OWASP's advice on CSV
+injection, every such cell, and every cell that begins with a tab or a carriage return,
+is written with a ``'`` before it (:func:`neutralised`): Excel and WPS then show it as
+text. A cell that is a plain number (``-3``, ``12.50``) is left as it is. With
+``bom=True`` the table begins with a UTF-8 byte order mark, by which Excel knows the
+encoding.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO, Any
 
@@ -40,6 +49,7 @@ from zhiping.packs.registry import PackRegistry, default_registry
 __all__ = [
     "RATING_WORDS",
     "answer_words",
+    "neutralised",
     "table_columns",
     "table_rows",
     "write_results_table",
@@ -90,6 +100,26 @@ _ID_SEPARATOR = ";"
 
 Result = tuple[Session, Outcome | Mapping[str, Any]]
 """A session and its outcome, as an :class:`Outcome` or as its ``zhiping.outcome/1`` data."""
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, CSV injection)."""
+
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def neutralised(cell: str) -> str:
+    """Return a cell as a spreadsheet must show it: as text, never as a formula.
+
+    A cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    ``'`` before it, unless it is a plain number.
+
+    Examples:
+        ``=1+1`` → ``'=1+1``; ``@SUM(A1)`` → ``'@SUM(A1)``; ``-3`` → ``-3``.
+    """
+    if cell.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return f"'{cell}"
+    return cell
 
 
 def answer_words(registry: PackRegistry) -> tuple[str, ...]:
@@ -189,6 +219,7 @@ def write_results_table(
     *,
     answers: Iterable[str] = RATING_WORDS,
     registry: PackRegistry | None = None,
+    bom: bool = False,
 ) -> None:
     """Write the header, then the rows of each session as it comes, as CSV.
 
@@ -203,15 +234,23 @@ def write_results_table(
             of the installed packs.
         registry: the packs whose words the ``*_names`` cells are in; by default the
             installed packs.
+        bom: begin with a byte order mark (U+FEFF), for Excel.
+
+    Every cell is :func:`neutralised`.
 
     Raises:
         ValueError: an outcome counts a word that ``answers`` has no column for.
     """
     columns = tuple(answers)
+    if bom:
+        out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=table_columns(columns))
     writer.writeheader()
     for session, outcome in results:
-        writer.writerows(table_rows(session, outcome, lang, answers=columns, registry=registry))
+        writer.writerows(
+            {key: neutralised(cell) for key, cell in row.items()}
+            for row in table_rows(session, outcome, lang, answers=columns, registry=registry)
+        )
 
 
 def _session_cells(session: Session, document: Mapping[str, Any], lang: Lang) -> dict[str, str]:

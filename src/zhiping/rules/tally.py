@@ -140,6 +140,7 @@ def _checked_counts(
     returned: int,
 ) -> dict[str, Tally]:
     allowed = (*scale, *abstentions, ABSTAIN, INVALID)
+    known = frozenset(subjects)
     problems = [
         Problem(
             json_path((*location, subject, word)),
@@ -149,7 +150,7 @@ def _checked_counts(
             ),
         )
         for subject, words in counts.items()
-        if subject in subjects  # marks for unknown subjects are ignored, and reported
+        if subject in known  # marks for unknown subjects are ignored, and reported
         for word in words
         if word not in allowed
     ]
