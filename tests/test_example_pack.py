@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 import pytest
 
 import zhiping
+from pip_installed import discovered_with, pip_install
 from zhiping.packs.registry import PackRegistry, discover
 from zhiping.testing import PackTests, session_document
 
@@ -41,34 +42,13 @@ BUNDLED = discover(entry_points=False)
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a directory the example was pip-installed into, as into site-packages."""
-    target = tmp_path_factory.mktemp("site-packages")
-    command = [
-        sys.executable,
-        "-m",
-        "pip",
-        "install",
-        "--no-deps",
-        "--quiet",
-        "--disable-pip-version-check",
-        "--no-input",
-        "--target",
-        str(target),
-        str(EXAMPLE),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"pip could not install {EXAMPLE}:\n{result.stdout}\n{result.stderr}")
-    return target
+    return pip_install(EXAMPLE, tmp_path_factory.mktemp("site-packages"))
 
 
 @pytest.fixture(scope="module")
 def installed(site: Path) -> PackRegistry:
     """Return the registry discovered with the installed example on ``sys.path``."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(site))  # also invalidates the import caches
-        registry = discover()
-    sys.modules.pop(MODULE, None)
-    return registry
+    return discovered_with(site, MODULE)
 
 
 def _uninstall(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -192,8 +192,9 @@ def test_an_outcome_of_a_chain_not_installed_is_printed_in_the_glossarys_words()
     assert INSTALLED.vocabulary(()).name_of("competent").zh == "称职"
 
 
-def test_a_child_declaring_a_list_replaces_it_whole_and_keeps_the_others() -> None:
-    child = pack_from_data(
+def hamlet(actions: list[dict[str, str]]) -> Pack:
+    """Return a child of the town that declares only its actions."""
+    return pack_from_data(
         {
             "pack": {
                 "name": "hamlet",
@@ -202,14 +203,18 @@ def test_a_child_declaring_a_list_replaces_it_whole_and_keeps_the_others() -> No
                 "parent": "town",
                 "in_force_from": date(2026, 1, 1),
             },
-            "vocabulary": {
-                "actions": [
-                    {"id": "suspension", "zh": "停职", "en": "suspension"},
-                    {"id": "warning", "zh": "警示", "en": "caution"},
-                ]
-            },
+            "vocabulary": {"actions": actions},
         },
         source="hamlet/pack.toml",
+    )
+
+
+def test_a_child_declaring_a_list_replaces_it_whole_and_keeps_the_others() -> None:
+    child = hamlet(
+        [
+            {"id": "suspension", "zh": "停职", "en": "suspension"},
+            {"id": "warning", "zh": "警示", "en": "caution"},
+        ]
     )
     registry = PackRegistry.of([*INSTALLED.packs.values(), town(), child], BUILTIN_MECHANISMS)
     vocabulary = registry.check_pack("hamlet").vocabulary
@@ -219,19 +224,7 @@ def test_a_child_declaring_a_list_replaces_it_whole_and_keeps_the_others() -> No
 
 
 def test_a_child_that_drops_an_action_its_rules_still_give_is_refused() -> None:
-    child = pack_from_data(
-        {
-            "pack": {
-                "name": "hamlet",
-                "title": {"zh": "示例村组", "en": "Hamlet"},
-                "prefix": "421122150201",
-                "parent": "town",
-                "in_force_from": date(2026, 1, 1),
-            },
-            "vocabulary": {"actions": [{"id": "warning", "zh": "警示", "en": "caution"}]},
-        },
-        source="hamlet/pack.toml",
-    )
+    child = hamlet([{"id": "warning", "zh": "警示", "en": "caution"}])
     with pytest.raises(PackError) as caught:
         PackRegistry.of([*INSTALLED.packs.values(), town(), child], BUILTIN_MECHANISMS)
     assert (
