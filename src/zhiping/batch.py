@@ -81,20 +81,29 @@ def evaluate_many(
     Args:
         documents: the documents, in any form :func:`zhiping.evaluate` accepts.
         executor: where to evaluate; None evaluates in this process. Workers discover
-            the installed packs themselves (``registry`` is for in-process runs).
+            the installed packs themselves: a ``registry`` of other packs cannot reach
+            them and is refused.
         pack: apply this pack's chain whatever the village codes.
         chunk_size: documents sent to a worker at once.
         window: chunks in flight at once (by default twice the executor's workers, or 4);
             memory is bounded by ``window × chunk_size`` documents.
-        registry: the packs to evaluate with, in this process.
+        registry: the packs to evaluate with, in this process (with an executor, only
+            the installed packs, :func:`~zhiping.packs.registry.default_registry`).
         as_text: give each outcome as a line of compact JSON (``text``) rather than as
             data (``outcome``): the workers then do the encoding, not this process.
 
     Raises:
-        ValueError: ``chunk_size`` or ``window`` is not positive.
+        ValueError: ``chunk_size`` or ``window`` is not positive, or a ``registry`` other
+            than the installed packs' is given with an ``executor``.
     """
     if chunk_size < 1 or (window is not None and window < 1):
         raise ValueError("chunk_size and window must be positive")
+    if executor is not None and registry is not None and registry is not default_registry():
+        raise ValueError(
+            "a registry cannot reach an executor's workers, which discover the installed "
+            "packs: evaluate in this process (executor=None), or install the packs as a "
+            "distribution with an entry point"
+        )
     chunks = _chunks(documents, chunk_size)
     if executor is None:
         for start, chunk in chunks:

@@ -11,6 +11,7 @@ import pytest
 import zhiping
 from zhiping.batch import evaluate_many
 from zhiping.demo import build_district, session_documents
+from zhiping.packs.registry import default_registry, discover
 
 YEAR = 2025
 
@@ -79,3 +80,20 @@ def test_the_input_is_read_as_results_are_taken(documents: list[dict[str, Any]])
 def test_sizes_must_be_positive(chunk_size: int, window: int | None) -> None:
     with pytest.raises(ValueError, match="positive"):
         list(evaluate_many([], chunk_size=chunk_size, window=window))
+
+
+def test_a_registry_of_other_packs_is_refused_with_an_executor_not_silently_dropped(
+    documents: list[dict[str, Any]],
+) -> None:
+    """Workers discover the installed packs; a registry of others cannot reach them."""
+    bundled_only = discover(entry_points=False)
+    with ThreadPoolExecutor(1) as pool:
+        with pytest.raises(ValueError, match="a registry cannot reach an executor's workers"):
+            list(evaluate_many(documents[:1], executor=pool, registry=bundled_only))
+        # The installed packs' own registry is what the workers use: accepted.
+        results = list(evaluate_many(documents[:2], executor=pool, registry=default_registry()))
+    assert [r.outcome for r in results] == serially(documents[:2])
+    # Without an executor, the registry given is the one used.
+    assert [r.outcome for r in evaluate_many(documents[:2], registry=bundled_only)] == (
+        serially(documents[:2])
+    )
