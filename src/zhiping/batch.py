@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from zhiping.documents.compact import TRACE_LEVELS, OutcomeVersion, TraceLevel, outcome_document
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, check_session, parse_session
 from zhiping.engine import evaluate_chain
@@ -27,7 +28,36 @@ from zhiping.errors import InputError, Problem, ZhipingError
 from zhiping.glossary import Text
 from zhiping.packs.registry import PackRegistry, default_registry
 
-__all__ = ["BatchResult", "evaluate_many", "failed"]
+__all__ = ["BatchResult", "OutcomeForm", "evaluate_many", "failed"]
+
+
+@attrs.frozen
+class OutcomeForm:
+    """How a batch renders each outcome: its format, its trace level, encoded or not.
+
+    Checked when it is made, so that a wrong level fails at once, not in a worker.
+
+    Attributes:
+        version: the outcome format, 1 or 2.
+        trace: the trace level (format 2 only; format 1 is always ``full``).
+        as_text: encode each outcome as a line of compact JSON where it is evaluated.
+
+    Raises:
+        ValueError: the version or the level is unknown, or they do not go together.
+    """
+
+    version: OutcomeVersion = 1
+    trace: TraceLevel = "full"
+    as_text: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.trace not in TRACE_LEVELS:
+            raise ValueError(f"trace must be one of {', '.join(TRACE_LEVELS)}, not {self.trace!r}")
+        if self.version == 1 and self.trace != "full":
+            raise ValueError(f"the trace level {self.trace!r} needs the outcome format 2")
+        if self.version not in (1, 2):
+            raise ValueError(f"the outcome format is 1 or 2, not {self.version!r}")
+
 
 Document = Session | str | bytes | Mapping[str, Any]
 
@@ -71,6 +101,8 @@ def evaluate_many(
     window: int | None = None,
     registry: PackRegistry | None = None,
     as_text: bool = False,
+    version: OutcomeVersion = 1,
+    trace: TraceLevel = "full",
 ) -> Iterator[BatchResult]:
     """Evaluate documents one by one or in parallel, yielding results in input order.
 
@@ -91,13 +123,18 @@ def evaluate_many(
             the installed packs, :func:`~zhiping.packs.registry.default_registry`).
         as_text: give each outcome as a line of compact JSON (``text``) rather than as
             data (``outcome``): the workers then do the encoding, not this process.
+        version: the outcome format, 1 (``zhiping.outcome/1``) or 2 (the compact
+            ``zhiping.outcome/2``, :mod:`zhiping.documents.compact`).
+        trace: the trace level of format 2: ``full``, ``decisions`` or ``none``.
 
     Raises:
-        ValueError: ``chunk_size`` or ``window`` is not positive, or a ``registry`` other
-            than the installed packs' is given with an ``executor``.
+        ValueError: ``chunk_size`` or ``window`` is not positive, a ``registry`` other
+            than the installed packs' is given with an ``executor``, or ``version`` and
+            ``trace`` do not go together (format 1 carries the full trace).
     """
     if chunk_size < 1 or (window is not None and window < 1):
         raise ValueError("chunk_size and window must be positive")
+    form = OutcomeForm(version, trace, as_text)
     if executor is not None and registry is not None and registry is not default_registry():
         raise ValueError(
             "a registry cannot reach an executor's workers, which discover the installed "
@@ -107,12 +144,12 @@ def evaluate_many(
     chunks = _chunks(documents, chunk_size)
     if executor is None:
         for start, chunk in chunks:
-            yield from evaluate_chunk(start, chunk, pack, registry, as_text=as_text)
+            yield from evaluate_chunk(start, chunk, pack, registry, form=form)
         return
     in_flight: deque[Future[list[BatchResult]]] = deque()
     limit = window or 2 * max(1, getattr(executor, "_max_workers", 2))
     for start, chunk in chunks:
-        in_flight.append(executor.submit(evaluate_chunk, start, chunk, pack, None, as_text=as_text))
+        in_flight.append(executor.submit(evaluate_chunk, start, chunk, pack, None, form=form))
         if len(in_flight) >= limit:
             yield from in_flight.popleft().result()
     while in_flight:
@@ -133,7 +170,7 @@ def evaluate_chunk(
     pack: str | None,
     registry: PackRegistry | None = None,
     *,
-    as_text: bool = False,
+    form: OutcomeForm | None = None,
 ) -> list[BatchResult]:
     """Evaluate consecutive documents; a top-level function, so that it pickles.
 
@@ -142,9 +179,10 @@ def evaluate_chunk(
         chunk: the documents.
         pack: apply this pack's chain whatever the village codes.
         registry: the packs (the installed ones by default, discovered once per process).
-        as_text: give each outcome as a line of compact JSON rather than as data.
+        form: the outcome's format and trace level, and whether to encode it here.
     """
     registry = registry or default_registry()
+    form = form or OutcomeForm()
     results = []
     for index, document in enumerate(chunk, start):
         try:
@@ -161,8 +199,8 @@ def evaluate_chunk(
         except ZhipingError as error:
             results.append(failed(index, session.id, error))
             continue
-        rendered = outcome.to_document()
-        if as_text:
+        rendered = outcome_document(outcome, version=form.version, trace=form.trace)
+        if form.as_text:
             text = json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
             results.append(BatchResult(index, session.id, outcome.status, text=text))
         else:

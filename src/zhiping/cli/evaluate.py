@@ -28,6 +28,7 @@ from zhiping.cli._reading import (
     source_name,
 )
 from zhiping.cli.stream import stream_outcomes
+from zhiping.documents.compact import TRACE_LEVELS, outcome_document
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session
 from zhiping.glossary import Text
@@ -134,6 +135,38 @@ def add_command(commands: Any, lang: Lang) -> None:
         )[lang],
     )
     parser.add_argument(
+        "--outcome-version",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        metavar="1|2",
+        help=Text(
+            zh=(
+                "json 与 jsonl 输出的结果文档格式:1 为 zhiping.outcome/1(默认);"
+                "2 为紧凑的 zhiping.outcome/2,参数只列一次"
+            ),
+            en=(
+                "the outcome format of json and jsonl: 1 for zhiping.outcome/1 (default); "
+                "2 for the compact zhiping.outcome/2, each parameter listed once"
+            ),
+        )[lang],
+    )
+    parser.add_argument(
+        "--trace",
+        choices=TRACE_LEVELS,
+        default="full",
+        help=Text(
+            zh=(
+                "zhiping.outcome/2 的决定过程详略:full 全部(默认);decisions 只列各项决定,"
+                "不含输入与说明;none 不含决定过程"
+            ),
+            en=(
+                "the trace of zhiping.outcome/2: full (default); decisions, without inputs or "
+                "sentences; none, no trace"
+            ),
+        )[lang],
+    )
+    parser.add_argument(
         "--bom",
         action="store_true",
         help=Text(
@@ -165,6 +198,7 @@ def run(arguments: argparse.Namespace) -> int:
         raise Refused(
             Text(zh="--bom 只用于 --format csv", en="--bom is for --format csv"),
         )
+    _require_outcome_options(arguments)
     if arguments.jobs < 1:
         raise Refused(Text(zh="--jobs 至少为 1", en="--jobs must be at least 1"))
     if arguments.jobs > 1 and arguments.store:
@@ -207,6 +241,8 @@ def run(arguments: argparse.Namespace) -> int:
                 source=source,
                 lang=arguments.lang,
                 bom=arguments.bom,
+                version=arguments.outcome_version,
+                trace=arguments.trace,
             )
         text = read_rest(stream, arguments.file, head)
     sessions = [read_session(arguments.file, text)]
@@ -223,6 +259,27 @@ def run(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _require_outcome_options(arguments: argparse.Namespace) -> None:
+    """Refuse an outcome format or trace level where no outcome document is printed."""
+    chosen = arguments.outcome_version != 1 or arguments.trace != "full"
+    if chosen and arguments.format not in ("json", "jsonl"):
+        raise Refused(
+            Text(
+                zh="--outcome-version 与 --trace 只用于 --format json 或 jsonl",
+                en="--outcome-version and --trace are for --format json or jsonl",
+            )
+        )
+    if arguments.trace != "full" and arguments.outcome_version != 2:
+        raise Refused(
+            Text(
+                zh="zhiping.outcome/1 总含完整的决定过程:--trace decisions 或 none 须与 "
+                "--outcome-version 2 同用",
+                en="zhiping.outcome/1 carries the full trace: --trace decisions or none needs "
+                "--outcome-version 2",
+            )
+        )
+
+
 def _print_outcomes(
     arguments: argparse.Namespace,
     sessions: list[Session],
@@ -234,9 +291,10 @@ def _print_outcomes(
     if arguments.format in ("json", "jsonl"):
         indent = 2 if arguments.format == "json" else None
         for outcome in outcomes:
-            sys.stdout.write(
-                json.dumps(outcome.to_document(), ensure_ascii=False, indent=indent) + "\n"
+            document = outcome_document(
+                outcome, version=arguments.outcome_version, trace=arguments.trace
             )
+            sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=indent) + "\n")
     elif arguments.format == "csv":
         results = zip(sessions, outcomes, strict=True)
         write_results_table(

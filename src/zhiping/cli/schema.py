@@ -7,7 +7,10 @@ import json
 import sys
 from typing import Any
 
+from pydantic import BaseModel
+
 from zhiping.cli._common import EXIT_OK, add_lang, add_parser, require_pack
+from zhiping.documents.compact import CompactOutcomeDocument
 from zhiping.documents.outcome import OutcomeDocument
 from zhiping.documents.session import Session
 from zhiping.documents.vocabulary import with_vocabulary
@@ -38,6 +41,18 @@ def add_command(commands: Any, lang: Lang) -> None:
             en="list the grades, ballot words and actions of this pack's chain as enums",
         )[lang],
     )
+    parser.add_argument(
+        "--outcome-version",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        metavar="1|2",
+        help=Text(
+            zh="结果文档的格式:1 为 zhiping.outcome/1(默认),2 为紧凑的 zhiping.outcome/2",
+            en="the outcome format: 1 for zhiping.outcome/1 (default), 2 for the compact "
+            "zhiping.outcome/2",
+        )[lang],
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -48,10 +63,14 @@ def run(arguments: argparse.Namespace) -> int:
     Without a pack, a grade, ballot word or action is any id (``^[a-z][a-z0-9_]*$``),
     marked ``x-zhiping-vocabulary``: each chain has its own, checked at evaluation.
     """
-    model = Session if arguments.document == "session" else OutcomeDocument
+    model: type[BaseModel] = Session
+    version = 1
+    if arguments.document == "outcome":
+        version = arguments.outcome_version
+        model = OutcomeDocument if version == 1 else CompactOutcomeDocument
     schema: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:zhiping:{arguments.document}:1",
+        "$id": f"urn:zhiping:{arguments.document}:{version}",
         **model.model_json_schema(by_alias=True),
     }
     if arguments.pack is not None:
@@ -59,6 +78,6 @@ def run(arguments: argparse.Namespace) -> int:
         require_pack(registry, arguments.pack)
         vocabulary = registry.check_pack(arguments.pack).vocabulary
         schema = with_vocabulary(schema, vocabulary)
-        schema["$id"] = f"urn:zhiping:{arguments.document}:1:{arguments.pack}"
+        schema["$id"] = f"urn:zhiping:{arguments.document}:{version}:{arguments.pack}"
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK

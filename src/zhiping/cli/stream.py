@@ -29,10 +29,11 @@ from typing import IO, Any, NamedTuple
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from zhiping.batch import BatchResult, evaluate_many, failed
+from zhiping.batch import BatchResult, OutcomeForm, evaluate_many, failed
 from zhiping.cli._common import EXIT_INPUT, EXIT_OK
 from zhiping.cli._reading import TOO_LARGE, NumberedLine
 from zhiping.documents._json import too_large
+from zhiping.documents.compact import OutcomeVersion, TraceLevel, outcome_document
 from zhiping.documents.session import Session, parse_session
 from zhiping.errors import InputError, ZhipingError, escape_controls
 from zhiping.glossary import Lang, Text, name_of
@@ -72,6 +73,8 @@ def stream_outcomes(
     source: str,
     lang: Lang = "en",
     bom: bool = False,
+    version: OutcomeVersion = 1,
+    trace: TraceLevel = "full",
 ) -> int:
     """Evaluate numbered lines and write each outcome as it comes; return the exit status.
 
@@ -85,6 +88,8 @@ def stream_outcomes(
         source: how messages name the input.
         lang: the language of the CSV names and of the results sheet.
         bom: begin the CSV with a byte order mark, for Excel.
+        version: the outcome format of json and jsonl lines (1 or 2).
+        trace: the trace level of format 2.
 
     Returns:
         2 if any line could not be evaluated, else 0.
@@ -94,10 +99,11 @@ def stream_outcomes(
     sheets = output_format in _SHEETS
     executor: Executor | None = ProcessPoolExecutor(jobs) if jobs > 1 else None
     try:
+        form = OutcomeForm(version, trace, as_text=output_format in ("json", "jsonl"))
         evaluated = (
-            _recorded(lines, store, pack, checkpoints=output_format == "html")
+            _recorded(lines, store, pack, checkpoints=output_format == "html", form=form)
             if store
-            else _evaluated(lines, executor, pack, parse_here=sheets)
+            else _evaluated(lines, executor, pack, parse_here=sheets, form=form)
         )
         with Progress(
             SpinnerColumn(),
@@ -130,6 +136,7 @@ def _evaluated(
     pack: str | None,
     *,
     parse_here: bool,
+    form: OutcomeForm,
 ) -> Iterator[_Evaluated]:
     """Evaluate the lines in order; with ``parse_here``, keep each parsed session."""
     pending: deque[tuple[int, Session | None, bool]] = deque()
@@ -148,7 +155,15 @@ def _evaluated(
             pending.append((number, session, False))
             yield text if session is None else session
 
-    for result in evaluate_many(documents(), executor=executor, pack=pack):
+    batch = evaluate_many(
+        documents(),
+        executor=executor,
+        pack=pack,
+        as_text=form.as_text,
+        version=form.version,
+        trace=form.trace,
+    )
+    for result in batch:
         number, session, oversized = pending.popleft()
         if oversized:
             result = BatchResult(result.index, None, problems=(too_large(),), error="InputError")
@@ -156,7 +171,12 @@ def _evaluated(
 
 
 def _recorded(
-    lines: Iterable[NumberedLine], path: Path, pack: str | None, *, checkpoints: bool
+    lines: Iterable[NumberedLine],
+    path: Path,
+    pack: str | None,
+    *,
+    checkpoints: bool,
+    form: OutcomeForm,
 ) -> Iterator[_Evaluated]:
     # Recording is serial: each session reads the history the ones before it wrote. A
     # session the store refuses (a conflict with a recorded one) leaves the store as it
@@ -173,7 +193,8 @@ def _recorded(
                 named = None if session is None else session.id
                 yield _Evaluated(number, failed(index, named, error))
                 continue
-            result = BatchResult(index, session.id, outcome.status, outcome=outcome.to_document())
+            rendered = outcome_document(outcome, version=form.version, trace=form.trace)
+            result = BatchResult(index, session.id, outcome.status, outcome=rendered)
             checkpoint = store.checkpoint() if checkpoints else None
             yield _Evaluated(number, result, session, checkpoint)
 

@@ -39,6 +39,7 @@ __all__ = [
     "Text",
     "TraceEntry",
     "exact_figure",
+    "parameter_json",
     "pay_figures",
 ]
 
@@ -376,7 +377,7 @@ class TraceEntry:
             "pack": self.pack,
             "subject": self.subject,
             "inputs": dict(self.inputs),
-            "parameters": [_parameter_json(use) for use in self.parameters],
+            "parameters": [parameter_json(use) for use in self.parameters],
             "fulfilled": self.fulfilled,
             "result": self.result,
             "message": self.message.to_json(),
@@ -438,7 +439,8 @@ def _citation_json(citation: Citation | None) -> dict[str, Any]:
     return {"title": citation.title, "article": citation.article, "url": citation.url}
 
 
-def _parameter_json(use: ParameterUse) -> dict[str, Any]:
+def parameter_json(use: ParameterUse) -> dict[str, Any]:
+    """Return a parameter value as a rule used it: name, pack, value, date, citation, assumed."""
     return {
         "name": use.name,
         "pack": use.pack,
