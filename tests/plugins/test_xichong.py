@@ -110,8 +110,13 @@ def evaluate(doc: dict[str, Any]) -> Outcome:
 
 
 def score_of(outcome: Outcome, subject: str) -> Fraction:
-    """The composite R the trace records for a subject (``0.6``, or ``1/3 (≈0.33)``)."""
+    """The composite R the trace records for a subject (``0.6``, or ``1/3 (≈0.33)``).
+
+    Only where every group that voted has at least 3 evaluators: a smaller group's
+    composite is withheld (see the secrecy tests below).
+    """
     (entry,) = [e for e in outcome.trace if e.rule == "score.groups" and e.subject == subject]
+    assert entry.result not in (None, "withheld")
     assert entry.result is not None
     return Fraction(entry.result.split()[0])
 
@@ -309,7 +314,7 @@ MIXED: GroupCounts = {
         "c2": marks(s=6, b=2, d=4, invalid=1),
     },
     "township_officials": {"c1": marks(s=3), "c2": marks(s=1, d=1, abstain=1)},
-    "resident_officers": {"c1": marks(b=2), "c2": marks(d=1, invalid=1)},
+    "resident_officers": {"c1": marks(b=3), "c2": marks(d=1, invalid=2)},
 }
 
 
@@ -318,13 +323,13 @@ def test_cast_ballots_with_groups_give_the_same_outcome_as_group_counts(reverse:
     counted = document(MIXED, cadres=2)
     cast = as_grouped_cast(counted, reverse=reverse)
     assert "group_counts" not in cast["ballots"]
-    assert len(cast["ballots"]["cast"]) == 13 + 3 + 2
+    assert len(cast["ballots"]["cast"]) == 13 + 3 + 3
     counted_outcome = evaluate(counted).to_document()
     assert _without_form(evaluate(cast).to_document()) == _without_form(counted_outcome)
 
 
 def test_the_mixed_ballots_are_graded_as_worked_out_by_hand() -> None:
-    """c1: r_v = (1 + 1)/10 (abstentions and invalid out), r_t = 3/3, r_r = 2/2:
+    """c1: r_v = (1 + 1)/10 (abstentions and invalid out), r_t = 3/3, r_r = 3/3:
     R = 1/10 + 3/10 + 2/10 = 3/5, competent.
     c2: r_v = 8/12, r_t = 1/2, r_r = 0/1: R = 1/3 + 3/20 + 0 = 29/60 < 3/5, incompetent.
     """
@@ -343,7 +348,7 @@ def test_the_mixed_ballots_are_graded_as_worked_out_by_hand() -> None:
 
 def test_full_marks_from_both_official_groups_and_none_from_villagers_is_one_half() -> None:
     """The source's own figure: R = 0.5 × 0 + 0.3 × 1 + 0.2 × 1 = 1/2, under 3/5."""
-    outcome = evaluate(document(groups(none_satisfied(10), full(3), full(2))))
+    outcome = evaluate(document(groups(none_satisfied(10), full(3), full(3))))
     assert outcome.status == "valid"
     assert score_of(outcome, "c1") == Fraction(1, 2)
     assert outcome.subject("c1").grade == "incompetent"
@@ -352,10 +357,10 @@ def test_full_marks_from_both_official_groups_and_none_from_villagers_is_one_hal
 
 
 def test_exactly_three_fifths_is_competent_without_interview() -> None:
-    """r_v = (1 + 1)/10 = 1/5, r_t = 3/3, r_r = 2/2 (basically satisfied counts):
+    """r_v = (1 + 1)/10 = 1/5, r_t = 3/3, r_r = 3/3 (basically satisfied counts):
     R = 0.5/5 + 0.3 + 0.2 = 1/10 + 3/10 + 2/10 = 3/5, not below the line.
     """
-    outcome = evaluate(document(groups(marks(s=1, b=1, d=8), full(3), marks(b=2))))
+    outcome = evaluate(document(groups(marks(s=1, b=1, d=8), full(3), marks(b=3))))
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
     assert outcome.subject("c1").actions == ()
@@ -364,7 +369,7 @@ def test_exactly_three_fifths_is_competent_without_interview() -> None:
 
 def test_one_villager_vote_less_than_three_fifths_is_incompetent_with_interview() -> None:
     """r_v = 1/10: R = 1/20 + 3/10 + 2/10 = 11/20 < 3/5."""
-    outcome = evaluate(document(groups(marks(b=1, d=9), full(3), marks(b=2))))
+    outcome = evaluate(document(groups(marks(b=1, d=9), full(3), marks(b=3))))
     assert score_of(outcome, "c1") == Fraction(11, 20)
     assert outcome.subject("c1").grade == "incompetent"
     assert kinds(outcome, "c1") == ["interview"]
@@ -375,7 +380,7 @@ def test_three_fifths_made_of_thirds_is_exact() -> None:
     """r_v = 3/5, r_t = 1/3, r_r = 1: R = 3/10 + 1/10 + 1/5 = 3/5 exactly (competent);
     in binary floating point the sum may fall just short of 0.6.
     """
-    outcome = evaluate(document(groups(marks(s=3, d=2), marks(s=1, d=2), full(2))))
+    outcome = evaluate(document(groups(marks(s=3, d=2), marks(s=1, d=2), full(3))))
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
     assert outcome.subject("c1").actions == ()
@@ -386,9 +391,9 @@ def test_abstentions_and_invalid_marks_are_not_valid_votes_of_a_group() -> None:
     R = 1/10 + 3/10 + 2/10 = 3/5, competent (with n_v = 13 it would be 2/13 and below).
     """
     villagers = marks(s=1, b=1, d=8, abstain=2, invalid=1)
-    outcome = evaluate(document(groups(villagers, full(3), full(2))))
+    outcome = evaluate(document(groups(villagers, full(3), full(3))))
     assert outcome.subject("c1").tally is not None
-    assert outcome.subject("c1").tally.valid_votes == 10 + 3 + 2
+    assert outcome.subject("c1").tally.valid_votes == 10 + 3 + 3
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
 
@@ -415,7 +420,7 @@ def test_each_group_carries_its_own_weight(
     def rated(all_satisfied: int, n: int) -> Counts:
         return full(n) if all_satisfied else none_satisfied(n)
 
-    doc = document(groups(rated(villagers, 10), rated(township, 3), rated(resident, 2)))
+    doc = document(groups(rated(villagers, 10), rated(township, 3), rated(resident, 3)))
     outcome = evaluate(doc)
     assert score_of(outcome, "c1") == expected
     assert outcome.subject("c1").grade == grade
@@ -439,10 +444,10 @@ def test_a_group_with_no_ballots_contributes_zero_with_a_warning() -> None:
 
 
 def test_a_group_whose_ballots_all_abstain_contributes_zero_with_a_warning() -> None:
-    """Resident officers return 2 ballots, both abstaining (one unmarked, one invalid):
+    """Resident officers return 3 ballots, none valid (two unmarked, one invalid):
     n_r = 0, so R = 0.5 + 0.3 + 0 = 4/5.
     """
-    outcome = evaluate(document(groups(full(10), full(3), marks(abstain=1, invalid=1))))
+    outcome = evaluate(document(groups(full(10), full(3), marks(abstain=2, invalid=1))))
     (warning,) = outcome.findings_of("score.group_without_votes")
     assert (warning.subject, warning.facts["group"]) == ("c1", "resident_officers")
     assert score_of(outcome, "c1") == Fraction(4, 5)
@@ -467,7 +472,7 @@ def test_a_missing_group_is_reported_once_for_each_cadre() -> None:
     doc = document(
         {
             "villagers": {"c1": full(10), "c2": full(10)},
-            "resident_officers": {"c1": full(2), "c2": full(2)},
+            "resident_officers": {"c1": full(3), "c2": full(3)},
         },
         cadres=2,
     )

@@ -155,9 +155,14 @@ def grouped(*ballots: tuple[str | None, str | None]) -> dict[str, Any]:
     return document
 
 
-def groups_score(document: dict[str, Any]) -> Run:
+def groups_score(document: dict[str, Any], *, min_group_size: int | None = 1) -> Run:
+    """Score by Xichong's weights; a minimum of 1 publishes even the tiny groups here.
+
+    ``min_group_size=None`` leaves the parameter unset, so that the default applies.
+    """
+    minimum = {} if min_group_size is None else {"min_group_size": min_group_size}
     return tallied(document).apply(
-        weighted_groups, "score.groups", weights=XICHONG, satisfied=SATISFIED
+        weighted_groups, "score.groups", weights=XICHONG, satisfied=SATISFIED, **minimum
     )
 
 
