@@ -12,6 +12,7 @@ out by hand from variants.md.
 from __future__ import annotations
 
 import copy
+import json
 from fractions import Fraction
 from typing import Any
 
@@ -534,3 +535,142 @@ def test_the_organization_is_not_graded_nor_scored_whatever_its_marks() -> None:
     assert not [
         e for e in outcome.trace if e.rule == "score.groups" and e.subject == "organization"
     ]
+
+
+# Ballot secrecy (docs/secrecy.md): a group below the minimum (3 unless a pack says)
+# withholds every group's rates and the composite; decisions stay as the rule says.
+#
+# Seven villagers, three township officials and one resident officer:
+# c1: r_v = (4 + 1)/7 = 5/7, r_t = 2/3, r_r = 0 (the officer is dissatisfied):
+#     R = 5/14 + 1/5 + 0 = 25/70 + 14/70 = 39/70 < 3/5: incompetent, interview.
+# c2: r_v = 6/7, r_t = 3/3, r_r = 1 (the officer is satisfied):
+#     R = 3/7 + 3/10 + 1/5 = 30/70 + 21/70 + 14/70 = 65/70 = 13/14: competent.
+# The organization: one team interview, since c1 is below 3/5.
+
+LONE_OFFICER: GroupCounts = {
+    "villagers": {"c1": marks(s=4, b=1, d=2), "c2": marks(s=6, d=1)},
+    "township_officials": {"c1": marks(s=2, d=1), "c2": marks(s=3)},
+    "resident_officers": {"c1": marks(d=1), "c2": marks(s=1)},
+}
+
+# What, with the overall tally, would give the lone officer's marks away: the composite
+# and every group's rate, as the outcome writes figures (exact(): ``a/b (≈x.xx)``).
+REVEALING = ("39/70", "13/14", "5/7", "6/7", "2/3", "≈0.56", "≈0.93", "≈0.71", "≈0.86", "≈0.67")
+
+
+def published(doc: dict[str, Any], outcome: Outcome) -> dict[str, str]:
+    """Everything published of one session: the outcome JSON, the CSV, the results sheet,
+    and the text report with its explanation, in both languages."""
+    import io
+
+    from rich.console import Console
+
+    from zhiping.outputs.report import render_explanation, render_outcome
+    from zhiping.outputs.results_sheet import results_sheet
+    from zhiping.outputs.results_table import write_results_table
+
+    session = zhiping.parse_session(doc)
+    texts = {"json": json.dumps(outcome.to_document(), ensure_ascii=False, sort_keys=True)}
+    for lang in ("zh", "en"):
+        table = io.StringIO()
+        write_results_table([(session, outcome)], table, lang)
+        texts[f"csv-{lang}"] = table.getvalue()
+        texts[f"sheet-{lang}"] = "".join(results_sheet([(session, outcome)], lang))
+        console = Console(file=io.StringIO(), width=400, color_system=None)
+        render_outcome(outcome, session, console, lang)
+        render_explanation(outcome, console, lang)
+        texts[f"report-{lang}"] = console.file.getvalue()  # type: ignore[attr-defined]
+    return texts
+
+
+def test_a_lone_resident_officer_changes_no_decision() -> None:
+    """Decisions as worked out by hand above: c1 incompetent with an interview, c2
+    competent, one team interview; the officer's ballot counts in the tally."""
+    outcome = evaluate(document(LONE_OFFICER, cadres=2))
+    assert outcome.status == "valid"
+    assert [(s.id, s.grade, kinds(outcome, s.id)) for s in outcome.subjects] == [
+        ("organization", None, ["team_interview"]),
+        ("c1", "incompetent", ["interview"]),
+        ("c2", "competent", []),
+    ]
+    tally = outcome.subject("c1").tally
+    assert tally is not None
+    assert tally.to_json() == {
+        "satisfied": 4 + 2,
+        "basically_satisfied": 1,
+        "dissatisfied": 2 + 1 + 1,
+        "abstain": 0,
+        "invalid": 0,
+    }
+
+
+def test_a_lone_resident_officer_warns_once_what_is_withheld_and_why() -> None:
+    outcome = evaluate(document(LONE_OFFICER, cadres=2))
+    (warning,) = outcome.findings_of("score.small_group")
+    assert (warning.severity, warning.subject) == ("warning", None)
+    assert dict(warning.facts) == {
+        "groups": {"resident_officers": 1},
+        "minimum": 3,
+        "withheld": ["group_rates", "groups_without_votes", "weighted_satisfaction"],
+    }
+    assert "resident_officers" in warning.message.zh
+    assert "1人,少于3人" in warning.message.zh
+    assert "the resident_officers group has 1 evaluator, fewer than 3" in warning.message.en
+    assert "withheld" in warning.message.en
+
+
+def test_a_lone_resident_officer_publishes_no_rate_and_no_composite() -> None:
+    """No figure from which, with the overall tally, the officer's marks can be computed
+    appears in the outcome JSON, the CSV, the results sheet or the report."""
+    doc = document(LONE_OFFICER, cadres=2)
+    outcome = evaluate(doc)
+    for where, text in published(doc, outcome).items():
+        for figure in REVEALING:
+            assert figure not in text, (where, figure)
+    for entry in outcome.trace:
+        if entry.rule == "score.groups":
+            assert entry.result == "withheld"
+            assert dict(entry.inputs) == dict.fromkeys(LONE_OFFICER, "withheld")
+        if entry.rule in ("grade.bands", "sanction.low_satisfaction"):
+            assert set(entry.inputs.values()) & {"withheld"}, entry
+    used = {
+        use.name: use
+        for entry in outcome.trace
+        if entry.rule == "score.groups"
+        for use in entry.parameters
+    }
+    minimum = used["score.groups.min_group_size"]
+    assert (minimum.value, minimum.pack, minimum.assumed) == (3, "xichong", True)
+
+
+def test_which_group_cast_a_mark_is_not_published() -> None:
+    """The officer and a villager exchange their marks on c2 (R 13/14 becomes
+    0.5 × 7/7 + 0.3 + 0 = 4/5, still competent): everything published is the same,
+    so nothing published tells what the officer marked."""
+    swapped = copy.deepcopy(LONE_OFFICER)
+    swapped["villagers"]["c2"] = marks(s=7)
+    swapped["resident_officers"]["c2"] = marks(d=1)
+    first, second = document(LONE_OFFICER, cadres=2), document(swapped, cadres=2)
+    assert published(first, evaluate(first)) == published(second, evaluate(second))
+
+
+def test_three_resident_officers_publish_every_figure_as_before() -> None:
+    """Groups of 7, 3 and 3: r_r(c1) = 1/3 (one satisfied of three), so
+    R(c1) = 5/14 + 1/5 + 1/15 = 75/210 + 42/210 + 14/210 = 131/210: competent;
+    R(c2) = 3/7 + 3/10 + 1/5 = 13/14; every rate and score is published."""
+    counts = copy.deepcopy(LONE_OFFICER)
+    counts["resident_officers"] = {"c1": marks(s=1, d=2), "c2": marks(s=3)}
+    outcome = evaluate(document(counts, cadres=2))
+    assert outcome.findings_of("score.small_group") == ()
+    assert score_of(outcome, "c1") == Fraction(131, 210)
+    assert score_of(outcome, "c2") == Fraction(13, 14)
+    (entry,) = [e for e in outcome.trace if e.rule == "score.groups" and e.subject == "c1"]
+    assert dict(entry.inputs) == {
+        "villagers": "5/7 (≈0.71)",
+        "township_officials": "2/3 (≈0.67)",
+        "resident_officers": "1/3 (≈0.33)",
+    }
+    (grading,) = [e for e in outcome.trace if e.rule == "grade.bands" and e.subject == "c2"]
+    assert dict(grading.inputs) == {"score": "13/14 (≈0.93)"}
+    assert grading.message.en == "干部2 (c2) scores 13/14 (≈0.93): graded competent"
+    assert "withheld" not in json.dumps(outcome.to_document())
