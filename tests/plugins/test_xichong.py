@@ -17,6 +17,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import zhiping
 from zhiping.documents.outcome import Outcome
@@ -674,3 +676,32 @@ def test_three_resident_officers_publish_every_figure_as_before() -> None:
     assert dict(grading.inputs) == {"score": "13/14 (≈0.93)"}
     assert grading.message.en == "干部2 (c2) scores 13/14 (≈0.93): graded competent"
     assert "withheld" not in json.dumps(outcome.to_document())
+
+
+@given(
+    satisfied=st.integers(0, 6),
+    officials_satisfied=st.integers(0, 3),
+    officer_satisfied=st.booleans(),
+)
+def test_no_exchange_of_marks_between_the_lone_officer_and_a_villager_shows_unless_it_decides(
+    satisfied: int, officials_satisfied: int, officer_satisfied: bool
+) -> None:
+    """Seven villagers (one of them marking c1 the other way from the officer), three
+    officials: when the officer and that villager exchange marks, the outcome publishes
+    the same unless a decision changes (the grade's own leak, docs/secrecy.md)."""
+    officer, villager = ("satisfied", "dissatisfied")[:: 1 if officer_satisfied else -1]
+
+    def session(officer_mark: str, villager_mark: str) -> dict[str, Any]:
+        villagers = marks(s=satisfied, d=6 - satisfied)
+        villagers[villager_mark] += 1
+        counts = {
+            "villagers": {"c1": villagers},
+            "township_officials": {"c1": marks(s=officials_satisfied, d=3 - officials_satisfied)},
+            "resident_officers": {"c1": marks(s=1) if officer_mark == "satisfied" else marks(d=1)},
+        }
+        return document(counts)
+
+    first, second = evaluate(session(officer, villager)), evaluate(session(villager, officer))
+    decided = [(s.grade, s.actions) for s in first.subjects]
+    if decided == [(s.grade, s.actions) for s in second.subjects]:
+        assert first.to_document() == second.to_document()
