@@ -362,3 +362,68 @@ def test_disabling_a_rule_no_pack_above_defines_is_refused_when_the_registry_is_
 def test_an_unknown_hook_is_refused_naming_the_hook_and_the_plugin() -> None:
     with pytest.raises(PackError, match=r"unknown hook 'zhiping_pack' in plugin .*MisspelledHook"):
         discover(entry_points=False, plugins=[MisspelledHook()])
+
+
+# An optional parameter: weighted_groups' min_group_size has a default (3), so a chain
+# need not set it; a pack that sets it is checked like any other value.
+
+XICHONG = BUNDLED.packs["xichong"]
+XICHONG_VILLAGE = "511325001001"
+
+
+def xichong_township(minimum: int) -> Pack:
+    """A township under xichong that sets the least group whose rates are published."""
+    cited = {"from": date(2020, 1, 1), "value": minimum, "reference": "rules", "article": "第七条"}
+    return township(
+        "xichong_town",
+        prefix="511325001",
+        parent="xichong",
+        parameters={"score.groups.min_group_size": {"kind": "integer", "values": [cited]}},
+    )
+
+
+def two_resident_officers() -> dict[str, Any]:
+    """A Xichong session: 3 villagers, 3 township officials, 2 resident officers, all
+    satisfied with c1; R = 1."""
+    document = session_document(village_code=XICHONG_VILLAGE, cadres=1)
+    document["quarter"] = 1
+    members = {"villagers": 3, "township_officials": 3, "resident_officers": 2}
+    document["attendance"] = [
+        {"person": f"v{i}", "as": ["villager"]} for i in range(members["villagers"])
+    ] + [
+        {"person": f"{group[0]}{i}", "as": ["invitee"], "invitee_kind": group[:-1]}
+        for group in ("township_officials", "resident_officers")
+        for i in range(members[group])
+    ]
+    document["ballots"] = {
+        "issued": 8,
+        "returned": 8,
+        "group_counts": {g: {"c1": {"satisfied": n}} for g, n in members.items()},
+    }
+    return document
+
+
+def test_a_chain_need_not_set_a_parameter_with_a_default() -> None:
+    registry = PackRegistry.of([CN, XICHONG], MECHANISMS)
+    assert not any("min_group_size" in name for name in XICHONG.parameters)
+    registry.check_pack("xichong")
+    outcome = zhiping.evaluate(two_resident_officers(), registry=registry)
+    (entry,) = trace_of(outcome, "score.groups")
+    assert entry.result == "withheld"  # 2 < 3, the default
+
+
+def test_a_pack_may_set_a_parameter_with_a_default_and_its_value_is_used() -> None:
+    registry = PackRegistry.of([CN, XICHONG, xichong_township(2)], MECHANISMS)
+    registry.check_pack("xichong_town")
+    outcome = zhiping.evaluate(two_resident_officers(), registry=registry)
+    (entry,) = trace_of(outcome, "score.groups")
+    assert entry.result == "1"
+    (used,) = [use for use in entry.parameters if use.name == "score.groups.min_group_size"]
+    assert (used.pack, used.value, used.assumed) == ("xichong_town", 2, False)
+
+
+def test_a_parameter_with_a_default_is_still_checked_for_its_meaning() -> None:
+    """Refused when the packs are collected, as every bad value is."""
+    town = xichong_township(0)
+    with pytest.raises(PackError, match=r"min_group_size.* = 0: must be at least 1"):
+        PackRegistry.of([CN, XICHONG, town], MECHANISMS)

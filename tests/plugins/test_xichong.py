@@ -12,10 +12,13 @@ out by hand from variants.md.
 from __future__ import annotations
 
 import copy
+import json
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import zhiping
 from zhiping.documents.outcome import Outcome
@@ -110,8 +113,13 @@ def evaluate(doc: dict[str, Any]) -> Outcome:
 
 
 def score_of(outcome: Outcome, subject: str) -> Fraction:
-    """The composite R the trace records for a subject (``0.6``, or ``1/3 (≈0.33)``)."""
+    """The composite R the trace records for a subject (``0.6``, or ``1/3 (≈0.33)``).
+
+    Only where every group that voted has at least 3 evaluators: a smaller group's
+    composite is withheld (see the secrecy tests below).
+    """
     (entry,) = [e for e in outcome.trace if e.rule == "score.groups" and e.subject == subject]
+    assert entry.result not in (None, "withheld")
     assert entry.result is not None
     return Fraction(entry.result.split()[0])
 
@@ -309,7 +317,7 @@ MIXED: GroupCounts = {
         "c2": marks(s=6, b=2, d=4, invalid=1),
     },
     "township_officials": {"c1": marks(s=3), "c2": marks(s=1, d=1, abstain=1)},
-    "resident_officers": {"c1": marks(b=2), "c2": marks(d=1, invalid=1)},
+    "resident_officers": {"c1": marks(b=3), "c2": marks(d=1, invalid=2)},
 }
 
 
@@ -318,13 +326,13 @@ def test_cast_ballots_with_groups_give_the_same_outcome_as_group_counts(reverse:
     counted = document(MIXED, cadres=2)
     cast = as_grouped_cast(counted, reverse=reverse)
     assert "group_counts" not in cast["ballots"]
-    assert len(cast["ballots"]["cast"]) == 13 + 3 + 2
+    assert len(cast["ballots"]["cast"]) == 13 + 3 + 3
     counted_outcome = evaluate(counted).to_document()
     assert _without_form(evaluate(cast).to_document()) == _without_form(counted_outcome)
 
 
 def test_the_mixed_ballots_are_graded_as_worked_out_by_hand() -> None:
-    """c1: r_v = (1 + 1)/10 (abstentions and invalid out), r_t = 3/3, r_r = 2/2:
+    """c1: r_v = (1 + 1)/10 (abstentions and invalid out), r_t = 3/3, r_r = 3/3:
     R = 1/10 + 3/10 + 2/10 = 3/5, competent.
     c2: r_v = 8/12, r_t = 1/2, r_r = 0/1: R = 1/3 + 3/20 + 0 = 29/60 < 3/5, incompetent.
     """
@@ -343,7 +351,7 @@ def test_the_mixed_ballots_are_graded_as_worked_out_by_hand() -> None:
 
 def test_full_marks_from_both_official_groups_and_none_from_villagers_is_one_half() -> None:
     """The source's own figure: R = 0.5 × 0 + 0.3 × 1 + 0.2 × 1 = 1/2, under 3/5."""
-    outcome = evaluate(document(groups(none_satisfied(10), full(3), full(2))))
+    outcome = evaluate(document(groups(none_satisfied(10), full(3), full(3))))
     assert outcome.status == "valid"
     assert score_of(outcome, "c1") == Fraction(1, 2)
     assert outcome.subject("c1").grade == "incompetent"
@@ -352,10 +360,10 @@ def test_full_marks_from_both_official_groups_and_none_from_villagers_is_one_hal
 
 
 def test_exactly_three_fifths_is_competent_without_interview() -> None:
-    """r_v = (1 + 1)/10 = 1/5, r_t = 3/3, r_r = 2/2 (basically satisfied counts):
+    """r_v = (1 + 1)/10 = 1/5, r_t = 3/3, r_r = 3/3 (basically satisfied counts):
     R = 0.5/5 + 0.3 + 0.2 = 1/10 + 3/10 + 2/10 = 3/5, not below the line.
     """
-    outcome = evaluate(document(groups(marks(s=1, b=1, d=8), full(3), marks(b=2))))
+    outcome = evaluate(document(groups(marks(s=1, b=1, d=8), full(3), marks(b=3))))
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
     assert outcome.subject("c1").actions == ()
@@ -364,7 +372,7 @@ def test_exactly_three_fifths_is_competent_without_interview() -> None:
 
 def test_one_villager_vote_less_than_three_fifths_is_incompetent_with_interview() -> None:
     """r_v = 1/10: R = 1/20 + 3/10 + 2/10 = 11/20 < 3/5."""
-    outcome = evaluate(document(groups(marks(b=1, d=9), full(3), marks(b=2))))
+    outcome = evaluate(document(groups(marks(b=1, d=9), full(3), marks(b=3))))
     assert score_of(outcome, "c1") == Fraction(11, 20)
     assert outcome.subject("c1").grade == "incompetent"
     assert kinds(outcome, "c1") == ["interview"]
@@ -375,7 +383,7 @@ def test_three_fifths_made_of_thirds_is_exact() -> None:
     """r_v = 3/5, r_t = 1/3, r_r = 1: R = 3/10 + 1/10 + 1/5 = 3/5 exactly (competent);
     in binary floating point the sum may fall just short of 0.6.
     """
-    outcome = evaluate(document(groups(marks(s=3, d=2), marks(s=1, d=2), full(2))))
+    outcome = evaluate(document(groups(marks(s=3, d=2), marks(s=1, d=2), full(3))))
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
     assert outcome.subject("c1").actions == ()
@@ -386,9 +394,9 @@ def test_abstentions_and_invalid_marks_are_not_valid_votes_of_a_group() -> None:
     R = 1/10 + 3/10 + 2/10 = 3/5, competent (with n_v = 13 it would be 2/13 and below).
     """
     villagers = marks(s=1, b=1, d=8, abstain=2, invalid=1)
-    outcome = evaluate(document(groups(villagers, full(3), full(2))))
+    outcome = evaluate(document(groups(villagers, full(3), full(3))))
     assert outcome.subject("c1").tally is not None
-    assert outcome.subject("c1").tally.valid_votes == 10 + 3 + 2
+    assert outcome.subject("c1").tally.valid_votes == 10 + 3 + 3
     assert score_of(outcome, "c1") == Fraction(3, 5)
     assert outcome.subject("c1").grade == "competent"
 
@@ -415,7 +423,7 @@ def test_each_group_carries_its_own_weight(
     def rated(all_satisfied: int, n: int) -> Counts:
         return full(n) if all_satisfied else none_satisfied(n)
 
-    doc = document(groups(rated(villagers, 10), rated(township, 3), rated(resident, 2)))
+    doc = document(groups(rated(villagers, 10), rated(township, 3), rated(resident, 3)))
     outcome = evaluate(doc)
     assert score_of(outcome, "c1") == expected
     assert outcome.subject("c1").grade == grade
@@ -439,10 +447,10 @@ def test_a_group_with_no_ballots_contributes_zero_with_a_warning() -> None:
 
 
 def test_a_group_whose_ballots_all_abstain_contributes_zero_with_a_warning() -> None:
-    """Resident officers return 2 ballots, both abstaining (one unmarked, one invalid):
+    """Resident officers return 3 ballots, none valid (two unmarked, one invalid):
     n_r = 0, so R = 0.5 + 0.3 + 0 = 4/5.
     """
-    outcome = evaluate(document(groups(full(10), full(3), marks(abstain=1, invalid=1))))
+    outcome = evaluate(document(groups(full(10), full(3), marks(abstain=2, invalid=1))))
     (warning,) = outcome.findings_of("score.group_without_votes")
     assert (warning.subject, warning.facts["group"]) == ("c1", "resident_officers")
     assert score_of(outcome, "c1") == Fraction(4, 5)
@@ -467,7 +475,7 @@ def test_a_missing_group_is_reported_once_for_each_cadre() -> None:
     doc = document(
         {
             "villagers": {"c1": full(10), "c2": full(10)},
-            "resident_officers": {"c1": full(2), "c2": full(2)},
+            "resident_officers": {"c1": full(3), "c2": full(3)},
         },
         cadres=2,
     )
@@ -529,3 +537,171 @@ def test_the_organization_is_not_graded_nor_scored_whatever_its_marks() -> None:
     assert not [
         e for e in outcome.trace if e.rule == "score.groups" and e.subject == "organization"
     ]
+
+
+# Ballot secrecy (docs/secrecy.md): a group below the minimum (3 unless a pack says)
+# withholds every group's rates and the composite; decisions stay as the rule says.
+#
+# Seven villagers, three township officials and one resident officer:
+# c1: r_v = (4 + 1)/7 = 5/7, r_t = 2/3, r_r = 0 (the officer is dissatisfied):
+#     R = 5/14 + 1/5 + 0 = 25/70 + 14/70 = 39/70 < 3/5: incompetent, interview.
+# c2: r_v = 6/7, r_t = 3/3, r_r = 1 (the officer is satisfied):
+#     R = 3/7 + 3/10 + 1/5 = 30/70 + 21/70 + 14/70 = 65/70 = 13/14: competent.
+# The organization: one team interview, since c1 is below 3/5.
+
+LONE_OFFICER: GroupCounts = {
+    "villagers": {"c1": marks(s=4, b=1, d=2), "c2": marks(s=6, d=1)},
+    "township_officials": {"c1": marks(s=2, d=1), "c2": marks(s=3)},
+    "resident_officers": {"c1": marks(d=1), "c2": marks(s=1)},
+}
+
+# What, with the overall tally, would give the lone officer's marks away: the composite
+# and every group's rate, as the outcome writes figures (exact(): ``a/b (≈x.xx)``).
+REVEALING = ("39/70", "13/14", "5/7", "6/7", "2/3", "≈0.56", "≈0.93", "≈0.71", "≈0.86", "≈0.67")
+
+
+def published(doc: dict[str, Any], outcome: Outcome) -> dict[str, str]:
+    """Everything published of one session: the outcome JSON, the CSV, the results sheet,
+    and the text report with its explanation, in both languages."""
+    import io
+
+    from rich.console import Console
+
+    from zhiping.outputs.report import render_explanation, render_outcome
+    from zhiping.outputs.results_sheet import results_sheet
+    from zhiping.outputs.results_table import write_results_table
+
+    session = zhiping.parse_session(doc)
+    texts = {"json": json.dumps(outcome.to_document(), ensure_ascii=False, sort_keys=True)}
+    for lang in ("zh", "en"):
+        table = io.StringIO()
+        write_results_table([(session, outcome)], table, lang)
+        texts[f"csv-{lang}"] = table.getvalue()
+        texts[f"sheet-{lang}"] = "".join(results_sheet([(session, outcome)], lang))
+        console = Console(file=io.StringIO(), width=400, color_system=None)
+        render_outcome(outcome, session, console, lang)
+        render_explanation(outcome, console, lang)
+        texts[f"report-{lang}"] = console.file.getvalue()  # type: ignore[attr-defined]
+    return texts
+
+
+def test_a_lone_resident_officer_changes_no_decision() -> None:
+    """Decisions as worked out by hand above: c1 incompetent with an interview, c2
+    competent, one team interview; the officer's ballot counts in the tally."""
+    outcome = evaluate(document(LONE_OFFICER, cadres=2))
+    assert outcome.status == "valid"
+    assert [(s.id, s.grade, kinds(outcome, s.id)) for s in outcome.subjects] == [
+        ("organization", None, ["team_interview"]),
+        ("c1", "incompetent", ["interview"]),
+        ("c2", "competent", []),
+    ]
+    tally = outcome.subject("c1").tally
+    assert tally is not None
+    assert tally.to_json() == {
+        "satisfied": 4 + 2,
+        "basically_satisfied": 1,
+        "dissatisfied": 2 + 1 + 1,
+        "abstain": 0,
+        "invalid": 0,
+    }
+
+
+def test_a_lone_resident_officer_warns_once_what_is_withheld_and_why() -> None:
+    outcome = evaluate(document(LONE_OFFICER, cadres=2))
+    (warning,) = outcome.findings_of("score.small_group")
+    assert (warning.severity, warning.subject) == ("warning", None)
+    assert dict(warning.facts) == {
+        "groups": {"resident_officers": 1},
+        "minimum": 3,
+        "withheld": ["group_rates", "groups_without_votes", "weighted_satisfaction"],
+    }
+    assert "resident_officers" in warning.message.zh
+    assert "1人,少于3人" in warning.message.zh
+    assert "the resident_officers group has 1 evaluator, fewer than 3" in warning.message.en
+    assert "withheld" in warning.message.en
+
+
+def test_a_lone_resident_officer_publishes_no_rate_and_no_composite() -> None:
+    """No figure from which, with the overall tally, the officer's marks can be computed
+    appears in the outcome JSON, the CSV, the results sheet or the report."""
+    doc = document(LONE_OFFICER, cadres=2)
+    outcome = evaluate(doc)
+    for where, text in published(doc, outcome).items():
+        for figure in REVEALING:
+            assert figure not in text, (where, figure)
+    for entry in outcome.trace:
+        if entry.rule == "score.groups":
+            assert entry.result == "withheld"
+            assert dict(entry.inputs) == dict.fromkeys(LONE_OFFICER, "withheld")
+        if entry.rule in ("grade.bands", "sanction.low_satisfaction"):
+            assert set(entry.inputs.values()) & {"withheld"}, entry
+    used = {
+        use.name: use
+        for entry in outcome.trace
+        if entry.rule == "score.groups"
+        for use in entry.parameters
+    }
+    minimum = used["score.groups.min_group_size"]
+    assert (minimum.value, minimum.pack, minimum.assumed) == (3, "xichong", True)
+
+
+def test_which_group_cast_a_mark_is_not_published() -> None:
+    """The officer and a villager exchange their marks on c2 (R 13/14 becomes
+    0.5 × 7/7 + 0.3 + 0 = 4/5, still competent): everything published is the same,
+    so nothing published tells what the officer marked."""
+    swapped = copy.deepcopy(LONE_OFFICER)
+    swapped["villagers"]["c2"] = marks(s=7)
+    swapped["resident_officers"]["c2"] = marks(d=1)
+    first, second = document(LONE_OFFICER, cadres=2), document(swapped, cadres=2)
+    assert published(first, evaluate(first)) == published(second, evaluate(second))
+
+
+def test_three_resident_officers_publish_every_figure_as_before() -> None:
+    """Groups of 7, 3 and 3: r_r(c1) = 1/3 (one satisfied of three), so
+    R(c1) = 5/14 + 1/5 + 1/15 = 75/210 + 42/210 + 14/210 = 131/210: competent;
+    R(c2) = 3/7 + 3/10 + 1/5 = 13/14; every rate and score is published."""
+    counts = copy.deepcopy(LONE_OFFICER)
+    counts["resident_officers"] = {"c1": marks(s=1, d=2), "c2": marks(s=3)}
+    outcome = evaluate(document(counts, cadres=2))
+    assert outcome.findings_of("score.small_group") == ()
+    assert score_of(outcome, "c1") == Fraction(131, 210)
+    assert score_of(outcome, "c2") == Fraction(13, 14)
+    (entry,) = [e for e in outcome.trace if e.rule == "score.groups" and e.subject == "c1"]
+    assert dict(entry.inputs) == {
+        "villagers": "5/7 (≈0.71)",
+        "township_officials": "2/3 (≈0.67)",
+        "resident_officers": "1/3 (≈0.33)",
+    }
+    (grading,) = [e for e in outcome.trace if e.rule == "grade.bands" and e.subject == "c2"]
+    assert dict(grading.inputs) == {"score": "13/14 (≈0.93)"}
+    assert grading.message.en == "干部2 (c2) scores 13/14 (≈0.93): graded competent"
+    assert "withheld" not in json.dumps(outcome.to_document())
+
+
+@given(
+    satisfied=st.integers(0, 6),
+    officials_satisfied=st.integers(0, 3),
+    officer_satisfied=st.booleans(),
+)
+def test_no_exchange_of_marks_between_the_lone_officer_and_a_villager_shows_unless_it_decides(
+    satisfied: int, officials_satisfied: int, officer_satisfied: bool
+) -> None:
+    """Seven villagers (one of them marking c1 the other way from the officer), three
+    officials: when the officer and that villager exchange marks, the outcome publishes
+    the same unless a decision changes (the grade's own leak, docs/secrecy.md)."""
+    officer, villager = ("satisfied", "dissatisfied")[:: 1 if officer_satisfied else -1]
+
+    def session(officer_mark: str, villager_mark: str) -> dict[str, Any]:
+        villagers = marks(s=satisfied, d=6 - satisfied)
+        villagers[villager_mark] += 1
+        counts = {
+            "villagers": {"c1": villagers},
+            "township_officials": {"c1": marks(s=officials_satisfied, d=3 - officials_satisfied)},
+            "resident_officers": {"c1": marks(s=1) if officer_mark == "satisfied" else marks(d=1)},
+        }
+        return document(counts)
+
+    first, second = evaluate(session(officer, villager)), evaluate(session(villager, officer))
+    decided = [(s.grade, s.actions) for s in first.subjects]
+    if decided == [(s.grade, s.actions) for s in second.subjects]:
+        assert first.to_document() == second.to_document()

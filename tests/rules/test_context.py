@@ -326,3 +326,30 @@ def test_a_fraction_is_written_as_a_decimal_only_when_it_is_one(
     value: Fraction, written: str
 ) -> None:
     assert exact(value) == written
+
+
+# Ballot secrecy: a withheld score, and what later rules print of it.
+
+
+def test_a_score_is_shown_exactly_unless_withheld() -> None:
+    run = Run.of(session_document(cadres=2))
+    scorer = run.context(stand_in_score)
+    scorer.score("c1", Fraction(2, 3), Text(zh="得分", en="score"))
+    scorer.score("c2", Fraction(2, 3), Text(zh="得分", en="score"), withheld=True)
+    reader = run.context(stand_in_score)
+    assert reader.shown_score("c1") == Text(zh="2/3 (≈0.67)", en="2/3 (≈0.67)")
+    assert reader.shown_score("c2") == Text(zh="不公开", en="withheld")
+    assert (reader.is_withheld("c1"), reader.is_withheld("c2")) == (False, True)
+    assert reader.score_of("c2") == Fraction(2, 3)  # rules still decide on it
+    assert [e.result for e in run.trace] == ["2/3 (≈0.67)", "withheld"]
+
+
+def test_a_parameter_without_a_default_that_no_pack_sets_is_still_a_pack_error() -> None:
+    run = Run.of(session_document(cadres=1))
+    with pytest.raises(PackError, match=r"no parameter test\.rule\.minimum"):
+        run.context(stand_in_score).parameter("minimum", int)
+
+
+@mechanism("stand_in_score", stage="score")
+def stand_in_score(ctx: RuleContext) -> None:
+    """Stand for a score stage (the tests set the scores through the context)."""

@@ -322,3 +322,16 @@ def test_a_veto_of_a_subject_not_evaluated_is_ignored() -> None:
     run.apply(veto_grade, "grade.veto", severity="warning", grade="incompetent")
     assert run.evaluation.grades == {}
     assert run.findings == []
+
+
+def test_a_withheld_score_grades_as_any_other_and_is_printed_as_withheld() -> None:
+    """A score of 85 withheld for ballot secrecy: competent (≥ 80), and no 85 anywhere."""
+    run = Run.of(session_document(cadres=1))
+    run.apply(organization_not_evaluated, "eligibility.organization")
+    run.context(scores_given).score("c1", Fraction(85), Text(zh="得分", en="score"), withheld=True)
+    run.apply(score_bands, "grade.bands", bands=BANDS, otherwise="incompetent")
+    entry = run.entry("grade.bands", "c1")
+    assert run.evaluation.grades["c1"] == "competent"
+    assert dict(entry.inputs) == {"score": "withheld"}
+    assert entry.message.zh == "干部1(c1)得分不公开,评定为称职"
+    assert entry.message.en == "干部1 (c1) scores withheld: graded competent"

@@ -175,3 +175,19 @@ def test_a_misspelt_capacity_is_one_problem_placed_at_its_item() -> None:
     [problem] = param.capacities().problems(("party_member", "villagr"), GLOSSARY)
     assert problem.en.startswith("[1]: must be one of")
     assert not ok(param.capacities(), ())
+
+
+def test_an_integer_with_a_default_is_optional_and_says_so() -> None:
+    declared = param.integer(at_least=1, default=3)
+    assert declared.default == 3
+    assert declared.meaning.en == "an integer of at least 1 (optional, 3 by default)"
+    assert declared.meaning.zh == "不小于 1 的整数(可不设,默认为 3)"
+    assert ok(declared, 1)
+    assert not ok(declared, 0)
+    assert param.integer(at_least=1).default is None
+
+
+@pytest.mark.parametrize("default", [0, True])
+def test_a_default_that_breaks_its_own_declaration_is_refused_at_once(default: int) -> None:
+    with pytest.raises(ValueError, match="is not an integer of at least 1"):
+        param.integer(at_least=1, default=default)

@@ -577,3 +577,17 @@ def test_a_town_pack_pays_in_proportion_to_its_100_point_score_with_no_python(
     assert pay is not None
     shown = pay.to_json()
     assert (shown["score"], shown["coefficient"], shown["amount"]) == (score, coefficient, amount)
+
+
+def test_pay_by_a_withheld_score_pays_the_same_and_prints_no_score() -> None:
+    """75 is halfway between 60 and 90: 5000.00, whether the score is published or not;
+    the trace of a withheld score shows neither 75 nor the share 1/2."""
+    document = session_document(cadres=1, performance_pay="10000.00")
+    run = Run.of(document)
+    run.context(scores_given).score("c1", Fraction(75), Text(zh="得分", en="s"), withheld=True)
+    run.apply(pay_by_score, "pay.score", **LINES)
+    assert run.evaluation.pay["c1"].amount == Decimal("5000.00")
+    entry = run.entry("pay.score", "c1")
+    assert dict(entry.inputs) == {"score": "withheld", "performance_pay": "10000.00"}
+    assert entry.message.en == "干部1 (c1): pay by score (withheld), 5000.00 yuan"
+    assert entry.message.zh == "干部1(c1)按得分(不公开)发放绩效报酬5000.00元"

@@ -3,6 +3,7 @@ the history they read, by year and by quarter."""
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -10,8 +11,11 @@ from rule_runs import Run
 
 import zhiping
 from zhiping import HistoryEntry
-from zhiping.rules import Period, RuleContext
-from zhiping.rules.sanctions import consecutive_grade
+from zhiping.glossary import Text
+from zhiping.rules import Period, RuleContext, mechanism
+from zhiping.rules.eligibility import organization_not_evaluated
+from zhiping.rules.organization import team_action_when_any_below
+from zhiping.rules.sanctions import consecutive_grade, low_satisfaction_action
 from zhiping.testing import session_document
 
 YEAR = 2026
@@ -391,3 +395,43 @@ def test_a_yearly_period_comes_before_the_next_years_quarters() -> None:
     assert Period(2025) < Period(2026, 1) < Period(2026, 2) < Period(2027)
     assert Period.of(2026, None) == Period(2026, 0)
     assert (str(Period(2026)), str(Period(2026, 2))) == ("2026", "2026 Q2")
+
+
+# low_satisfaction_action and team_action_when_any_below on a score withheld for ballot
+# secrecy: the action is what the score decides; the figure is printed as withheld.
+
+
+@mechanism("scores_given", stage="score")
+def scores_given(ctx: RuleContext) -> None:
+    """Stand for a score stage (the tests set the scores through the context)."""
+
+
+def withheld_scores(*scores: Fraction) -> Run:
+    """Cadres c1, c2, … with these scores, all withheld; the organization not evaluated."""
+    run = Run.of(session_document(cadres=len(scores)))
+    run.apply(organization_not_evaluated, "eligibility.organization")
+    scorer = run.context(scores_given)
+    for index, score in enumerate(scores, 1):
+        scorer.score(f"c{index}", score, Text(zh="得分", en="s"), withheld=True)
+    return run
+
+
+LINE: dict[str, Any] = {
+    "measure": "score",
+    "below": Fraction(3, 5),
+    "satisfied": ("satisfied", "basically_satisfied"),
+}
+
+
+def test_a_withheld_score_below_the_line_brings_the_action_without_its_figure() -> None:
+    """c1 at 11/20 < 3/5: interview; c2 at exactly 3/5: none; neither figure printed."""
+    run = withheld_scores(Fraction(11, 20), Fraction(3, 5))
+    run.apply(low_satisfaction_action, "sanction.low", action="interview", **LINE)
+    first, second = run.entry("sanction.low", "c1"), run.entry("sanction.low", "c2")
+    assert (first.result, second.result) == ("interview", None)
+    assert dict(first.inputs) == {"measure": "score", "satisfaction": "withheld"}
+    assert first.message.en == "干部1 (c1): satisfaction withheld below 3/5: interview"
+    assert second.message.zh == "干部2(c2)满意率不公开,不低于3/5"
+    run.apply(team_action_when_any_below, "team", action="team_interview", **LINE)
+    assert run.entry("team", "organization").result == "team_interview"
+    assert dict(run.entry("team", "organization").inputs) == {"below": ["c1"]}

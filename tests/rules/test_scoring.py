@@ -155,9 +155,14 @@ def grouped(*ballots: tuple[str | None, str | None]) -> dict[str, Any]:
     return document
 
 
-def groups_score(document: dict[str, Any]) -> Run:
+def groups_score(document: dict[str, Any], *, min_group_size: int | None = 1) -> Run:
+    """Score by Xichong's weights; a minimum of 1 publishes even the tiny groups here.
+
+    ``min_group_size=None`` leaves the parameter unset, so that the default applies.
+    """
+    minimum = {} if min_group_size is None else {"min_group_size": min_group_size}
     return tallied(document).apply(
-        weighted_groups, "score.groups", weights=XICHONG, satisfied=SATISFIED
+        weighted_groups, "score.groups", weights=XICHONG, satisfied=SATISFIED, **minimum
     )
 
 
@@ -254,3 +259,120 @@ def test_group_counts_of_a_group_not_weighted_are_an_input_error() -> None:
     with pytest.raises(InputError) as raised:
         groups_score(document)
     assert [problem.path for problem in raised.value.problems] == ["ballots.group_counts.elders"]
+
+
+# weighted_groups and ballot secrecy: a group that returned ballots but fewer than
+# min_group_size (3 by default) withholds every group's rates and the composite.
+
+
+def test_a_group_below_the_default_minimum_withholds_the_rates_and_the_score() -> None:
+    """Villagers 3, officials 3, one resident officer: R = 0.5 + 0.3 × 2/3 + 0.2 × 0 =
+    7/10, used as computed but published nowhere; one warning names the group."""
+    run = groups_score(
+        grouped(
+            *[("villagers", "satisfied")] * 3,
+            *[("township_officials", "satisfied")] * 2,
+            ("township_officials", "dissatisfied"),
+            ("resident_officers", "dissatisfied"),
+        ),
+        min_group_size=None,
+    )
+    assert run.evaluation.scores["c1"] == Fraction(7, 10)
+    assert run.evaluation.withheld == {"c1"}
+    entry = run.entry("score.groups", "c1")
+    assert entry.result == "withheld"
+    assert dict(entry.inputs) == dict.fromkeys(XICHONG, "withheld")
+    assert "0.7" not in entry.message.zh + entry.message.en
+    assert entry.message.en == "干部1 (c1): weighted satisfaction withheld (a group too small)"
+    (warning,) = run.findings
+    assert (warning.rule, warning.severity, warning.subject) == (
+        "score.small_group",
+        "warning",
+        None,
+    )
+    assert warning.facts["groups"] == {"resident_officers": 1}
+    assert warning.facts["minimum"] == 3
+    (minimum,) = [use for use in entry.parameters if use.name.endswith("min_group_size")]
+    assert (minimum.name, minimum.value, minimum.pack, minimum.assumed) == (
+        "score.groups.min_group_size",
+        3,
+        "test",
+        True,
+    )
+    assert minimum.note == (
+        "no pack of the chain sets it: the default of the mechanism weighted_groups"
+    )
+
+
+@pytest.mark.parametrize(("officers", "withheld"), [(1, True), (2, True), (3, False)])
+def test_the_minimum_is_met_at_three_and_missed_below(officers: int, withheld: bool) -> None:
+    """Three in each other group; resident officers 1, 2 (withheld) or 3 (published)."""
+    run = groups_score(
+        grouped(
+            *[("villagers", "satisfied")] * 3,
+            *[("township_officials", "satisfied")] * 3,
+            *[("resident_officers", "satisfied")] * officers,
+        ),
+        min_group_size=None,
+    )
+    assert run.evaluation.scores["c1"] == 1
+    assert run.entry("score.groups", "c1").result == ("withheld" if withheld else "1")
+    assert run.finding_rules() == (["score.small_group"] if withheld else [])
+
+
+def test_a_pack_may_lower_the_minimum_to_publish_a_group_of_two() -> None:
+    run = groups_score(
+        grouped(
+            ("villagers", "satisfied"),
+            ("villagers", "dissatisfied"),
+            ("township_officials", "satisfied"),
+            ("township_officials", "satisfied"),
+            ("resident_officers", "satisfied"),
+            ("resident_officers", "satisfied"),
+        ),
+        min_group_size=2,
+    )
+    assert run.entry("score.groups", "c1").result == "0.75"  # 0.25 + 0.3 + 0.2
+    assert run.findings == []
+
+
+def test_a_group_without_any_ballot_reveals_nothing_and_withholds_nothing() -> None:
+    """No resident officer at all: nobody's marks to keep secret; R = 0.5 + 0.3 = 4/5."""
+    run = groups_score(
+        grouped(*[("villagers", "satisfied")] * 3, *[("township_officials", "satisfied")] * 3),
+        min_group_size=None,
+    )
+    assert run.entry("score.groups", "c1").result == "0.8"
+    assert run.finding_rules() == ["score.group_without_votes"]
+
+
+def test_withheld_rates_do_not_say_which_group_gave_no_valid_votes() -> None:
+    """The lone officer leaves c1 unmarked: counted 0 as always, but no finding says
+    that the resident officers gave no valid vote (it would tell what the officer did)."""
+    run = groups_score(
+        grouped(
+            *[("villagers", "satisfied")] * 3,
+            *[("township_officials", "satisfied")] * 3,
+            ("resident_officers", None),
+        ),
+        min_group_size=None,
+    )
+    assert run.evaluation.scores["c1"] == Fraction(4, 5)
+    assert run.finding_rules() == ["score.small_group"]
+
+
+def test_a_small_group_in_the_group_counts_form_is_withheld_too() -> None:
+    document = session_document(cadres=1)
+    document["ballots"] = {
+        "issued": 7,
+        "returned": 7,
+        "group_counts": {
+            "villagers": {"c1": {"satisfied": 3}},
+            "township_officials": {"c1": {"satisfied": 3}},
+            "resident_officers": {"c1": {"dissatisfied": 1}},
+        },
+    }
+    run = groups_score(document, min_group_size=None)
+    assert run.evaluation.scores["c1"] == Fraction(4, 5)
+    assert run.entry("score.groups", "c1").result == "withheld"
+    assert run.findings[0].facts["groups"] == {"resident_officers": 1}

@@ -226,8 +226,9 @@ class PackRegistry:
     def check(self, chain: Chain) -> None:
         """Check that every rule of the chain has its mechanism and sound parameters.
 
-        Each parameter must be set by some pack of the chain, with the kind the
-        mechanism reads, and every parameter set must belong to a rule of the chain.
+        Each parameter must be set by some pack of the chain (unless the mechanism
+        declares a default for it), with the kind the mechanism reads, and every
+        parameter set must belong to a rule of the chain.
         Then every dated value of every pack is checked for what its mechanism declares
         it means, against the chain's vocabulary (see :mod:`zhiping.packs.checking`).
 
@@ -268,7 +269,9 @@ class PackRegistry:
                         zh=f"{pack.label_zh}:参数 {name} 的类型为 {parameter.kind},"
                         f"而其机制读取的类型为 {declared[name].kind}",
                     )
-        for name in declared:
+        for name, declaration in declared.items():
+            if declaration.default is not None:
+                continue  # optional: the mechanism's default applies where no pack sets it
             if not any(name in pack.parameters for pack in chain.packs):
                 last = chain.packs[-1]
                 raise PackError(

@@ -8,7 +8,7 @@ what a parameter means (``param.grade()``, ``param.grade_table()``, …).
 from __future__ import annotations
 
 from zhiping.rules import _parameters as param
-from zhiping.rules._context import RuleContext
+from zhiping.rules._context import WITHHELD, RuleContext
 from zhiping.rules._mechanism import (
     APPLYING_STAGES,
     STAGES,
@@ -49,6 +49,7 @@ __all__ = [
     "APPLYING_STAGES",
     "BUILTIN_MECHANISMS",
     "STAGES",
+    "WITHHELD",
     "Evaluation",
     "Mechanism",
     "ParameterSource",

@@ -17,7 +17,7 @@ import attrs
 
 from zhiping.documents.outcome import Action, Basis, Facts, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
-from zhiping.documents.values import ParameterUse
+from zhiping.documents.values import ParameterUse, Value
 from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import PackError
 from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
@@ -30,7 +30,13 @@ from zhiping.rules._mechanism import (
     RuleDefinition,
 )
 
-__all__ = ["RuleContext", "exact"]
+__all__ = ["WITHHELD", "RuleContext", "exact"]
+
+WITHHELD = Text(zh="不公开", en="withheld")
+"""What the outcome prints instead of a figure withheld for ballot secrecy (docs/secrecy.md).
+
+Its ``en`` word is also the value of a withheld figure in a trace entry's inputs and result.
+"""
 
 T = TypeVar("T")
 
@@ -147,10 +153,22 @@ class RuleContext:
     def parameter(self, name: str, kind: type[T]) -> tuple[T, ParameterUse]:
         """Return the value of the rule's parameter ``name`` and the record of its use.
 
+        Where no pack of the chain gives a value in force and the mechanism declares a
+        default (an optional parameter), the default is used; its record names the
+        rule's pack and the session's date, is marked assumed, and its note says that
+        the value is the mechanism's default.
+
         Raises:
-            PackError: no pack sets it, or its value is not of the expected type.
+            PackError: no pack sets it and it has no default, or its value is not of
+                the expected type.
         """
-        use = self.chain.parameter(f"{self.rule.id}.{name}")
+        try:
+            use = self.chain.parameter(f"{self.rule.id}.{name}")
+        except PackError:
+            declared = self.mechanism.parameters.get(name)
+            if declared is None or declared.default is None:
+                raise
+            use = self._default_use(name, declared.default)
         if not isinstance(use.value, kind):
             expected, found = kind.__name__, type(use.value).__name__
             raise PackError(
@@ -158,6 +176,19 @@ class RuleContext:
                 zh=f"规则包 {use.pack}:参数 {use.name} 应为 {expected} 类型,而不是 {found}",
             )
         return use.value, use
+
+    def _default_use(self, name: str, value: Value) -> ParameterUse:
+        """Return the record of a mechanism's default used for the optional ``name``."""
+        return ParameterUse(
+            name=f"{self.rule.id}.{name}",
+            pack=self.rule.pack,
+            value=value,
+            effective_from=self.session.held_on,
+            assumed=True,
+            note=(
+                f"no pack of the chain sets it: the default of the mechanism {self.mechanism.name}"
+            ),
+        )
 
     def capacities(self, person: str) -> frozenset[Capacity]:
         """Return the capacities still counted for a person present (none if absent)."""
@@ -213,6 +244,26 @@ class RuleContext:
                 zh=f"规则 {self.rule.id} 读取得分,但没有规则为 {subject} 计算得分",
             )
         return self.evaluation.scores.get(subject)
+
+    def is_withheld(self, subject: str) -> bool:
+        """Return whether a subject's score is withheld from the outcome (ballot secrecy)."""
+        return subject in self.evaluation.withheld
+
+    def shown_score(self, subject: str) -> Text:
+        """Return a subject's score as the outcome may print it, for messages and inputs.
+
+        The exact figure (the same in both languages), or :data:`WITHHELD` when the
+        score rule withheld it: a mechanism that reads a score writes this wherever it
+        would print the figure. Its ``en`` is what a trace entry's inputs carry.
+
+        Raises:
+            PackError: no rule of the chain scored the subject.
+        """
+        if self.is_withheld(subject):
+            return WITHHELD
+        score = self.score_of(subject)
+        shown = "None" if score is None else exact(score)
+        return Text(zh=shown, en=shown)
 
     def grade_of(self, subject: str) -> str | None:
         """Return a subject's grade so far; None when it has none."""
@@ -408,21 +459,26 @@ class RuleContext:
         *,
         inputs: Facts | None = None,
         parameters: Iterable[ParameterUse] = (),
+        withheld: bool = False,
     ) -> None:
         """Set a subject's score, or None where none can be computed (a finding says why).
 
         The trace entry's result is the score written exactly; without a score, the
-        entry says the rule's condition was not fulfilled.
+        entry says the rule's condition was not fulfilled. A ``withheld`` score decides
+        as any other, but is published nowhere: this entry's result is ``withheld``
+        (the caller keeps the figure out of ``message`` and ``inputs``), and every
+        later rule prints :meth:`shown_score` instead of the figure.
         """
+        shown = None if score is None else (WITHHELD.en if withheld else exact(score))
         entry = self._entry(
             message,
             subject,
             inputs,
             parameters,
             fulfilled=False if score is None else None,
-            result=None if score is None else exact(score),
+            result=shown,
         )
-        self.evaluation.record_score(subject, score, entry)
+        self.evaluation.record_score(subject, score, entry, withheld=withheld)
 
     def grade(
         self,

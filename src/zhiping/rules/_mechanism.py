@@ -120,6 +120,8 @@ class Evaluation:
         group_tallies: each evaluator group's marks by subject, for packs that weight groups.
         scores: each subject's score from the score stage; None where none could be
             computed (a finding says why).
+        withheld: the subjects whose score is used but not published (ballot secrecy:
+            a score from which a small evaluator group's marks could be computed).
         grades: each subject's grade, None where none could be given.
         pay: each cadre's performance pay, where a pay rule applied.
         actions: each subject's consequences.
@@ -135,6 +137,7 @@ class Evaluation:
     tallies: dict[str, Tally] = attrs.field(factory=dict)
     group_tallies: dict[str, dict[str, Tally]] = attrs.field(factory=dict)
     scores: dict[str, Fraction | None] = attrs.field(factory=dict)
+    withheld: set[str] = attrs.field(factory=set)
     grades: dict[str, str | None] = attrs.field(factory=dict)
     pay: dict[str, Pay] = attrs.field(factory=dict)
     actions: dict[str, list[Action]] = attrs.field(factory=dict)
@@ -186,9 +189,16 @@ class Evaluation:
         self.group_tallies[subject] = dict(groups)
         self.trace.append(entry)
 
-    def record_score(self, subject: str, score: Fraction | None, entry: TraceEntry) -> None:
-        """Set a subject's score (None: none can be computed), with its trace entry."""
+    def record_score(
+        self, subject: str, score: Fraction | None, entry: TraceEntry, *, withheld: bool = False
+    ) -> None:
+        """Set a subject's score (None: none can be computed), with its trace entry.
+
+        A ``withheld`` score decides as any other, but no later entry publishes it.
+        """
         self.scores[subject] = score
+        if withheld:
+            self.withheld.add(subject)
         self.trace.append(entry)
 
     def record_grade(self, subject: str, grade: str | None, entry: TraceEntry) -> None:

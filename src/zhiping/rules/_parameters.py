@@ -62,12 +62,17 @@ class ParameterType:
         adapter: the pydantic adapter of the declared type (constraints included), if
             the kind alone does not say it all.
         checks: the cross-checks against the chain's vocabulary.
+        default: the value a rule uses where no pack of the chain gives one in force on
+            the session's date; None for a parameter every chain must set. A parameter
+            with a default is optional: a pack written before it existed keeps loading,
+            and the trace shows the default as an assumed value.
     """
 
     kind: ParameterKind
     meaning: Text
     adapter: TypeAdapter[Any] | None = attrs.field(default=None, eq=False)
     checks: tuple[Check, ...] = attrs.field(default=(), eq=False)
+    default: Value | None = None
 
     def problems(self, value: Value, vocabulary: Vocabulary) -> list[Text]:
         """Return what is wrong with a value of this parameter (nothing if it is sound)."""
@@ -178,12 +183,22 @@ def _adapter(annotation: Any) -> TypeAdapter[Any]:
     return TypeAdapter(annotation)
 
 
-def integer(*, at_least: int = 0) -> ParameterType:
-    """Declare an int of at least ``at_least``."""
+def integer(*, at_least: int = 0, default: int | None = None) -> ParameterType:
+    """Declare an int of at least ``at_least``; optional when it has a ``default``.
+
+    Raises:
+        ValueError: the default is not an int of at least ``at_least``.
+    """
+    if default is not None and (isinstance(default, bool) or default < at_least):
+        raise ValueError(f"the default {default!r} is not an integer of at least {at_least}")
+    meaning = Text(zh=f"不小于 {at_least} 的整数", en=f"an integer of at least {at_least}")
+    if default is not None:
+        meaning = Text(
+            zh=f"{meaning.zh}(可不设,默认为 {default})",
+            en=f"{meaning.en} (optional, {default} by default)",
+        )
     return ParameterType(
-        "integer",
-        Text(zh=f"不小于 {at_least} 的整数", en=f"an integer of at least {at_least}"),
-        _adapter(Annotated[int, Field(ge=at_least)]),
+        "integer", meaning, _adapter(Annotated[int, Field(ge=at_least)]), default=default
     )
 
 

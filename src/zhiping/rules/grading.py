@@ -12,7 +12,7 @@ from fractions import Fraction
 from zhiping.errors import PackError
 from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
-from zhiping.rules._context import RuleContext, exact
+from zhiping.rules._context import RuleContext
 from zhiping.rules._mechanism import mechanism
 
 __all__ = ["score_bands", "share_thresholds", "veto_grade"]
@@ -70,7 +70,8 @@ def score_bands(ctx: RuleContext) -> None:
     """Give the grade of the highest band whose minimum the score reaches, else ``otherwise``.
 
     ``bands`` maps a grade to the least score that earns it (``excellent = "90"``).
-    A subject the score stage could not score gets no grade.
+    A subject the score stage could not score gets no grade; a score the score stage
+    withheld (ballot secrecy) grades as any other and is printed as withheld.
 
     Raises:
         PackError: the chain has no score stage.
@@ -97,14 +98,15 @@ def score_bands(ctx: RuleContext) -> None:
             )
             continue
         grade: str = next((g for g, minimum in ordered if score >= Fraction(minimum)), otherwise)
+        shown = ctx.shown_score(subject)
         ctx.grade(
             subject,
             grade,
             Text(
-                zh=f"{label.zh}得分{exact(score)},评定为{ctx.name_of(grade).zh}",
-                en=f"{label.en} scores {exact(score)}: graded {ctx.name_of(grade).en}",
+                zh=f"{label.zh}得分{shown.zh},评定为{ctx.name_of(grade).zh}",
+                en=f"{label.en} scores {shown.en}: graded {ctx.name_of(grade).en}",
             ),
-            inputs={"score": exact(score)},
+            inputs={"score": shown.en},
             parameters=used,
         )
 

@@ -20,7 +20,7 @@ from zhiping.documents.values import ParameterUse
 from zhiping.errors import PackError
 from zhiping.glossary import Text
 from zhiping.rules import _parameters as param
-from zhiping.rules._context import RuleContext
+from zhiping.rules._context import WITHHELD, RuleContext
 from zhiping.rules._mechanism import mechanism
 
 __all__ = [
@@ -116,7 +116,9 @@ def pay_by_score(ctx: RuleContext) -> None:
     A score at or above ``full_at`` earns the full performance pay; a score below
     ``none_below`` earns nothing; in between the share grows linearly from nothing at
     ``none_below``: ``(score − none_below) / (full_at − none_below)``, exact, and the
-    amount is rounded half-up to the fen.
+    amount is rounded half-up to the fen. Where the score rule withheld a score (ballot
+    secrecy), the trace prints neither it nor the share; the pay itself, a personal
+    figure, is what it would be (docs/secrecy.md says what it still reveals).
 
     Raises:
         PackError: ``full_at`` is not above ``none_below``, or no rule of the chain
@@ -166,16 +168,28 @@ def pay_by_score(ctx: RuleContext) -> None:
             none_below=none_below,
             full_at=full_at,
         )
+        withheld = ctx.is_withheld(cadre.id)
         ctx.pay(
             cadre.id,
             pay,
-            _score_message(label, pay, score, lower, upper),
+            _withheld_message(label, pay)
+            if withheld
+            else _score_message(label, pay, score, lower, upper),
             inputs={
-                "score": exact_figure(score),
+                "score": WITHHELD.en if withheld else exact_figure(score),
                 "performance_pay": f"{cadre.performance_pay:.2f}",
             },
             parameters=used,
         )
+
+
+def _withheld_message(label: Text, pay: Pay) -> Text:
+    """Say what a cadre is paid by a score withheld for ballot secrecy, without the score."""
+    amount = pay.to_json()["amount"]
+    return Text(
+        zh=f"{label.zh}按得分({WITHHELD.zh})发放绩效报酬{amount}元",
+        en=f"{label.en}: pay by score ({WITHHELD.en}), {amount} yuan",
+    )
 
 
 def _score_message(

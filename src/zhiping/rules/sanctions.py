@@ -162,7 +162,8 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
     """A cadre whose satisfaction is below ``below`` gets ``action``, whatever the grade.
 
     ``measure`` is ``rate`` (the share of valid votes for the ``satisfied`` words) or
-    ``score`` (the score stage's result, e.g. a weighted satisfaction).
+    ``score`` (the score stage's result, e.g. a weighted satisfaction); a withheld score
+    acts as any other and is printed as withheld.
     """
     line = SatisfactionLine.of(ctx)
     measure, below, action = line.measure, line.below, line.action
@@ -173,23 +174,24 @@ def low_satisfaction_action(ctx: RuleContext) -> None:
         if value is None:
             continue
         fulfilled = value < below
-        label, consequence, shown = ctx.label(cadre.id), ctx.name_of(action), exact(value)
+        label, consequence = ctx.label(cadre.id), ctx.name_of(action)
+        shown = line.shown(ctx, cadre.id, value)
         if fulfilled:
             message = Text(
-                zh=f"{label.zh}满意率{shown},低于{below}:{consequence.zh}",
-                en=f"{label.en}: satisfaction {shown} below {below}: {consequence.en}",
+                zh=f"{label.zh}满意率{shown.zh},低于{below}:{consequence.zh}",
+                en=f"{label.en}: satisfaction {shown.en} below {below}: {consequence.en}",
             )
         else:
             message = Text(
-                zh=f"{label.zh}满意率{shown},不低于{below}",
-                en=f"{label.en}: satisfaction {shown}, not below {below}",
+                zh=f"{label.zh}满意率{shown.zh},不低于{below}",
+                en=f"{label.en}: satisfaction {shown.en}, not below {below}",
             )
         ctx.act(
             cadre.id,
             action,
             message,
             when=fulfilled,
-            inputs={"measure": measure, "satisfaction": exact(value)},
+            inputs={"measure": measure, "satisfaction": shown.en},
             parameters=line.used,
         )
 
@@ -227,6 +229,16 @@ class SatisfactionLine:
             action,
             (measure_used, below_used, satisfied_used, action_used),
         )
+
+    def shown(self, ctx: RuleContext, subject: str, value: Fraction) -> Text:
+        """Return a subject's satisfaction as the outcome may print it.
+
+        A rate is the tally's, published anyway; a score the score rule withheld
+        (ballot secrecy) is printed as withheld.
+        """
+        if self.measure == "score":
+            return ctx.shown_score(subject)
+        return Text(zh=exact(value), en=exact(value))
 
     def satisfaction(self, ctx: RuleContext, subject: str) -> Fraction | None:
         """Return a subject's satisfaction by the measure, if it has one.
