@@ -658,6 +658,20 @@ class Store:
         return Checkpoint(size, head or GENESIS)
 
     @_guarded
+    def checkpoint_at(self, event: int) -> Checkpoint:
+        """Return the checkpoint the chain had once ``event`` was appended.
+
+        Raises:
+            StoreError: the chain has no such event.
+        """
+        row = self._db.execute("SELECT hash FROM events WHERE seq = ?", (event,)).fetchone()
+        if row is None:
+            raise StoreError(
+                f"the audit chain has no event {event}", zh=f"审计链中没有事件 {event}"
+            )
+        return Checkpoint(event, str(row[0]))
+
+    @_guarded
     def verify(
         self, *, checkpoint: Checkpoint | None = None, registry: PackRegistry | None = None
     ) -> Verification:
