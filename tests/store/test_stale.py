@@ -58,7 +58,8 @@ def test_an_amendment_records_the_outcome_the_record_now_gives(store: Store) -> 
     assert amended.revision == 2
     assert action_kinds(amended, "c2") == [ADJUSTMENT]
     verification = store.verify()
-    assert verification.ok and verification.stale == ()
+    assert verification.ok
+    assert verification.stale == ()
 
 
 def test_an_earlier_year_that_changes_no_decision_makes_nothing_stale(store: Store) -> None:
@@ -72,6 +73,7 @@ def test_a_session_recorded_in_order_is_never_stale(store: Store) -> None:
     store.record(session(2025, c2="incompetent"))
     recorded = store.record(session(2026, c2="incompetent"))
     assert recorded.stale == ()
-    assert recorded.revision == 1 and recorded.written
+    assert recorded.revision == 1
+    assert recorded.written
     assert recorded.checkpoint == store.checkpoint()
     assert recorded.checkpoint.size == recorded.event == 2
