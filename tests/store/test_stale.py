@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import zhiping
 from store.test_store import ADJUSTMENT, action_kinds, session, session_id
 from zhiping.store import Store
 
@@ -77,3 +78,13 @@ def test_a_session_recorded_in_order_is_never_stale(store: Store) -> None:
     assert recorded.written
     assert recorded.checkpoint == store.checkpoint()
     assert recorded.checkpoint.size == recorded.event == 2
+
+
+def test_the_recorded_outcome_equals_the_plain_one_and_carries_its_place(store: Store) -> None:
+    document = session(2025)
+    recorded = store.record(document)
+    plain = zhiping.evaluate(document)
+    assert recorded == plain
+    assert plain == recorded
+    assert recorded.outcome == plain
+    assert type(recorded.outcome) is zhiping.Outcome
