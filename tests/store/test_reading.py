@@ -111,7 +111,7 @@ def test_a_schema_1_store_is_migrated_and_goes_on_with_format_2_events(tmp_path:
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
         indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
-        assert {"records_by_year", "records_by_status", "events_by_session"} <= indexes
+        assert {"records_listed", "records_by_year", "events_by_session"} <= indexes
         formats = [
             '"format":"zhiping.event/2"' in payload
             for (payload,) in db.execute("SELECT payload FROM events ORDER BY seq")
