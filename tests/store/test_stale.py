@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import zhiping
-from store.test_store import ADJUSTMENT, action_kinds, session, session_id
+from store.test_store import ADJUSTMENT, action_kinds, inquiry, session, session_id
 from zhiping.store import Store
 
 
@@ -88,3 +88,24 @@ def test_the_recorded_outcome_equals_the_plain_one_and_carries_its_place(store: 
     assert plain == recorded
     assert recorded.outcome == plain
     assert type(recorded.outcome) is zhiping.Outcome
+
+
+def test_a_commitment_of_an_earlier_year_recorded_late_makes_the_later_session_stale(
+    store: Store,
+) -> None:
+    """Due 2026-06-30, open, before the 2026 session held 2027-01-15: overdue there."""
+    store.record(session(2026))
+    earlier = store.record(session(2025, inquiries=[inquiry("2026-06-30")]))
+    (stale,) = earlier.stale
+    assert stale.session == session_id(2026)
+    assert [change.en for change in stale.changes] == [
+        "finding added: commitment.overdue (warning) c1"
+    ]
+    amended = store.amend(session(2026), reason="2025年度结果补录")
+    assert [finding.subject for finding in amended.findings_of("commitment.overdue")] == ["c1"]
+
+
+def test_a_commitment_fulfilled_before_the_late_recording_changes_nothing(store: Store) -> None:
+    store.record(session(2026))
+    fulfilled = inquiry("2026-06-30", fulfilled_on="2026-06-01")
+    assert store.record(session(2025, inquiries=[fulfilled])).stale == ()

@@ -7,7 +7,9 @@ grade, pay and actions. A reworded message or trace changes none of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from zhiping.glossary import Text
@@ -45,8 +47,7 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Te
                 en=f"status {old['status']} → {new['status']}",
             )
         )
-    if old["findings"] != new["findings"]:
-        changed.append(Text(zh="发现事项不同", en="the findings differ"))
+    changed.extend(_findings_changed(old["findings"], new["findings"]))
     for subject in sorted(set(old["subjects"]) | set(new["subjects"])):
         was, now = old["subjects"].get(subject, {}), new["subjects"].get(subject, {})
         for key in (*_SUBJECT_KEYS, "actions"):
@@ -56,3 +57,18 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[Te
                     Text(zh=f"{subject} 的 {key}:{shown}", en=f"{subject} {key}: {shown}")
                 )
     return tuple(changed)
+
+
+def _findings_changed(old: list[str], new: list[str]) -> Iterator[Text]:
+    """Say which findings (rule, severity, subject) one outcome has that the other lacks."""
+    for words, found in (
+        (Text(zh="新增", en="added"), Counter(new) - Counter(old)),
+        (Text(zh="不再有", en="gone"), Counter(old) - Counter(new)),
+    ):
+        for finding in sorted(found.elements()):
+            rule, severity, subject = json.loads(finding)
+            about = f" {subject}" if subject else ""
+            yield Text(
+                zh=f"发现事项{words.zh}:{rule}({severity}){about}",
+                en=f"finding {words.en}: {rule} ({severity}){about}",
+            )

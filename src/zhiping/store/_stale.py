@@ -6,15 +6,16 @@ gives: the two-year rule may now fire, or no longer. Such a session is *stale*. 
 reported, never rewritten: it changes only by an amendment, which records the new
 outcome with its reason.
 
-A session is re-evaluated only when the history the record now supplies differs from
-the one it was evaluated with: the record's grades for every period it holds a session
-of, and the document's own entries for the periods it holds none of.
+A session is re-evaluated only when what the record now supplies differs from what it
+was evaluated with: the history (the record's grades for every period it holds a
+session of, and the document's own entries for the periods it holds none of), or the
+open commitments of earlier years (one recorded late may be overdue by then).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -113,6 +114,45 @@ def supplied_history(
     return sorted(history.values(), key=canonical_json)
 
 
+def supplied_commitments(
+    target: LatestRevision,
+    village: Iterable[LatestRevision],
+    closed: Collection[tuple[str, str]],
+) -> list[dict[str, Any]]:
+    """Return the commitments the record carries into ``target`` now, sorted canonically.
+
+    Those the document was evaluated with, and the open ones of earlier years'
+    sessions that it lacks (as the store adds them when recording).
+
+    Args:
+        target: the session.
+        village: the latest revision of every session of its village.
+        closed: ``(session, inquiry)`` of the commitments fulfilled since.
+    """
+    given = target.document.get("carried_commitments", [])
+    carried = {canonical_json(item): dict(item) for item in given}
+    kept = {(item["to"], item["text"], item["year"]) for item in given}
+    for other in village:
+        if other.year >= target.year:
+            continue
+        for inquiry in other.document.get("inquiries", []):
+            commitment = inquiry.get("commitment") or {}
+            if commitment.get("due") is None or commitment.get("fulfilled_on"):
+                continue
+            if (other.session, inquiry["id"]) in closed:
+                continue
+            item = {
+                "to": inquiry["to"],
+                "text": commitment["text"],
+                "due": commitment["due"],
+                "fulfilled_on": None,
+                "year": other.year,
+            }
+            if (item["to"], item["text"], item["year"]) not in kept:
+                carried[canonical_json(item)] = item
+    return sorted(carried.values(), key=canonical_json)
+
+
 def forced_pack(
     packs: Sequence[str], registry: PackRegistry, village: str, held_on: Any
 ) -> str | None:
@@ -128,30 +168,41 @@ def stale_among(
     village: Sequence[LatestRevision],
     targets: Iterable[LatestRevision],
     registry: PackRegistry,
+    closed: Collection[tuple[str, str]],
 ) -> tuple[StaleSession, ...]:
-    """Return the targets whose decisions change with the history the record now supplies.
+    """Return the targets whose decisions change with what the record now supplies.
 
     Args:
         village: the latest revision of every session of the village.
         targets: the sessions to check (some of ``village``).
         registry: the packs to re-evaluate with.
+        closed: ``(session, inquiry)`` of the commitments kept as fulfilled.
     """
     stale = []
     for target in targets:
         history = supplied_history(target, village)
-        if history == sorted(target.document.get("history", []), key=canonical_json):
+        carried = supplied_commitments(target, village, closed)
+        as_evaluated = (
+            sorted(target.document.get("history", []), key=canonical_json),
+            sorted(target.document.get("carried_commitments", []), key=canonical_json),
+        )
+        if (history, carried) == as_evaluated:
             continue
-        changes = _changes(target, history, registry)
+        changes = _changes(target, history, carried, registry)
         if changes:
             stale.append(StaleSession(target.session, target.revision, changes))
     return tuple(stale)
 
 
 def _changes(
-    target: LatestRevision, history: list[dict[str, Any]], registry: PackRegistry
+    target: LatestRevision,
+    history: list[dict[str, Any]],
+    carried: list[dict[str, Any]],
+    registry: PackRegistry,
 ) -> tuple[Text, ...]:
     document = json.loads(canonical_json(target.document))
     document["history"] = history
+    document["carried_commitments"] = carried
     try:
         session = parse_session(document)
         pack = forced_pack(target.packs, registry, session.village.code, session.held_on)

@@ -326,7 +326,8 @@ class Store:
         event = latest["event"]
         village = self._latest_of_village(evaluated.village.code)
         itself = [r for r in village if r.session == evaluated.id]
-        stale = stale_among(village, itself, registry)
+        closed = self._closed_commitments(evaluated.village.code)
+        stale = stale_among(village, itself, registry, closed)
         return _as_recorded(
             outcome,
             latest["revision"],
@@ -341,7 +342,16 @@ class Store:
         village = self._latest_of_village(session.village.code)
         recorded = next(r for r in village if r.session == session.id)
         later = [r for r in village if r.reads(recorded)]
-        return stale_among(village, later, registry)
+        closed = self._closed_commitments(session.village.code)
+        return stale_among(village, later, registry, closed)
+
+    def _closed_commitments(self, village_code: str) -> set[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT session, inquiry FROM commitments WHERE village_code = ? "
+            "AND fulfilled_on IS NOT NULL",
+            (village_code,),
+        ).fetchall()
+        return {(session, inquiry) for session, inquiry in rows}
 
     def _refuse_a_second_valid_session(self, session: Session) -> None:
         other = self._db.execute(

@@ -161,7 +161,7 @@ def verify_store(
         tuple(verifier.tampered),
         tuple(verifier.changed),
         tuple(verifier.reworded),
-        _stale(latest, records, registry),
+        _stale(latest, records, registry, db),
     )
 
 
@@ -169,8 +169,15 @@ def _stale(
     latest: dict[str, tuple[Session, dict[str, Any]] | None],
     records: list[tuple[Any, ...]],
     registry: PackRegistry,
+    db: sqlite3.Connection,
 ) -> tuple[StaleSession, ...]:
     """Return the sound sessions whose decisions the record now gives otherwise."""
+    closed = {
+        (str(session), str(inquiry))
+        for session, inquiry in db.execute(
+            "SELECT session, inquiry FROM commitments WHERE fulfilled_on IS NOT NULL"
+        )
+    }
     revisions = {row[0]: row for row in records}  # ordered by event: the last is the latest
     villages: dict[str, list[LatestRevision]] = {}
     for session_id, parsed in latest.items():
@@ -195,7 +202,7 @@ def _stale(
         )
     found: list[StaleSession] = []
     for village in villages.values():
-        found.extend(stale_among(village, village, registry))
+        found.extend(stale_among(village, village, registry, closed))
     return tuple(sorted(found, key=lambda stale: stale.session))
 
 
