@@ -285,4 +285,9 @@ def test_verify_prints_a_stale_session_and_exits_0(
         assert run(capsys, "evaluate", str(path), "--store", str(store))[0] == 0
     code, out, _ = run(capsys, "store", "verify", str(store), "--lang", "en")
     assert code == 0
-    assert "stale: 420117101201-2026 (revision 1): c1 actions: [] → " in out
+    # 2025 brings c1's first incompetent year and commitment q1, due 2026-06-30 and open
+    # when the 2026 session is held (2027-01-15).
+    assert (
+        "stale: 420117101201-2026 (revision 1): finding added: commitment.overdue (warning) "
+        'c1; c1 actions: [] → [["organizational_adjustment","sanction.consecutive_incompetent"]]\n'
+    ) in out
