@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import zhiping
 from store.test_store import ADJUSTMENT, OTHER_VILLAGE, VILLAGE, action_kinds, session, session_id
 from zhiping import InputError
 from zhiping.store import SCHEMA_VERSION, SessionNotFound, Store
@@ -51,6 +52,7 @@ def test_get_returns_the_latest_revision_with_its_document_and_outcome(store: St
     }
     assert found.reason == "计票有误"
     assert found.event == 5
+    assert found.engine == f"zhiping {zhiping.__version__}"
     assert found.outcome["subjects"][1]["grade"] == "basically_competent"
     assert {"subject": "c1", "year": 2025, "grade": "competent"} in found.document["history"]
 
@@ -95,6 +97,7 @@ def test_a_schema_1_store_reads_and_verifies_read_only_without_being_migrated(
         assert verification.sessions == 3
         assert ids(old.list(village=VILLAGE)) == [session_id(2024), session_id(2025)]
         assert old.get(session_id(2025)).summary.status == "valid"
+        assert old.get(session_id(2025)).engine is None  # format-1 events kept no engine
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 1
 

@@ -67,6 +67,8 @@ class StoredSession:
         summary: what a list shows of it.
         reason: why the latest revision amended the one before (None for the first).
         event: the audit event that recorded the latest revision.
+        engine: the zhiping that recorded it (``zhiping VERSION``), or None for a
+            revision recorded before the engine's version was kept (event format 1).
         packs: the chain it was evaluated under, each ``{"name", "version"}``.
         document: the session document as evaluated (with the history and open
             commitments the store supplied), as JSON data.
@@ -76,6 +78,7 @@ class StoredSession:
     summary: SessionSummary
     reason: str | None
     event: int
+    engine: str | None
     packs: tuple[dict[str, Any], ...]
     document: dict[str, Any]
     outcome: dict[str, Any]
@@ -86,6 +89,7 @@ class StoredSession:
             **self.summary.to_json(),
             "reason": self.reason,
             "event": self.event,
+            "engine": self.engine,
             "packs": list(self.packs),
             "document": self.document,
             "outcome": self.outcome,
@@ -112,16 +116,20 @@ def stored_session(db: sqlite3.Connection, session_id: str) -> StoredSession:
         SessionNotFound: no session with that id is recorded.
     """
     row = db.execute(
-        f"SELECT {_SUMMARY}, r.reason, r.event, r.packs, r.document, r.outcome "
-        f"FROM records r WHERE r.session = ? AND {_LATEST}",
+        f"SELECT {_SUMMARY}, r.reason, r.event, r.packs, r.document, r.outcome, e.payload "
+        f"FROM records r LEFT JOIN events e ON e.seq = r.event "
+        f"WHERE r.session = ? AND {_LATEST}",
         (session_id,),
     ).fetchone()
     if row is None:
         raise SessionNotFound(session_id)
+    payload = json.loads(row[12]) if row[12] else {}
+    engine = payload.get("engine") if isinstance(payload, dict) else None
     return StoredSession(
         summary=_summary(row),
         reason=row[7],
         event=row[8],
+        engine=engine if isinstance(engine, str) else None,
         packs=tuple(json.loads(row[9])),
         document=json.loads(row[10]),
         outcome=json.loads(row[11]),

@@ -339,6 +339,19 @@ class Store:
 
     def _stale_after(self, session: Session, registry: PackRegistry) -> tuple[StaleSession, ...]:
         """Return the village's later sessions whose decisions this recording changes."""
+        later_exists = self._db.execute(
+            "SELECT 1 FROM records WHERE village_code = ? AND "
+            "(year > ? OR (year = ? AND ? > 0 AND quarter > ?)) LIMIT 1",
+            (
+                session.village.code,
+                session.year,
+                session.year,
+                session.quarter or 0,
+                session.quarter or 0,
+            ),
+        ).fetchone()
+        if later_exists is None:
+            return ()
         village = self._latest_of_village(session.village.code)
         recorded = next(r for r in village if r.session == session.id)
         later = [r for r in village if r.reads(recorded)]
