@@ -16,16 +16,12 @@ import functools
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
-from urllib.parse import quote
-
-import attrs
 
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
@@ -44,68 +40,25 @@ from zhiping.store._chain import (
     event_hash,
     event_json,
 )
+from zhiping.store._connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    readable,
+    sqlite_errors,
+    use_wal,
+)
+from zhiping.store._derived import canonical_document, derived_commitments, derived_grades
 from zhiping.store._errors import DocumentConflict, PeriodConflict, StoreClosed
 from zhiping.store._reading import SessionSummary, StoredSession, find_sessions, stored_session
-from zhiping.store._schema import check_identity, has_schema, migrate
+from zhiping.store._recorded import Recorded, as_recorded
+from zhiping.store._schema import check_identity, migrate
 from zhiping.store._stale import LatestRevision, StaleSession, stale_among
 from zhiping.store._verify import Verification, verify_store
 
-__all__ = ["Recorded", "Store"]
-
-BUSY_TIMEOUT_MS = 30_000
+__all__ = ["Recorded", "Store", "canonical_document"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-@attrs.frozen(eq=False)
-class Recorded(Outcome):
-    """An outcome as the store recorded it: the outcome, and its place in the record.
-
-    It is an :class:`~zhiping.Outcome` (code that wants the outcome uses it as one, and it
-    compares equal to the same outcome), with the revision it was recorded as, the audit
-    checkpoint taken with it, and the later sessions it makes stale.
-
-    Attributes:
-        revision: the revision of the session this outcome is (1 unless amended).
-        event: the audit event that recorded it.
-        checkpoint: the chain's head at that event (``event`` events, its hash).
-        written: False when the same document was recorded before and nothing was written.
-        stale: recorded sessions whose decisions the record now gives otherwise: the
-            later sessions of the village that this one changes, and this session itself
-            when it was recorded before and is stale.
-    """
-
-    revision: int = 1
-    event: int = 0
-    checkpoint: Checkpoint = attrs.field(factory=lambda: Checkpoint(0, GENESIS))
-    written: bool = True
-    stale: tuple[StaleSession, ...] = ()
-
-    @property
-    def outcome(self) -> Outcome:
-        """Return the plain outcome."""
-        return Outcome(
-            session=self.session,
-            packs=self.packs,
-            status=self.status,
-            findings=self.findings,
-            subjects=self.subjects,
-            trace=self.trace,
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Recorded):
-            return self.outcome == other.outcome
-        if isinstance(other, Outcome):
-            return self.outcome == other
-        return NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 def _guarded(
@@ -117,7 +70,7 @@ def _guarded(
         with store._lock:
             if store._closed:
                 raise StoreClosed(str(store.path))
-            with _sqlite_errors(store.path):
+            with sqlite_errors(store.path):
                 return method(store, *args, **kwargs)
 
     functools.update_wrapper(guarded, method)
@@ -150,15 +103,15 @@ class Store:
         self.read_only = read_only
         self._lock = threading.RLock()
         self._closed = False
-        self._db = _connect(self.path, read_only=read_only)
+        self._db = connect(self.path, read_only=read_only)
         try:
-            with _sqlite_errors(self.path):
+            with sqlite_errors(self.path):
                 self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 check_identity(self._db, str(self.path))
                 if read_only:
-                    self._db = _readable(self._db, self.path)
+                    self._db = readable(self._db, self.path)
                     return
-                _use_wal(self._db)
+                use_wal(self._db)
                 self._db.execute("PRAGMA synchronous = FULL")
                 self._db.execute("PRAGMA foreign_keys = ON")
                 migrate(self._db, str(self.path))
@@ -187,7 +140,7 @@ class Store:
             if self._closed:
                 return
             self._closed = True
-            with _sqlite_errors(self.path):
+            with sqlite_errors(self.path):
                 self._db.close()
 
     # Recording
@@ -315,7 +268,7 @@ class Store:
             event = self._write(evaluated, outcome, chain, registry, input_hash, revision, reason)
             checkpoint = Checkpoint(event, self._hash_of(event))
             stale = self._stale_after(evaluated, registry)
-        return _as_recorded(outcome, revision, event, checkpoint, written=True, stale=stale)
+        return as_recorded(outcome, revision, event, checkpoint, written=True, stale=stale)
 
     def _recorded_before(
         self, latest: sqlite3.Row, chain: Chain, registry: PackRegistry
@@ -328,7 +281,7 @@ class Store:
         itself = [r for r in village if r.session == evaluated.id]
         closed = self._closed_commitments(evaluated.village.code)
         stale = stale_among(village, itself, registry, closed)
-        return _as_recorded(
+        return as_recorded(
             outcome,
             latest["revision"],
             event,
@@ -788,141 +741,3 @@ class Store:
 # The periods a session of (year, quarter) reads: earlier years, and earlier quarters of
 # its own year when it is quarterly. Arguments: year, year, quarter.
 _BEFORE = "(year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"
-
-
-def _as_recorded(
-    outcome: Outcome,
-    revision: int,
-    event: int,
-    checkpoint: Checkpoint,
-    *,
-    written: bool,
-    stale: tuple[StaleSession, ...],
-) -> Recorded:
-    return Recorded(
-        session=outcome.session,
-        packs=outcome.packs,
-        status=outcome.status,
-        findings=outcome.findings,
-        subjects=outcome.subjects,
-        trace=outcome.trace,
-        revision=revision,
-        event=event,
-        checkpoint=checkpoint,
-        written=written,
-        stale=stale,
-    )
-
-
-def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """Open the file, usable from any thread (the store's lock serializes the calls)."""
-    try:
-        if read_only:
-            uri = f"file:{quote(str(path.absolute()))}?mode=ro"
-            return sqlite3.connect(
-                uri,
-                uri=True,
-                isolation_level=None,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                check_same_thread=False,
-            )
-        return sqlite3.connect(
-            path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-        )
-    except sqlite3.Error as error:
-        raise StoreError(
-            f"{path}: cannot open: {error}", zh=f"无法打开记录库 {path}:{error}"
-        ) from None
-
-
-def _readable(db: sqlite3.Connection, path: Path) -> sqlite3.Connection:
-    """Return the connection to read a store by, an empty one in memory for an empty file."""
-    if has_schema(db):
-        return db
-    db.close()
-    empty = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    migrate(empty, str(path))
-    return empty
-
-
-def canonical_document(session: Session) -> dict[str, Any]:
-    """Return a session as the store keeps it: its JSON, cast ballots in canonical order."""
-    document = session.model_dump(mode="json", by_alias=True)
-    cast = document["ballots"].get("cast")
-    if cast is not None:
-        document["ballots"]["cast"] = sorted(cast, key=canonical_json)
-    return document
-
-
-def derived_grades(session: Session, outcome: Outcome) -> list[tuple[Any, ...]]:
-    """Return the grade rows a session gives: none from a void session."""
-    if outcome.status != "valid":
-        return []
-    return [
-        (
-            session.village.code,
-            subject.id,
-            session.year,
-            session.quarter or 0,
-            subject.grade,
-            session.id,
-        )
-        for subject in outcome.subjects
-        if subject.grade is not None
-    ]
-
-
-def derived_commitments(session: Session, fulfilled: Mapping[str, str]) -> list[tuple[Any, ...]]:
-    """Return the commitment rows a session's inquiries give, keeping known fulfilments."""
-    rows = []
-    for inquiry in session.inquiries:
-        commitment = inquiry.commitment
-        if commitment is None or commitment.due is None:
-            continue
-        done = commitment.fulfilled_on.isoformat() if commitment.fulfilled_on else None
-        rows.append(
-            (
-                session.id,
-                inquiry.id,
-                session.village.code,
-                session.year,
-                inquiry.to,
-                commitment.text,
-                commitment.due.isoformat(),
-                done or fulfilled.get(inquiry.id),
-            )
-        )
-    return rows
-
-
-def _use_wal(db: sqlite3.Connection) -> None:
-    """Switch the file to WAL, waiting while another process holds it.
-
-    SQLite does not apply the busy timeout to a change of journal mode, so a second
-    process opening a new store at the same moment retries here.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-            continue
-        if mode == "wal":
-            return
-        if time.monotonic() > deadline:
-            raise StoreError(
-                f"cannot switch the store to WAL (journal mode {mode})",
-                zh=f"无法把记录库切换到 WAL 日志模式(当前为 {mode})",
-            )
-        time.sleep(0.01)
-
-
-@contextmanager
-def _sqlite_errors(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise StoreError(f"{path}: {error}", zh=f"记录库 {path} 出错:{error}") from None
