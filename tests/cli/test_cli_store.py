@@ -287,7 +287,11 @@ def test_verify_prints_a_stale_session_and_exits_0(
     assert code == 0
     # 2025 brings c1's first incompetent year and commitment q1, due 2026-06-30 and open
     # when the 2026 session is held (2027-01-15).
-    assert (
+    line = (
         "stale: 420117101201-2026 (revision 1): finding added: commitment.overdue (warning) "
         'c1; c1 actions: [] → [["organizational_adjustment","sanction.consecutive_incompetent"]]\n'
-    ) in out
+    )
+    assert line in out
+    assert run(capsys, "store", "stale", str(store), "--lang", "en") == (0, line, "")
+    code, out, _ = run(capsys, "store", "stale", str(store), "--format", "json")
+    assert [json.loads(found)["session"] for found in out.splitlines()] == ["420117101201-2026"]

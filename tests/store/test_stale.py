@@ -41,6 +41,8 @@ def test_recording_2025_after_2026_reports_2026_stale_and_leaves_it_as_recorded(
     verification = store.verify()
     assert verification.ok
     assert [s.session for s in verification.stale] == [session_id(2026)]
+    assert store.stale() == verification.stale
+    assert store.stale(village="420117101299") == ()
 
 
 def test_posting_the_stale_session_again_returns_it_marked_stale(store: Store) -> None:

@@ -164,6 +164,19 @@ def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
     add_lang(listing, lang)
     listing.set_defaults(run=run_list)
 
+    stale = add_subcommand(
+        "stale",
+        Text(
+            zh="因较早年度补录而决定已变的直评会(须更正)",
+            en="sessions whose decisions an earlier period recorded late has changed",
+        ),
+    )
+    stale.add_argument("db", metavar="DB", type=Path)
+    stale.add_argument("--village", metavar="CODE")
+    _add_format(stale, lang)
+    add_lang(stale, lang)
+    stale.set_defaults(run=run_stale)
+
     sheet = add_subcommand(
         "sheet",
         Text(zh="一次直评会的结果公示页(HTML)", en="a session's results sheet (HTML)"),
@@ -353,6 +366,20 @@ def run_list(arguments: argparse.Namespace) -> int:
     console.print(table)
     if len(page) == arguments.limit:
         console.print(f"{_LABELS['next'][lang]} {page[-1].session}", markup=False)
+    return EXIT_OK
+
+
+def run_stale(arguments: argparse.Namespace) -> int:
+    """Print the stale sessions, one line (or one JSON line) each."""
+    with _existing(arguments.db) as store:
+        found = store.stale(village=arguments.village)
+    for stale in found:
+        if arguments.format == "json":
+            sys.stdout.write(canonical_json(stale.to_json()) + "\n")
+        else:
+            sys.stdout.write(
+                f"{_LABELS['stale'][arguments.lang]}: {stale.describe(arguments.lang)}\n"
+            )
     return EXIT_OK
 
 

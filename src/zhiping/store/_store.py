@@ -634,6 +634,35 @@ class Store:
         return Checkpoint(size, head or GENESIS)
 
     @_guarded
+    def stale(
+        self, *, village: str | None = None, registry: PackRegistry | None = None
+    ) -> tuple[StaleSession, ...]:
+        """Return the recorded sessions whose decisions the record now gives otherwise.
+
+        What :meth:`verify` reports under ``stale``, without verifying anything else.
+
+        Args:
+            village: only this village's sessions.
+            registry: the packs to re-evaluate with (the installed ones by default).
+        """
+        registry = registry or default_registry()
+        if village is None:
+            rows = self._db.execute("SELECT DISTINCT village_code FROM records ORDER BY 1")
+            villages = [code for (code,) in rows.fetchall()]
+        else:
+            villages = [village]
+        found: builtins.list[StaleSession] = []
+        self._db.execute("BEGIN")
+        try:
+            for code in villages:
+                latest = self._latest_of_village(code)
+                closed = self._closed_commitments(code)
+                found.extend(stale_among(latest, latest, registry, closed))
+        finally:
+            self._db.execute("ROLLBACK")
+        return tuple(sorted(found, key=lambda stale: stale.session))
+
+    @_guarded
     def checkpoint_at(self, event: int) -> Checkpoint:
         """Return the checkpoint the chain had once ``event`` was appended.
 
