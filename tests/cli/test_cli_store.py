@@ -203,3 +203,95 @@ def test_history_and_verify_speak_chinese_with_lang_zh(
     assert code == 0
     assert "条记录的结果已重新计算" in out
     assert out.rstrip().endswith("完好")
+
+
+def test_get_prints_the_latest_revision_and_as_json_all_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = recorded_two_years(tmp_path, capsys)
+    code, out, _ = run(capsys, "store", "get", str(store), "420117101201-2026", "--lang", "en")
+    assert code == 0
+    assert "session 420117101201-2026\nrevision 1\n" in out
+    assert "  c1: incompetent\n" in out
+    code, out, _ = run(capsys, "store", "get", str(store), "420117101201-2026", "--format", "json")
+    found = json.loads(out)
+    assert (code, found["status"], found["event"]) == (0, "valid", 2)
+    assert found["outcome"]["subjects"][1]["actions"][0]["kind"] == "organizational_adjustment"
+
+
+def test_get_of_an_unknown_session_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = recorded_two_years(tmp_path, capsys)
+    code, _, err = run(capsys, "store", "get", str(store), "nowhere-2026", "--lang", "en")
+    assert code == 2
+    assert "session nowhere-2026 is not recorded" in err
+
+
+def test_list_pages_sessions_as_json_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = recorded_two_years(tmp_path, capsys)
+    code, out, _ = run(
+        capsys, "store", "list", str(store), "--village", "420117101201", "--format", "json"
+    )
+    assert code == 0
+    assert [json.loads(line)["session"] for line in out.splitlines()] == [
+        "420117101201-2025",
+        "420117101201-2026",
+    ]
+    code, out, _ = run(
+        capsys,
+        "store",
+        "list",
+        str(store),
+        "--after",
+        "420117101201-2025",
+        "--limit",
+        "1",
+        "--format",
+        "json",
+    )
+    assert [json.loads(line)["year"] for line in out.splitlines()] == [2026]
+
+
+def test_sheet_prints_the_results_sheet_with_the_checkpoint_of_the_session(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = recorded_two_years(tmp_path, capsys)
+    code, out, _ = run(capsys, "store", "sheet", str(store), "420117101201-2025", "--lang", "en")
+    assert code == 0
+    assert out.startswith("<!DOCTYPE html>")
+    assert "1:" in out
+
+
+def test_verify_of_an_empty_file_writes_nothing_into_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    code, out, _ = run(capsys, "store", "verify", str(empty), "--lang", "en")
+    assert code == 0
+    assert out.endswith("ok\n")
+    assert empty.read_bytes() == b""
+
+
+def test_verify_prints_a_stale_session_and_exits_0(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = two_years(tmp_path)
+    store = tmp_path / "records.db"
+    for path in (second, first):  # 2026 recorded before 2025
+        assert run(capsys, "evaluate", str(path), "--store", str(store))[0] == 0
+    code, out, _ = run(capsys, "store", "verify", str(store), "--lang", "en")
+    assert code == 0
+    # 2025 brings c1's first incompetent year and commitment q1, due 2026-06-30 and open
+    # when the 2026 session is held (2027-01-15).
+    line = (
+        "stale: 420117101201-2026 (revision 1): finding added: commitment.overdue (warning) "
+        'c1; c1 actions: [] → [["organizational_adjustment","sanction.consecutive_incompetent"]]\n'
+    )
+    assert line in out
+    assert run(capsys, "store", "stale", str(store), "--lang", "en") == (0, line, "")
+    code, out, _ = run(capsys, "store", "stale", str(store), "--format", "json")
+    assert [json.loads(found)["session"] for found in out.splitlines()] == ["420117101201-2026"]

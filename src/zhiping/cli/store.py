@@ -1,4 +1,8 @@
-"""``zhiping store verify|history|checkpoint|export DB``: reading a records store."""
+"""``zhiping store verify|history|checkpoint|export|get|list|sheet DB``: reading a records store.
+
+Every one of them opens the store read-only: reading never writes, not even a schema
+into an empty file.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +23,11 @@ from zhiping.cli._common import (
     add_parser,
     wide_console,
 )
+from zhiping.documents.session import parse_session
 from zhiping.errors import InputError
 from zhiping.glossary import Lang, Text, name_of
-from zhiping.store import Checkpoint, Store
+from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
+from zhiping.store import Checkpoint, SessionNotFound, Store
 from zhiping.store._chain import canonical_json
 
 __all__ = ["add_command"]
@@ -41,6 +47,15 @@ _LABELS = {
     "commitment": Text(zh="承诺事项", en="commitment"),
     "due": Text(zh="期限", en="due"),
     "open_commitments": Text(zh="未兑现的承诺", en="open commitments"),
+    "reworded": Text(zh="措辞不同", en="reworded"),
+    "stale": Text(zh="已过时", en="stale"),
+    "session": Text(zh="直评会", en="session"),
+    "revision": Text(zh="版本", en="revision"),
+    "village": Text(zh="村", en="village"),
+    "held_on": Text(zh="召开日期", en="held on"),
+    "status": Text(zh="状态", en="status"),
+    "sessions": Text(zh="直评会", en="sessions"),
+    "next": Text(zh="下一页:--after", en="next page: --after"),
 }
 
 
@@ -110,6 +125,85 @@ def add_command(commands: Any, lang: Lang) -> None:
     export.add_argument("db", metavar="DB", type=Path)
     add_lang(export, lang)
     export.set_defaults(run=run_export)
+    _add_finding_commands(add_subcommand, lang)
+
+
+def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
+    """Add ``get``, ``list`` and ``sheet``: finding sessions in a store."""
+    get = add_subcommand(
+        "get",
+        Text(zh="一次直评会的最新版本:文件与结果", en="a session's latest revision and outcome"),
+    )
+    get.add_argument("db", metavar="DB", type=Path)
+    get.add_argument("session", metavar="SESSION")
+    _add_format(get, lang)
+    add_lang(get, lang)
+    get.set_defaults(run=run_get)
+
+    listing = add_subcommand(
+        "list",
+        Text(
+            zh="按村、年度、区划前缀或状态列出直评会",
+            en="list sessions by village, year, prefix or status",
+        ),
+    )
+    listing.add_argument("db", metavar="DB", type=Path)
+    listing.add_argument("--village", metavar="CODE")
+    listing.add_argument("--year", type=int)
+    listing.add_argument("--prefix", metavar="DIGITS")
+    listing.add_argument("--status", choices=("valid", "void"))
+    listing.add_argument(
+        "--after",
+        metavar="SESSION",
+        help=Text(zh="只列出编号在此之后的直评会(翻页)", en="only sessions after this id (paging)")[
+            lang
+        ],
+    )
+    listing.add_argument("--limit", type=_positive, default=100)
+    _add_format(listing, lang)
+    add_lang(listing, lang)
+    listing.set_defaults(run=run_list)
+
+    stale = add_subcommand(
+        "stale",
+        Text(
+            zh="因较早年度补录而决定已变的直评会(须更正)",
+            en="sessions whose decisions an earlier period recorded late has changed",
+        ),
+    )
+    stale.add_argument("db", metavar="DB", type=Path)
+    stale.add_argument("--village", metavar="CODE")
+    _add_format(stale, lang)
+    add_lang(stale, lang)
+    stale.set_defaults(run=run_stale)
+
+    sheet = add_subcommand(
+        "sheet",
+        Text(zh="一次直评会的结果公示页(HTML)", en="a session's results sheet (HTML)"),
+    )
+    sheet.add_argument("db", metavar="DB", type=Path)
+    sheet.add_argument("session", metavar="SESSION")
+    add_lang(sheet, lang)
+    sheet.set_defaults(run=run_sheet)
+
+
+def _add_format(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help=Text(zh="输出格式(默认 text)", en="output format (default text)")[lang],
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"not a positive integer: {text!r}")
+    return value
 
 
 def _checkpoint(text: str) -> Checkpoint:
@@ -123,7 +217,7 @@ def _existing(path: Path) -> Store:
     # Reading commands never create a store where there was none.
     if not path.is_file():
         raise Refused(Text(zh=f"{path} 处没有记录库", en=f"no store at {path}"))
-    return Store(path)
+    return Store(path, read_only=True)
 
 
 def run_verify(arguments: argparse.Namespace) -> int:
@@ -136,6 +230,10 @@ def run_verify(arguments: argparse.Namespace) -> int:
     out.write(f"{verification.sessions} {_LABELS['recomputed'][lang]}\n")
     for finding in verification.changed_packs:
         out.write(f"{_LABELS['packs_changed'][lang]}: {finding.describe(lang)}\n")
+    for finding in verification.reworded:
+        out.write(f"{_LABELS['reworded'][lang]}: {finding.describe(lang)}\n")
+    for stale in verification.stale:
+        out.write(f"{_LABELS['stale'][lang]}: {stale.describe(lang)}\n")
     for finding in verification.tampered:
         sys.stderr.write(f"{_LABELS['tampered'][lang]}: {finding.describe(lang)}\n")
     if not verification.ok:
@@ -201,3 +299,105 @@ def run_export(arguments: argparse.Namespace) -> int:
             }
             sys.stdout.write(canonical_json(line) + "\n")
     return EXIT_OK
+
+
+def run_get(arguments: argparse.Namespace) -> int:
+    """Print a session's latest revision: its summary, or all of it as JSON."""
+    with _existing(arguments.db) as store:
+        try:
+            found = store.get(arguments.session)
+        except SessionNotFound as error:
+            raise Refused(Text(zh=error.zh, en=str(error))) from None
+    if arguments.format == "json":
+        sys.stdout.write(canonical_json(found.to_json()) + "\n")
+        return EXIT_OK
+    lang = arguments.lang
+    summary = found.summary
+    out = sys.stdout
+    out.write(f"{_LABELS['session'][lang]} {summary.session}\n")
+    out.write(f"{_LABELS['revision'][lang]} {summary.revision}\n")
+    out.write(f"{_LABELS['village'][lang]} {summary.village_code}\n")
+    out.write(f"{_LABELS['year'][lang]} {_period(summary.year, summary.quarter)}\n")
+    out.write(f"{_LABELS['held_on'][lang]} {summary.held_on.isoformat()}\n")
+    out.write(f"{_LABELS['status'][lang]} {summary.status}\n")
+    for subject in found.outcome.get("subjects", []):
+        grade = subject.get("grade")
+        shown = name_of(grade)[lang] if grade else "-"
+        out.write(f"  {subject.get('id')}: {shown}\n")
+    return EXIT_OK
+
+
+def run_list(arguments: argparse.Namespace) -> int:
+    """Print a page of sessions, one line (or one JSON line) each."""
+    with _existing(arguments.db) as store:
+        try:
+            page = store.list(
+                village=arguments.village,
+                year=arguments.year,
+                prefix=arguments.prefix,
+                status=arguments.status,
+                after=arguments.after,
+                limit=arguments.limit,
+            )
+        except InputError as error:
+            raise Refused(Text(zh=error.message("zh"), en=error.message("en"))) from None
+    if arguments.format == "json":
+        for summary in page:
+            sys.stdout.write(canonical_json(summary.to_json()) + "\n")
+        return EXIT_OK
+    lang = arguments.lang
+    console = wide_console()
+    table = Table(
+        _LABELS["session"][lang],
+        _LABELS["revision"][lang],
+        _LABELS["year"][lang],
+        _LABELS["held_on"][lang],
+        _LABELS["status"][lang],
+        title=_LABELS["sessions"][lang],
+    )
+    for summary in page:
+        table.add_row(
+            summary.session,
+            str(summary.revision),
+            _period(summary.year, summary.quarter),
+            summary.held_on.isoformat(),
+            summary.status,
+        )
+    console.print(table)
+    if len(page) == arguments.limit:
+        console.print(f"{_LABELS['next'][lang]} {page[-1].session}", markup=False)
+    return EXIT_OK
+
+
+def run_stale(arguments: argparse.Namespace) -> int:
+    """Print the stale sessions, one line (or one JSON line) each."""
+    with _existing(arguments.db) as store:
+        found = store.stale(village=arguments.village)
+    for stale in found:
+        if arguments.format == "json":
+            sys.stdout.write(canonical_json(stale.to_json()) + "\n")
+        else:
+            sys.stdout.write(
+                f"{_LABELS['stale'][arguments.lang]}: {stale.describe(arguments.lang)}\n"
+            )
+    return EXIT_OK
+
+
+def run_sheet(arguments: argparse.Namespace) -> int:
+    """Print the results sheet of a recorded session, with the checkpoint of its event."""
+    with _existing(arguments.db) as store:
+        try:
+            found = store.get(arguments.session)
+        except SessionNotFound as error:
+            raise Refused(Text(zh=error.zh, en=str(error))) from None
+        checkpoint = store.checkpoint_at(found.event)
+    lang = arguments.lang
+    session = parse_session(found.document)
+    sys.stdout.write(sheet_head(lang))
+    sys.stdout.write(sheet_page(session, found.outcome, lang, checkpoint=str(checkpoint)))
+    sys.stdout.write(sheet_tail())
+    return EXIT_OK
+
+
+def _period(year: int, quarter: int | None) -> str:
+    return str(year) if quarter is None else f"{year} Q{quarter}"

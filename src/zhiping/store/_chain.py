@@ -1,10 +1,17 @@
 """The audit chain: canonical encodings, event hashes, and checkpoints.
 
-Each event's hash is ``SHA-256(previous hash ‖ encoding)``, where the encoding is
-length-prefixed (the kind, then the canonical JSON payload, each preceded by its length
-in bytes) so that no two events encode alike. The first event's previous hash is 32
-zero bytes. A :class:`Checkpoint` (size and head) printed on the results sheet lets a
-later :meth:`~zhiping.store.Store.verify` detect a rewritten or truncated chain.
+Each event's hash is ``SHA-256(previous hash ‖ encoding)``, where the previous hash is
+taken as its 32 raw bytes and the encoding is length-prefixed (the kind, then the
+payload's UTF-8 bytes, each preceded by its length as an 8-byte big-endian integer) so
+that no two events encode alike. The first event's previous hash is 32 zero bytes. A
+:class:`Checkpoint` (size and head) printed on the results sheet lets a later
+:meth:`~zhiping.store.Store.verify` detect a rewritten or truncated chain.
+
+Payloads are canonical JSON. Events of format 2 (``"format": "zhiping.event/2"`` in the
+payload) are canonical by RFC 8785 (:func:`event_json`); earlier events, written before
+the format was versioned, carry no ``format`` key and are canonical as
+:func:`canonical_json` writes (keys sorted by code point, no spaces, characters kept).
+``docs/store.md`` spells the whole construction out for an auditor.
 """
 
 from __future__ import annotations
@@ -15,19 +22,47 @@ import re
 from typing import Any
 
 import attrs
+import rfc8785
 
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
 
-__all__ = ["GENESIS", "Checkpoint", "canonical_json", "digest", "event_hash"]
+__all__ = [
+    "EVENT_FORMAT",
+    "GENESIS",
+    "Checkpoint",
+    "canonical_json",
+    "digest",
+    "event_hash",
+    "event_json",
+    "is_canonical_payload",
+]
 
 GENESIS = "0" * 64
 """The previous hash of the first event."""
+
+EVENT_FORMAT = "zhiping.event/2"
+"""The ``format`` of the payloads written now: RFC 8785 canonical JSON."""
 
 
 def canonical_json(value: Any) -> str:
     """Return the one JSON text of a value: keys sorted, no spaces, characters kept."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_json(payload: Any) -> str:
+    """Return an event payload's RFC 8785 canonical JSON text (format 2)."""
+    return rfc8785.dumps(payload).decode("utf-8")
+
+
+def is_canonical_payload(text: str, payload: Any) -> bool:
+    """Return whether a stored payload text is the canonical form its format asks for."""
+    if isinstance(payload, dict) and payload.get("format") == EVENT_FORMAT:
+        try:
+            return event_json(payload) == text
+        except (rfc8785.CanonicalizationError, ValueError):
+            return False
+    return canonical_json(payload) == text
 
 
 def digest(text: str) -> str:

@@ -12,7 +12,7 @@ import sqlite3
 
 from zhiping.errors import StoreError
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "check_identity", "migrate"]
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "check_identity", "has_schema", "migrate"]
 
 APPLICATION_ID = 0x5A485053
 """``PRAGMA application_id`` of a zhiping store (``ZHPS``)."""
@@ -83,7 +83,17 @@ CREATE TABLE commitments (
 CREATE INDEX commitments_by_village ON commitments (village_code, year);
 """
 
-_MIGRATIONS: tuple[str, ...] = (_VERSION_1,)
+# Version 2: the indexes that finding sessions reads (Store.list); the tables are
+# unchanged, so a store of version 1 is read and verified as it is. records_listed
+# covers what a list shows, so that a township's page is read from the index alone.
+_VERSION_2 = """
+CREATE INDEX records_listed ON records
+    (village_code, session, revision, year, quarter, held_on, status);
+CREATE INDEX records_by_year ON records (year, village_code);
+CREATE INDEX events_by_session ON events (session);
+"""
+
+_MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2)
 SCHEMA_VERSION = len(_MIGRATIONS)
 """The schema version this zhiping writes; each migration raises it by one."""
 
@@ -111,6 +121,12 @@ def check_identity(connection: sqlite3.Connection, path: str) -> None:
             zh=f"{path} 由更新版本的 zhiping 写入(结构版本 {version};"
             f"本版本只认识到 {SCHEMA_VERSION})",
         )
+
+
+def has_schema(connection: sqlite3.Connection) -> bool:
+    """Return whether the file holds a store's tables (an empty or new file does not)."""
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    return bool(version)
 
 
 def migrate(connection: sqlite3.Connection, path: str) -> None:

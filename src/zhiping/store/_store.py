@@ -3,33 +3,78 @@
 Every write is one ``BEGIN IMMEDIATE`` transaction on a WAL database with
 ``synchronous=FULL``, foreign keys on and a busy timeout, so that an acknowledged
 session survives a crash and two writers wait for each other rather than fail.
+
+A :class:`Store` may be shared by the threads of one process: it holds one connection
+and a lock, and each call takes the lock for its whole length, so that calls from
+several threads run one after the other, each in its own transaction.
 """
 
 from __future__ import annotations
 
+import builtins
+import functools
+import json
 import sqlite3
-import time
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import CarriedCommitment, HistoryEntry, Session, parse_session
 from zhiping.engine import evaluate_chain
-from zhiping.errors import SessionConflict, StoreError
+from zhiping.errors import StoreError
 from zhiping.packs.model import Chain
 from zhiping.packs.registry import PackRegistry, default_registry
-from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
+from zhiping.store._authority import RecordedPeriod, StoredGrade, checked_history
+from zhiping.store._chain import (
+    EVENT_FORMAT,
+    GENESIS,
+    Checkpoint,
+    canonical_json,
+    digest,
+    event_hash,
+    event_json,
+)
+from zhiping.store._connection import (
+    BUSY_TIMEOUT_MS,
+    connect,
+    readable,
+    sqlite_errors,
+    use_wal,
+)
+from zhiping.store._derived import canonical_document, derived_commitments, derived_grades
+from zhiping.store._errors import DocumentConflict, PeriodConflict, StoreClosed
+from zhiping.store._reading import SessionSummary, StoredSession, find_sessions, stored_session
+from zhiping.store._recorded import Recorded, as_recorded
 from zhiping.store._schema import check_identity, migrate
+from zhiping.store._stale import LatestRevision, StaleSession, stale_among
 from zhiping.store._verify import Verification, verify_store
 
-__all__ = ["Store"]
+__all__ = ["Recorded", "Store", "canonical_document"]
 
-BUSY_TIMEOUT_MS = 30_000
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _guarded(
+    method: Callable[Concatenate[Store, _P], _R],
+) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a method under the store's lock, on an open store, with no raw sqlite3 error."""
+
+    def guarded(store: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with store._lock:
+            if store._closed:
+                raise StoreClosed(str(store.path))
+            with sqlite_errors(store.path):
+                return method(store, *args, **kwargs)
+
+    functools.update_wrapper(guarded, method)
+    return guarded
 
 
 class Store:
@@ -37,28 +82,36 @@ class Store:
 
     Open it on a path (created if missing) and use it as a context manager, or call
     :meth:`close`. Nothing stored links a ballot to a person, and cast ballots are kept
-    in a canonical order, not the order they were cast.
+    in a canonical order, not the order they were cast. The threads of one process may
+    share a store: its calls take a lock and run one at a time. Every call raises only
+    :class:`~zhiping.errors.StoreError` (and :class:`~zhiping.errors.InputError` or
+    :class:`~zhiping.errors.PackError` for a document or packs that cannot be evaluated).
+
+    Args:
+        path: the SQLite file.
+        read_only: open without writing anything, ever: no schema is created in a new
+            or empty file (it reads as an empty store) and an older store is read as it
+            is, not migrated. Writing methods then raise ``StoreError``.
 
     Raises:
         StoreError: the file cannot be opened, is not a zhiping store, or was written
             by a newer zhiping.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        self._closed = False
+        self._db = connect(self.path, read_only=read_only)
         try:
-            self._db = sqlite3.connect(
-                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-            )
-        except sqlite3.Error as error:
-            raise StoreError(
-                f"{self.path}: cannot open: {error}", zh=f"无法打开记录库 {self.path}:{error}"
-            ) from None
-        try:
-            with _sqlite_errors(self.path):
+            with sqlite_errors(self.path):
                 self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 check_identity(self._db, str(self.path))
-                _use_wal(self._db)
+                if read_only:
+                    self._db = readable(self._db, self.path)
+                    return
+                use_wal(self._db)
                 self._db.execute("PRAGMA synchronous = FULL")
                 self._db.execute("PRAGMA foreign_keys = ON")
                 migrate(self._db, str(self.path))
@@ -78,8 +131,17 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the file; the store cannot be used afterwards."""
-        self._db.close()
+        """Close the file; the store cannot be used afterwards. Closing twice is harmless.
+
+        Raises:
+            StoreError: the file could not be closed cleanly.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            with sqlite_errors(self.path):
+                self._db.close()
 
     # Recording
 
@@ -90,19 +152,45 @@ class Store:
         pack: str | None = None,
         registry: PackRegistry | None = None,
     ) -> Outcome:
-        """Evaluate a session with the history and open commitments kept here, and record it.
+        """Evaluate a session against the record, and record it: :meth:`record`.
 
-        Recording the same document again changes nothing and returns the same outcome.
+        What it returns is the :class:`Recorded` outcome that :meth:`record` returns;
+        only its declared type is the plain :class:`~zhiping.Outcome`, as it was
+        before a recording carried its revision, checkpoint and stale sessions.
+        """
+        return self.record(document, pack=pack, registry=registry)
+
+    @_guarded
+    def record(
+        self,
+        document: Session | str | bytes | Mapping[str, Any],
+        *,
+        pack: str | None = None,
+        registry: PackRegistry | None = None,
+    ) -> Recorded:
+        """Evaluate a session against the record, and record it.
+
+        The record is authoritative: the store supplies the grades of earlier periods
+        and the open commitments; a history entry of the document that contradicts the
+        record is refused (see :mod:`zhiping.store._authority`). Recording the same
+        document again changes nothing and returns the same outcome.
+
+        Returns:
+            The outcome, as recorded: with its revision, its checkpoint, and the later
+            sessions of the village it makes stale.
 
         Raises:
-            InputError: the document is broken.
-            SessionConflict: another document was recorded under the same session id;
+            InputError: the document is broken, or its history contradicts the record
+                (path ``history[i]``, naming both grades).
+            DocumentConflict: another document was recorded under the same session id;
                 record it with :meth:`amend` if it corrects the first.
+            PeriodConflict: the village already has another valid session for the period.
             PackError, NoApplicableRule: as :func:`zhiping.evaluate`.
             StoreError: the file cannot be written.
         """
         return self._record(document, pack=pack, registry=registry, reason=None)
 
+    @_guarded
     def amend(
         self,
         document: Session | str | bytes | Mapping[str, Any],
@@ -110,11 +198,12 @@ class Store:
         reason: str,
         pack: str | None = None,
         registry: PackRegistry | None = None,
-    ) -> Outcome:
-        """Record a corrected document for a session already recorded, saying why.
+    ) -> Recorded:
+        """Record a corrected (or, when stale, re-evaluated) document for a session, saying why.
 
         The earlier revision stays in the store and in the audit chain; grades and
-        commitments follow the new one.
+        commitments follow the new one. Amending a stale session with its same document
+        records the outcome the record now gives.
 
         Raises:
             StoreError: no session with that id has been recorded, or no reason is given.
@@ -123,6 +212,29 @@ class Store:
             raise StoreError("an amendment needs a reason", zh="更正须说明理由")
         return self._record(document, pack=pack, registry=registry, reason=reason)
 
+    @_guarded
+    def preview(
+        self,
+        document: Session | str | bytes | Mapping[str, Any],
+        *,
+        pack: str | None = None,
+        registry: PackRegistry | None = None,
+    ) -> Outcome:
+        """Evaluate a session against the record as :meth:`evaluate` would, writing nothing.
+
+        Raises:
+            InputError, PackError, NoApplicableRule: as :meth:`evaluate`.
+        """
+        session = document if isinstance(document, Session) else parse_session(document)
+        registry = registry or default_registry()
+        chain = registry.chain(session.village.code, session.held_on, pack=pack)
+        self._db.execute("BEGIN")
+        try:
+            evaluated = parse_session(self._with_records(canonical_document(session), session))
+        finally:
+            self._db.execute("ROLLBACK")
+        return evaluate_chain(evaluated, chain, registry.mechanisms)
+
     def _record(
         self,
         document: Session | str | bytes | Mapping[str, Any],
@@ -130,7 +242,8 @@ class Store:
         pack: str | None,
         registry: PackRegistry | None,
         reason: str | None,
-    ) -> Outcome:
+    ) -> Recorded:
+        self._writable()
         session = document if isinstance(document, Session) else parse_session(document)
         registry = registry or default_registry()
         chain = registry.chain(session.village.code, session.held_on, pack=pack)
@@ -140,14 +253,8 @@ class Store:
             latest = self._latest(session.id)
             if reason is None and latest is not None:
                 if latest["input_hash"] != input_hash:
-                    raise SessionConflict(
-                        f"session {session.id} is recorded with another document; "
-                        "record the new one as an amendment, with its reason",
-                        zh=f"直评会 {session.id} 已按另一份文件记录;"
-                        "请把新文件作为更正记录,并说明理由",
-                    )
-                evaluated = parse_session(latest["document"])
-                return evaluate_chain(evaluated, chain, registry.mechanisms)
+                    raise DocumentConflict(session.id)
+                return self._recorded_before(latest, chain, registry)
             if reason is not None and latest is None:
                 raise StoreError(
                     f"session {session.id} is not recorded: nothing to amend",
@@ -158,8 +265,59 @@ class Store:
             if outcome.status == "valid":
                 self._refuse_a_second_valid_session(evaluated)
             revision = 1 if latest is None else latest["revision"] + 1
-            self._write(evaluated, outcome, chain, registry, input_hash, revision, reason)
-        return outcome
+            event = self._write(evaluated, outcome, chain, registry, input_hash, revision, reason)
+            checkpoint = Checkpoint(event, self._hash_of(event))
+            stale = self._stale_after(evaluated, registry)
+        return as_recorded(outcome, revision, event, checkpoint, written=True, stale=stale)
+
+    def _recorded_before(
+        self, latest: sqlite3.Row, chain: Chain, registry: PackRegistry
+    ) -> Recorded:
+        """Return the outcome of a document recorded before, and whether it is stale now."""
+        evaluated = parse_session(latest["document"])
+        outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+        event = latest["event"]
+        village = self._latest_of_village(evaluated.village.code)
+        itself = [r for r in village if r.session == evaluated.id]
+        closed = self._closed_commitments(evaluated.village.code)
+        stale = stale_among(village, itself, registry, closed)
+        return as_recorded(
+            outcome,
+            latest["revision"],
+            event,
+            Checkpoint(event, self._hash_of(event)),
+            written=False,
+            stale=stale,
+        )
+
+    def _stale_after(self, session: Session, registry: PackRegistry) -> tuple[StaleSession, ...]:
+        """Return the village's later sessions whose decisions this recording changes."""
+        later_exists = self._db.execute(
+            "SELECT 1 FROM records WHERE village_code = ? AND "
+            "(year > ? OR (year = ? AND ? > 0 AND quarter > ?)) LIMIT 1",
+            (
+                session.village.code,
+                session.year,
+                session.year,
+                session.quarter or 0,
+                session.quarter or 0,
+            ),
+        ).fetchone()
+        if later_exists is None:
+            return ()
+        village = self._latest_of_village(session.village.code)
+        recorded = next(r for r in village if r.session == session.id)
+        later = [r for r in village if r.reads(recorded)]
+        closed = self._closed_commitments(session.village.code)
+        return stale_among(village, later, registry, closed)
+
+    def _closed_commitments(self, village_code: str) -> set[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT session, inquiry FROM commitments WHERE village_code = ? "
+            "AND fulfilled_on IS NOT NULL",
+            (village_code,),
+        ).fetchall()
+        return {(session, inquiry) for session, inquiry in rows}
 
     def _refuse_a_second_valid_session(self, session: Session) -> None:
         other = self._db.execute(
@@ -169,33 +327,52 @@ class Store:
             (session.village.code, session.year, session.quarter or 0, session.id),
         ).fetchone()
         if other is not None:
-            raise SessionConflict(
-                f"village {session.village.code} already has a valid session for "
-                f"{session.year}: {other[0]}; a village is graded once a year (or quarter), "
-                "so amend that session instead",
-                zh=f"村 {session.village.code} 在{session.year}年度已有有效的直评会 {other[0]};"
-                "每村每年(或每季度)只评定一次,请改为更正那次直评会",
+            raise PeriodConflict(
+                session.id,
+                other[0],
+                village_code=session.village.code,
+                year=session.year,
+                quarter=session.quarter,
             )
 
     def _with_records(self, given: dict[str, Any], session: Session) -> dict[str, Any]:
-        """Add the grades and open commitments of earlier years kept here."""
+        """Return the document with the record's grades and open commitments of earlier years.
+
+        Raises:
+            InputError: a history entry of the document contradicts the record.
+        """
         merged = dict(given)
-        history = {(h["subject"], h["year"], h.get("quarter")): h for h in given["history"]}
-        earlier = self.history(
-            session.village.code, before_year=session.year, before_quarter=session.quarter
+        history = checked_history(
+            given["history"], self._stored_grades(session), self._recorded_periods(session)
         )
-        for entry in earlier:
-            key = (entry.subject, entry.year, entry.quarter)
-            history.setdefault(key, entry.model_dump(mode="json"))
-        merged["history"] = sorted(history.values(), key=canonical_json)
+        merged["history"] = sorted(history, key=canonical_json)
         carried = {canonical_json(c): c for c in given["carried_commitments"]}
         kept = {(c["to"], c["text"], c["year"]) for c in given["carried_commitments"]}
-        for commitment in self.open_commitments(session.village.code, before_year=session.year):
+        for commitment in self._open_commitments(session.village.code, before_year=session.year):
             item = commitment.model_dump(mode="json")
             if (item["to"], item["text"], item["year"]) not in kept:
                 carried[canonical_json(item)] = item
         merged["carried_commitments"] = sorted(carried.values(), key=canonical_json)
         return merged
+
+    def _stored_grades(self, session: Session) -> builtins.list[StoredGrade]:
+        rows = self._db.execute(
+            "SELECT subject, year, quarter, grade, session FROM grades WHERE village_code = ? "
+            f"AND {_BEFORE}",
+            (session.village.code, session.year, session.year, session.quarter or 0),
+        ).fetchall()
+        return [StoredGrade(*row) for row in rows]
+
+    def _recorded_periods(self, session: Session) -> builtins.list[RecordedPeriod]:
+        rows = self._db.execute(
+            "SELECT r.year, r.quarter, r.session, r.status FROM records r WHERE "
+            f"r.village_code = ? AND {_BEFORE} AND r.revision = "
+            "(SELECT max(revision) FROM records WHERE session = r.session) "
+            "ORDER BY r.status = 'valid'",
+            (session.village.code, session.year, session.year, session.quarter or 0),
+        ).fetchall()
+        # A valid session of a period speaks for it over a void one (ordered last, kept).
+        return list({(y, q): RecordedPeriod(y, q, s, st) for y, q, s, st in rows}.values())
 
     def _write(
         self,
@@ -206,17 +383,19 @@ class Store:
         input_hash: str,
         revision: int,
         reason: str | None,
-    ) -> None:
+    ) -> int:
         document = canonical_json(canonical_document(session))
         rendered = canonical_json(outcome.to_document())
         packs = [{"name": name, "version": self._version(registry, name)} for name in chain.names]
         payload = {
+            "format": EVENT_FORMAT,
             "session": session.id,
             "revision": revision,
             "input_hash": input_hash,
             "document_hash": digest(document),
             "outcome_hash": digest(rendered),
             "packs": packs,
+            "engine": f"zhiping {__version__}",
             "fingerprint": chain.fingerprint(),
             "reason": reason,
         }
@@ -243,6 +422,7 @@ class Store:
             ),
         )
         self._derive(session, outcome)
+        return seq
 
     def _derive(self, session: Session, outcome: Outcome) -> None:
         """Rebuild the session's grades and commitments from its latest revision."""
@@ -273,12 +453,14 @@ class Store:
                     ),
                 )
 
+    @_guarded
     def fulfil(self, session_id: str, inquiry_id: str, fulfilled_on: date) -> None:
         """Record that a commitment made in a session was kept on ``fulfilled_on``.
 
         Raises:
             StoreError: no such commitment is recorded.
         """
+        self._writable()
         with self._transaction():
             found = self._db.execute(
                 "SELECT 1 FROM commitments WHERE session = ? AND inquiry = ?",
@@ -290,6 +472,7 @@ class Store:
                     zh=f"直评会 {session_id} 没有质询 {inquiry_id} 的整改承诺",
                 )
             payload = {
+                "format": EVENT_FORMAT,
                 "session": session_id,
                 "inquiry": inquiry_id,
                 "fulfilled_on": fulfilled_on.isoformat(),
@@ -303,7 +486,7 @@ class Store:
     def _append(self, kind: str, session: str, payload: Mapping[str, Any]) -> int:
         head = self._db.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         previous = head[0] if head else GENESIS
-        text = canonical_json(payload)
+        text = event_json(payload)
         cursor = self._db.execute(
             "INSERT INTO events (kind, session, payload, previous, hash) VALUES (?, ?, ?, ?, ?)",
             (kind, session, text, previous, event_hash(previous, kind, text)),
@@ -317,6 +500,51 @@ class Store:
 
     # Reading
 
+    @_guarded
+    def get(self, session_id: str) -> StoredSession:
+        """Return a recorded session: its latest revision, document and outcome.
+
+        Raises:
+            SessionNotFound: no session with that id is recorded (a ``LookupError``).
+        """
+        return stored_session(self._db, session_id)
+
+    @_guarded
+    def list(
+        self,
+        *,
+        village: str | None = None,
+        year: int | None = None,
+        prefix: str | None = None,
+        status: Literal["valid", "void"] | None = None,
+        after: str | None = None,
+        limit: int = 100,
+    ) -> tuple[SessionSummary, ...]:
+        """Return a page of recorded sessions (their latest revisions), by session id.
+
+        Args:
+            village: only this village's sessions.
+            year: only sessions of this work year.
+            prefix: only villages whose division code starts so (a township: 9 digits).
+            status: only ``valid`` or only ``void`` sessions.
+            after: only sessions whose id sorts after this one: pass the last id of a
+                page to get the next page.
+            limit: at most this many (a positive integer).
+
+        Raises:
+            InputError: ``status`` or ``limit`` is not one of those (a ``ValueError``).
+        """
+        return find_sessions(
+            self._db,
+            village=village,
+            year=year,
+            prefix=prefix,
+            status=status,
+            after=after,
+            limit=limit,
+        )
+
+    @_guarded
     def history(
         self,
         village_code: str,
@@ -338,36 +566,37 @@ class Store:
             subject: only this subject (``organization`` or a cadre's id).
         """
         query = "SELECT subject, year, quarter, grade FROM grades WHERE village_code = ?"
-        arguments: list[Any] = [village_code]
+        arguments: builtins.list[Any] = [village_code]
         if before_year is not None:
-            query += " AND (year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"
+            query += f" AND {_BEFORE}"
             arguments.extend([before_year, before_year, before_quarter or 0])
         if subject is not None:
             query += " AND subject = ?"
             arguments.append(subject)
-        with _sqlite_errors(self.path):
-            rows = self._db.execute(query + " ORDER BY year, quarter, subject", arguments)
-            found = rows.fetchall()
+        found = self._db.execute(query + " ORDER BY year, quarter, subject", arguments).fetchall()
         return tuple(
             HistoryEntry(subject=s, year=y, quarter=q or None, grade=g) for s, y, q, g in found
         )
 
+    @_guarded
     def open_commitments(
         self, village_code: str, *, before_year: int | None = None
     ) -> tuple[CarriedCommitment, ...]:
         """Return the village's commitments not yet fulfilled, oldest first."""
+        return self._open_commitments(village_code, before_year=before_year)
+
+    def _open_commitments(
+        self, village_code: str, *, before_year: int | None
+    ) -> tuple[CarriedCommitment, ...]:
         query = (
             "SELECT subject, text, due, year FROM commitments WHERE village_code = ? "
             "AND fulfilled_on IS NULL"
         )
-        arguments: list[Any] = [village_code]
+        arguments: builtins.list[Any] = [village_code]
         if before_year is not None:
             query += " AND year < ?"
             arguments.append(before_year)
-        with _sqlite_errors(self.path):
-            rows = self._db.execute(
-                query + " ORDER BY year, due, subject, text", arguments
-            ).fetchall()
+        rows = self._db.execute(query + " ORDER BY year, due, subject, text", arguments).fetchall()
         return tuple(
             CarriedCommitment(to=to, text=text, due=date.fromisoformat(due), year=year)
             for to, text, due, year in rows
@@ -375,11 +604,7 @@ class Store:
 
     def sessions(self) -> Iterator[dict[str, Any]]:
         """Yield every recorded revision, in the order recorded, as canonical JSON data."""
-        with _sqlite_errors(self.path):
-            rows = self._db.execute(
-                "SELECT session, revision, reason, document, outcome, packs, event "
-                "FROM records ORDER BY event"
-            ).fetchall()
+        rows = self._all_revisions()
         for session, revision, reason, document, outcome, packs, event in rows:
             yield {
                 "session": session,
@@ -391,17 +616,74 @@ class Store:
                 "outcome": outcome,
             }
 
+    @_guarded
+    def _all_revisions(self) -> builtins.list[tuple[Any, ...]]:
+        return self._db.execute(
+            "SELECT session, revision, reason, document, outcome, packs, event "
+            "FROM records ORDER BY event"
+        ).fetchall()
+
+    @_guarded
     def checkpoint(self) -> Checkpoint:
         """Return the head of the audit chain, to print on the results sheet."""
-        with _sqlite_errors(self.path):
-            size = self._db.execute("SELECT count(*) FROM events").fetchone()[0]
-            head = self._db.execute("SELECT hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-        return Checkpoint(size, head[0] if head else GENESIS)
+        # One statement, one snapshot: a writer between two reads would pair the size
+        # of one chain with the head of another.
+        size, head = self._db.execute(
+            "SELECT count(*), (SELECT hash FROM events ORDER BY seq DESC LIMIT 1) FROM events"
+        ).fetchone()
+        return Checkpoint(size, head or GENESIS)
 
+    @_guarded
+    def stale(
+        self, *, village: str | None = None, registry: PackRegistry | None = None
+    ) -> tuple[StaleSession, ...]:
+        """Return the recorded sessions whose decisions the record now gives otherwise.
+
+        What :meth:`verify` reports under ``stale``, without verifying anything else.
+
+        Args:
+            village: only this village's sessions.
+            registry: the packs to re-evaluate with (the installed ones by default).
+        """
+        registry = registry or default_registry()
+        if village is None:
+            rows = self._db.execute("SELECT DISTINCT village_code FROM records ORDER BY 1")
+            villages = [code for (code,) in rows.fetchall()]
+        else:
+            villages = [village]
+        found: builtins.list[StaleSession] = []
+        self._db.execute("BEGIN")
+        try:
+            for code in villages:
+                latest = self._latest_of_village(code)
+                closed = self._closed_commitments(code)
+                found.extend(stale_among(latest, latest, registry, closed))
+        finally:
+            self._db.execute("ROLLBACK")
+        return tuple(sorted(found, key=lambda stale: stale.session))
+
+    @_guarded
+    def checkpoint_at(self, event: int) -> Checkpoint:
+        """Return the checkpoint the chain had once ``event`` was appended.
+
+        Raises:
+            StoreError: the chain has no such event.
+        """
+        row = self._db.execute("SELECT hash FROM events WHERE seq = ?", (event,)).fetchone()
+        if row is None:
+            raise StoreError(
+                f"the audit chain has no event {event}", zh=f"审计链中没有事件 {event}"
+            )
+        return Checkpoint(event, str(row[0]))
+
+    @_guarded
     def verify(
         self, *, checkpoint: Checkpoint | None = None, registry: PackRegistry | None = None
     ) -> Verification:
-        """Recompute the chain and every stored outcome from its document.
+        """Recompute the chain and every stored outcome from its document, in one snapshot.
+
+        Verification reads inside one read transaction, so that writers committing
+        meanwhile are not seen half-way, and never writes.
 
         Args:
             checkpoint: an earlier checkpoint; a chain that no longer extends it was
@@ -410,27 +692,37 @@ class Store:
 
         Returns:
             What was found: tampering by session, sessions whose packs changed since
-            they were recorded (not tampering), and the chain's head.
+            they were recorded (not tampering), outcomes whose wording alone differs,
+            stale sessions, and the chain's head.
         """
-        with _sqlite_errors(self.path):
+        self._db.execute("BEGIN")
+        try:
             return verify_store(self._db, checkpoint, registry or default_registry())
+        finally:
+            self._db.execute("ROLLBACK")
 
+    @_guarded
     def backup(self, target: str | Path) -> None:
         """Copy the store, consistently, to ``target`` while it stays in use."""
-        with _sqlite_errors(self.path):
-            destination = sqlite3.connect(target)
-            try:
-                self._db.backup(destination)
-            finally:
-                destination.close()
+        destination = sqlite3.connect(target)
+        try:
+            self._db.backup(destination)
+        finally:
+            destination.close()
 
     # Internals
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(
+                f"{self.path}: opened read-only", zh=f"记录库 {self.path} 以只读方式打开"
+            )
 
     def _latest(self, session_id: str) -> sqlite3.Row | None:
         self._db.row_factory = sqlite3.Row
         try:
             row: sqlite3.Row | None = self._db.execute(
-                "SELECT revision, input_hash, document FROM records WHERE session = ? "
+                "SELECT revision, input_hash, document, event FROM records WHERE session = ? "
                 "ORDER BY revision DESC LIMIT 1",
                 (session_id,),
             ).fetchone()
@@ -438,96 +730,43 @@ class Store:
             self._db.row_factory = None
         return row
 
+    def _latest_of_village(self, village_code: str) -> builtins.list[LatestRevision]:
+        rows = self._db.execute(
+            "SELECT r.session, r.revision, r.village_code, r.year, r.quarter, r.document, "
+            "r.outcome, r.packs FROM records r WHERE r.village_code = ? AND r.revision = "
+            "(SELECT max(revision) FROM records WHERE session = r.session) "
+            "ORDER BY r.year, r.quarter, r.session",
+            (village_code,),
+        ).fetchall()
+        return [
+            LatestRevision(
+                session=row[0],
+                revision=row[1],
+                village_code=row[2],
+                year=row[3],
+                quarter=row[4],
+                document=json.loads(row[5]),
+                outcome=json.loads(row[6]),
+                packs=[p["name"] for p in json.loads(row[7])],
+            )
+            for row in rows
+        ]
+
+    def _hash_of(self, event: int) -> str:
+        row = self._db.execute("SELECT hash FROM events WHERE seq = ?", (event,)).fetchone()
+        return str(row[0]) if row else GENESIS
+
     @contextmanager
     def _transaction(self) -> Iterator[None]:
-        with _sqlite_errors(self.path):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-
-def canonical_document(session: Session) -> dict[str, Any]:
-    """Return a session as the store keeps it: its JSON, cast ballots in canonical order."""
-    document = session.model_dump(mode="json", by_alias=True)
-    cast = document["ballots"].get("cast")
-    if cast is not None:
-        document["ballots"]["cast"] = sorted(cast, key=canonical_json)
-    return document
-
-
-def derived_grades(session: Session, outcome: Outcome) -> list[tuple[Any, ...]]:
-    """Return the grade rows a session gives: none from a void session."""
-    if outcome.status != "valid":
-        return []
-    return [
-        (
-            session.village.code,
-            subject.id,
-            session.year,
-            session.quarter or 0,
-            subject.grade,
-            session.id,
-        )
-        for subject in outcome.subjects
-        if subject.grade is not None
-    ]
-
-
-def derived_commitments(session: Session, fulfilled: Mapping[str, str]) -> list[tuple[Any, ...]]:
-    """Return the commitment rows a session's inquiries give, keeping known fulfilments."""
-    rows = []
-    for inquiry in session.inquiries:
-        commitment = inquiry.commitment
-        if commitment is None or commitment.due is None:
-            continue
-        done = commitment.fulfilled_on.isoformat() if commitment.fulfilled_on else None
-        rows.append(
-            (
-                session.id,
-                inquiry.id,
-                session.village.code,
-                session.year,
-                inquiry.to,
-                commitment.text,
-                commitment.due.isoformat(),
-                done or fulfilled.get(inquiry.id),
-            )
-        )
-    return rows
-
-
-def _use_wal(db: sqlite3.Connection) -> None:
-    """Switch the file to WAL, waiting while another process holds it.
-
-    SQLite does not apply the busy timeout to a change of journal mode, so a second
-    process opening a new store at the same moment retries here.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
+        self._db.execute("BEGIN IMMEDIATE")
         try:
-            mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-            continue
-        if mode == "wal":
-            return
-        if time.monotonic() > deadline:
-            raise StoreError(
-                f"cannot switch the store to WAL (journal mode {mode})",
-                zh=f"无法把记录库切换到 WAL 日志模式(当前为 {mode})",
-            )
-        time.sleep(0.01)
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
 
-@contextmanager
-def _sqlite_errors(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as error:
-        raise StoreError(f"{path}: {error}", zh=f"记录库 {path} 出错:{error}") from None
+# The periods a session of (year, quarter) reads: earlier years, and earlier quarters of
+# its own year when it is quarterly. Arguments: year, year, quarter.
+_BEFORE = "(year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"

@@ -2,8 +2,13 @@
 
 Tampering is told apart from a changed pack: an outcome is recomputed only when the
 chain that governs it still has the fingerprint recorded with it; otherwise the session
-is reported as evaluated under packs that have changed since. Whatever was changed, a
+is reported as evaluated under packs that have changed since. A recomputed outcome is
+compared by its decisions (:mod:`zhiping.store._decisions`); one that differs only in
+wording (a reworded message, a new trace line) is reported apart, not as tampering. The
+stored outcome itself is covered by the hash in its event. Whatever was changed, a
 discrepancy is reported; nothing stored can make verification raise.
+
+The caller runs it inside one read transaction, so that it reads one snapshot.
 """
 
 from __future__ import annotations
@@ -17,10 +22,20 @@ import attrs
 
 from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
-from zhiping.errors import PackError, TamperDetected, ZhipingError
+from zhiping.errors import TamperDetected, ZhipingError
 from zhiping.glossary import Lang, Text
 from zhiping.packs.registry import PackRegistry
-from zhiping.store._chain import GENESIS, Checkpoint, canonical_json, digest, event_hash
+from zhiping.store._chain import (
+    GENESIS,
+    Checkpoint,
+    canonical_json,
+    digest,
+    event_hash,
+    is_canonical_payload,
+)
+from zhiping.store._decisions import decisions
+from zhiping.store._stale import LatestRevision, StaleSession, forced_pack, stale_among
+from zhiping.store._verify_commitments import check_commitments, check_fulfilment_events
 
 __all__ = ["Discrepancy", "Verification", "verify_store"]
 
@@ -69,12 +84,18 @@ class Verification:
         tampered: evidence of tampering, by session where it can be named.
         changed_packs: sessions recorded under packs that have changed since; their
             outcomes could not be recomputed as recorded (not tampering).
+        reworded: sessions whose recomputed outcome makes the same decisions in other
+            words (a newer engine's messages or trace); not tampering.
+        stale: sessions whose decisions the record now gives otherwise, because an
+            earlier period was recorded after them; they change only by amendment.
     """
 
     checkpoint: Checkpoint
     sessions: int
     tampered: tuple[Discrepancy, ...] = ()
     changed_packs: tuple[Discrepancy, ...] = ()
+    reworded: tuple[Discrepancy, ...] = ()
+    stale: tuple[StaleSession, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -96,6 +117,7 @@ class _Verifier:
     registry: PackRegistry
     tampered: list[Discrepancy] = attrs.field(factory=list)
     changed: list[Discrepancy] = attrs.field(factory=list)
+    reworded: list[Discrepancy] = attrs.field(factory=list)
 
     def tamper(self, session: str | None, text: Text) -> None:
         self.tampered.append(Discrepancy(session, text))
@@ -132,8 +154,57 @@ def verify_store(
     for row in records:
         latest[row[0]] = _checked_record(row, payloads, verifier)
     _check_grades(latest, verifier)
-    _check_commitments(latest, payloads, verifier)
-    return Verification(head, len(records), tuple(verifier.tampered), tuple(verifier.changed))
+    check_commitments(latest, payloads, records, verifier.tamper, db)
+    check_fulfilment_events(events, payloads, records, verifier.tamper)
+    return Verification(
+        head,
+        len(records),
+        tuple(verifier.tampered),
+        tuple(verifier.changed),
+        tuple(verifier.reworded),
+        _stale(latest, records, registry, db),
+    )
+
+
+def _stale(
+    latest: dict[str, tuple[Session, dict[str, Any]] | None],
+    records: list[tuple[Any, ...]],
+    registry: PackRegistry,
+    db: sqlite3.Connection,
+) -> tuple[StaleSession, ...]:
+    """Return the sound sessions whose decisions the record now gives otherwise."""
+    closed = {
+        (str(session), str(inquiry))
+        for session, inquiry in db.execute(
+            "SELECT session, inquiry FROM commitments WHERE fulfilled_on IS NOT NULL"
+        )
+    }
+    revisions = {row[0]: row for row in records}  # ordered by event: the last is the latest
+    villages: dict[str, list[LatestRevision]] = {}
+    for session_id, parsed in latest.items():
+        if parsed is None:
+            continue
+        session, rendered = parsed
+        row = revisions[session_id]
+        packs = _decoded(row[12])
+        villages.setdefault(session.village.code, []).append(
+            LatestRevision(
+                session=session_id,
+                revision=row[1],
+                village_code=session.village.code,
+                year=session.year,
+                quarter=session.quarter or 0,
+                document=json.loads(row[2]),
+                outcome=rendered,
+                packs=[str(p.get("name")) for p in packs if isinstance(p, dict)]
+                if isinstance(packs, list)
+                else [],
+            )
+        )
+    found: list[StaleSession] = []
+    for village in villages.values():
+        found.extend(stale_among(village, village, registry, closed))
+    return tuple(sorted(found, key=lambda stale: stale.session))
 
 
 def _chained(
@@ -157,6 +228,14 @@ def _chained(
                     en=f"event {seq} does not follow the one before",
                 ),
             )
+        if not _canonical(payload):
+            verifier.tamper(
+                session,
+                Text(
+                    zh=f"事件 {seq} 的内容不是其格式所要求的规范化 JSON",
+                    en=f"event {seq}: its payload is not the canonical JSON of its format",
+                ),
+            )
         running = event_hash(running, kind, payload)
         if stored != running:
             verifier.tamper(
@@ -167,6 +246,13 @@ def _chained(
                 ),
             )
         yield running
+
+
+def _canonical(payload: str) -> bool:
+    try:
+        return is_canonical_payload(payload, json.loads(payload))
+    except ValueError:
+        return True  # reported as not JSON where the payloads are read
 
 
 def _against(checkpoint: Checkpoint, hashes: list[str], verifier: _Verifier) -> None:
@@ -277,6 +363,12 @@ def _checked_record(
         chain = verifier.registry.chain(
             session.village.code, session.held_on, pack=_forced(payload, verifier.registry, session)
         )
+        same_packs = chain.fingerprint() == fingerprint
+        recomputed = (
+            evaluate_chain(session, chain, verifier.registry.mechanisms).to_document()
+            if same_packs
+            else None
+        )
     except (ZhipingError, ValueError) as error:
         said = error.message("zh") if isinstance(error, ZhipingError) else str(error)
         verifier.changed.append(
@@ -285,7 +377,7 @@ def _checked_record(
             )
         )
         return None
-    if chain.fingerprint() != fingerprint:
+    if recomputed is None:
         verifier.changed.append(
             Discrepancy(
                 session_id,
@@ -296,17 +388,29 @@ def _checked_record(
             )
         )
         return session, rendered
-    recomputed = evaluate_chain(session, chain, verifier.registry.mechanisms).to_document()
-    if canonical_json(recomputed) != outcome:
-        verifier.tamper(
-            session_id,
-            Text(
-                zh=f"第{revision}版:记录的结果与其文件得出的结果不同",
-                en=f"revision {revision}: the stored outcome is not the one its document gives",
-            ),
+    if canonical_json(recomputed) == outcome:
+        return session, rendered
+    if decisions(recomputed) == decisions(rendered):
+        engine = payload.get("engine", "?")
+        verifier.reworded.append(
+            Discrepancy(
+                session_id,
+                Text(
+                    zh=f"第{revision}版:重新计算的结果决定相同,只是措辞不同(记录时为 {engine})",
+                    en=f"revision {revision}: the recomputed outcome decides the same, "
+                    f"worded otherwise (recorded by {engine})",
+                ),
+            )
         )
-        return None
-    return session, rendered
+        return session, rendered
+    verifier.tamper(
+        session_id,
+        Text(
+            zh=f"第{revision}版:记录的结果与其文件得出的结果不同",
+            en=f"revision {revision}: the stored outcome is not the one its document gives",
+        ),
+    )
+    return None
 
 
 def _decoded(text: str) -> Any:
@@ -362,12 +466,12 @@ def _check_every_revision_kept(
 def _forced(payload: dict[str, Any], registry: PackRegistry, session: Session) -> str | None:
     """Return the pack a session was evaluated under by name, if its chain was forced."""
     packs = payload.get("packs")
-    names = [p.get("name") for p in packs if isinstance(p, dict)] if isinstance(packs, list) else []
-    try:
-        governing = list(registry.chain(session.village.code, session.held_on).names)
-    except PackError:
-        governing = []
-    return None if governing == names or not names else str(names[-1])
+    names = (
+        [str(p.get("name")) for p in packs if isinstance(p, dict)]
+        if isinstance(packs, list)
+        else []
+    )
+    return forced_pack(names, registry, session.village.code, session.held_on)
 
 
 def _check_grades(
@@ -412,87 +516,3 @@ def _check_grades(
                 en=f"grade of {row[1]} for {row[2]} ({row[4]}): {where}",
             ),
         )
-
-
-def _check_commitments(
-    latest: dict[str, tuple[Session, dict[str, Any]] | None],
-    payloads: dict[int, dict[str, Any]],
-    verifier: _Verifier,
-) -> None:
-    """Check the commitments kept: each from a sound document, each fulfilment backed."""
-    expected: dict[tuple[str, str], tuple[Any, ...]] = {}
-    backing: dict[tuple[str, str], set[str]] = {}
-    carried_fulfilments: set[tuple[str, str, str, int, str]] = set()
-    for parsed in latest.values():
-        if parsed is None:
-            continue
-        session, _ = parsed
-        for inquiry in session.inquiries:
-            commitment = inquiry.commitment
-            if commitment is None or commitment.due is None:
-                continue
-            expected[(session.id, inquiry.id)] = (
-                session.village.code,
-                session.year,
-                inquiry.to,
-                commitment.text,
-                commitment.due.isoformat(),
-            )
-            if commitment.fulfilled_on is not None:
-                backing.setdefault((session.id, inquiry.id), set()).add(
-                    commitment.fulfilled_on.isoformat()
-                )
-        for carried in session.carried_commitments:
-            if carried.fulfilled_on is not None:
-                carried_fulfilments.add(
-                    (
-                        session.village.code,
-                        carried.to,
-                        carried.text,
-                        carried.year,
-                        carried.fulfilled_on.isoformat(),
-                    )
-                )
-    for payload in payloads.values():
-        if "inquiry" in payload and "fulfilled_on" in payload:
-            key = (str(payload.get("session")), str(payload.get("inquiry")))
-            backing.setdefault(key, set()).add(str(payload["fulfilled_on"]))
-    unsound = {session for session, parsed in latest.items() if parsed is None}
-    rows = verifier.db.execute(
-        "SELECT session, inquiry, village_code, year, subject, text, due, "
-        "fulfilled_on FROM commitments"
-    ).fetchall()
-    seen = set()
-    for session, inquiry, village, year, subject, text, due, fulfilled_on in rows:
-        if session in unsound:
-            continue
-        key = (session, inquiry)
-        seen.add(key)
-        if expected.get(key) != (village, year, subject, text, due):
-            verifier.tamper(
-                session,
-                Text(
-                    zh=f"整改承诺 {inquiry} 与其文件中的不同",
-                    en=f"commitment {inquiry} is not the one its document gives",
-                ),
-            )
-        elif (
-            fulfilled_on is not None
-            and fulfilled_on not in backing.get(key, set())
-            and (village, subject, text, year, fulfilled_on) not in carried_fulfilments
-        ):
-            verifier.tamper(
-                session,
-                Text(
-                    zh=f"整改承诺 {inquiry}:{fulfilled_on} 践诺一事没有任何记录",
-                    en=(
-                        f"commitment {inquiry}: its fulfilment on {fulfilled_on} "
-                        "is recorded nowhere"
-                    ),
-                ),
-            )
-    for key in sorted(set(expected) - seen):
-        if key[0] not in unsound:
-            verifier.tamper(
-                key[0], Text(zh=f"整改承诺 {key[1]} 缺失", en=f"commitment {key[1]} is missing")
-            )

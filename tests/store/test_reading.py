@@ -1,0 +1,122 @@
+"""Finding sessions (issue 15): get, list with paging, and stores written before schema 2."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import zhiping
+from store.test_store import ADJUSTMENT, OTHER_VILLAGE, VILLAGE, action_kinds, session, session_id
+from zhiping import InputError
+from zhiping.store import SCHEMA_VERSION, SessionNotFound, Store
+
+SCHEMA_1_STORE = Path(__file__).parent / "data" / "store-schema-1.db"
+"""Written by zhiping before schema 2 (main at a5b93b5): 420117101201 in 2024 (c2
+excellent) and 2025 (c2 incompetent, commitment q1 fulfilled 2026-05-30), and
+420117101202 in 2025 (void: two days' notice). Four events."""
+
+TOWNSHIP_B = "420117102"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "records.db") as opened:
+        opened.evaluate(session(2025))
+        opened.evaluate(session(2026, c1="incompetent"))
+        opened.evaluate(session(2025, village=OTHER_VILLAGE, notice_days=2))
+        opened.evaluate(session(2025, village=TOWNSHIP_B + "001"))
+        yield opened
+
+
+def ids(page: tuple[object, ...]) -> list[str]:
+    return [summary.session for summary in page]
+
+
+def test_get_returns_the_latest_revision_with_its_document_and_outcome(store: Store) -> None:
+    store.amend(session(2026, c1="basically_competent"), reason="计票有误")
+    found = store.get(session_id(2026))
+    assert found.summary.to_json() == {
+        "session": session_id(2026),
+        "revision": 2,
+        "village_code": VILLAGE,
+        "year": 2026,
+        "quarter": None,
+        "held_on": "2027-01-15",
+        "status": "valid",
+    }
+    assert found.reason == "计票有误"
+    assert found.event == 5
+    assert found.engine == f"zhiping {zhiping.__version__}"
+    assert found.outcome["subjects"][1]["grade"] == "basically_competent"
+    assert {"subject": "c1", "year": 2025, "grade": "competent"} in found.document["history"]
+
+
+def test_get_of_an_unknown_session_raises_session_not_found_naming_it(store: Store) -> None:
+    with pytest.raises(SessionNotFound) as raised:
+        store.get("420117101201-1999")
+    assert raised.value.session_id == "420117101201-1999"
+    assert isinstance(raised.value, LookupError)
+    assert raised.value.zh == "直评会 420117101201-1999 没有记录"
+
+
+def test_list_filters_by_village_year_prefix_and_status(store: Store) -> None:
+    assert ids(store.list(village=VILLAGE)) == [session_id(2025), session_id(2026)]
+    assert ids(store.list(year=2026)) == [session_id(2026)]
+    assert ids(store.list(prefix=TOWNSHIP_B)) == [f"{TOWNSHIP_B}001-2025"]
+    assert ids(store.list(status="void")) == [session_id(2025, OTHER_VILLAGE)]
+    assert ids(store.list(prefix="420117101", year=2025, status="valid")) == [session_id(2025)]
+
+
+def test_list_pages_by_session_id(store: Store) -> None:
+    first = store.list(limit=2)
+    assert ids(first) == [session_id(2025), session_id(2026)]
+    second = store.list(limit=2, after=first[-1].session)
+    assert ids(second) == [session_id(2025, OTHER_VILLAGE), f"{TOWNSHIP_B}001-2025"]
+    assert store.list(limit=2, after=second[-1].session) == ()
+
+
+def test_list_refuses_a_limit_or_status_it_cannot_use_naming_the_argument(store: Store) -> None:
+    with pytest.raises(InputError) as raised:
+        store.list(limit=0, status="lost")  # type: ignore[arg-type]
+    assert [problem.path for problem in raised.value.problems] == ["status", "limit"]
+
+
+def test_a_schema_1_store_reads_and_verifies_read_only_without_being_migrated(
+    tmp_path: Path,
+) -> None:
+    path = shutil.copy(SCHEMA_1_STORE, tmp_path / "old.db")
+    with Store(path, read_only=True) as old:
+        verification = old.verify()
+        assert verification.ok
+        assert verification.sessions == 3
+        assert ids(old.list(village=VILLAGE)) == [session_id(2024), session_id(2025)]
+        assert old.get(session_id(2025)).summary.status == "valid"
+        assert old.get(session_id(2025)).engine is None  # format-1 events kept no engine
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_a_schema_1_store_is_migrated_and_goes_on_with_format_2_events(tmp_path: Path) -> None:
+    path = shutil.copy(SCHEMA_1_STORE, tmp_path / "old.db")
+    with Store(path) as old:
+        assert old.open_commitments(VILLAGE) == ()
+        recorded = old.record(session(2026, c2="incompetent"))
+        assert action_kinds(recorded, "c2") == [ADJUSTMENT]
+        assert recorded.checkpoint.size == 5
+        old.fulfil(session_id(2025), "q1", date(2026, 5, 31))
+        assert old.verify().ok
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        assert {"records_listed", "records_by_year", "events_by_session"} <= indexes
+        formats = [
+            '"format":"zhiping.event/2"' in payload
+            for (payload,) in db.execute("SELECT payload FROM events ORDER BY seq")
+        ]
+        assert formats == [False, False, False, False, True, True]
