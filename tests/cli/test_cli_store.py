@@ -281,8 +281,14 @@ def test_verify_prints_a_stale_session_and_exits_0(
 ) -> None:
     first, second = two_years(tmp_path)
     store = tmp_path / "records.db"
-    for path in (second, first):  # 2026 recorded before 2025
-        assert run(capsys, "evaluate", str(path), "--store", str(store))[0] == 0
+    assert run(capsys, "evaluate", str(second), "--store", str(store))[0] == 0  # 2026 first
+    code, _, err = run(capsys, "evaluate", str(first), "--store", str(store), "--lang", "en")
+    assert code == 0
+    # Recording 2025 says at once that it makes 2026 stale.
+    assert err.startswith(
+        "zhiping: stale (the record now decides otherwise; amend it with Store.amend): "
+        "420117101201-2026 (revision 1): finding added: commitment.overdue"
+    )
     code, out, _ = run(capsys, "store", "verify", str(store), "--lang", "en")
     assert code == 0
     # 2025 brings c1's first incompetent year and commitment q1, due 2026-06-30 and open

@@ -18,6 +18,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import zhiping
+from zhiping.documents.session import INVALID_MARK as SESSION_INVALID_MARK
 from zhiping.store import Store
 from zhiping.testing import INVALID_MARK, as_cast, session_document
 
@@ -149,7 +151,11 @@ def test_the_stored_cast_ballots_are_in_canonical_order_not_the_order_cast(
         stored = stored_document(store)["ballots"]["cast"]
     assert stored == sorted(stored, key=canonical)
     marks_stored = [ballot["marks"] for ballot in stored]
-    marks_given = [ballot["marks"] for ballot in given]
+    # A free-text mark (the kit's invalid mark) is kept only as the marker.
+    marks_given = [
+        {s: SESSION_INVALID_MARK if m == INVALID_MARK else m for s, m in ballot["marks"].items()}
+        for ballot in given
+    ]
     assert marks_stored != marks_given
     assert sorted(marks_stored, key=canonical) == sorted(marks_given, key=canonical)
 
@@ -167,7 +173,7 @@ def test_a_stored_ballot_holds_only_its_marks_for_subjects(recorded: Path) -> No
             "satisfied",
             "basically_satisfied",
             "dissatisfied",
-            INVALID_MARK,
+            SESSION_INVALID_MARK,
         }
         assert not set(ballot["marks"]) & people
 
@@ -201,3 +207,19 @@ def test_whatever_order_the_ballots_were_cast_in_the_store_keeps_the_same_bytes(
         (row,) = store.sessions()
         assert row["document"] == document
         assert str(store.checkpoint()) == checkpoint
+
+
+def test_a_free_text_mark_is_kept_only_as_the_marker_that_it_was_invalid(tmp_path: Path) -> None:
+    """A signature written on a ballot counts as invalid, and its text is not kept."""
+    document = cast_document()
+    document["ballots"]["cast"][0]["marks"]["c1"] = "同意。张三签"
+    expected = zhiping.evaluate(document).to_document()
+    with Store(tmp_path / "records.db") as store:
+        assert store.evaluate(document).to_document() == expected
+        stored = stored_document(store)
+        assert "张三" not in json.dumps(stored, ensure_ascii=False)
+        marks = [ballot["marks"].get("c1") for ballot in stored["ballots"]["cast"]]
+        assert marks.count(SESSION_INVALID_MARK) == expected["subjects"][1]["tally"]["invalid"]
+        # The same document posted again is the same session, not a conflict.
+        assert store.evaluate(document).to_document() == expected
+        assert store.verify().ok

@@ -27,7 +27,7 @@ from zhiping.cli._reading import (
     read_session,
     source_name,
 )
-from zhiping.cli.stream import stream_outcomes
+from zhiping.cli.stream import report_stale, stream_outcomes
 from zhiping.documents.compact import TRACE_LEVELS, outcome_document
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session
@@ -250,6 +250,7 @@ def run(arguments: argparse.Namespace) -> int:
     checkpoint: Checkpoint | None = None
     if arguments.store:
         outcomes, checkpoint = _recorded(sessions, arguments.store, arguments.pack, registry)
+        report_stale(outcomes, arguments.lang)
     else:
         outcomes = [
             evaluate(session, pack=arguments.pack, history=history, registry=registry)
@@ -325,7 +326,9 @@ def _recorded(
 ) -> tuple[list[Outcome], Checkpoint]:
     """Record the sessions; return their outcomes and the store's checkpoint after them."""
     with Store(path) as store:
-        outcomes = [store.evaluate(session, pack=pack, registry=registry) for session in sessions]
+        outcomes: list[Outcome] = [
+            store.evaluate(session, pack=pack, registry=registry) for session in sessions
+        ]
         return outcomes, store.checkpoint()
 
 

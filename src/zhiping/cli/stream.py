@@ -34,6 +34,7 @@ from zhiping.cli._common import EXIT_INPUT, EXIT_OK
 from zhiping.cli._reading import TOO_LARGE, NumberedLine
 from zhiping.documents._json import too_large
 from zhiping.documents.compact import OutcomeVersion, TraceLevel, outcome_document
+from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, parse_session
 from zhiping.errors import InputError, ZhipingError, escape_controls
 from zhiping.glossary import Lang, Text, name_of
@@ -42,7 +43,7 @@ from zhiping.outputs.results_table import answer_words, write_results_table
 from zhiping.packs.registry import default_registry
 from zhiping.store import Checkpoint, Store
 
-__all__ = ["numbered_lines", "stream_outcomes"]
+__all__ = ["numbered_lines", "report_stale", "stream_outcomes"]
 
 _SHEETS = ("csv", "html")
 """The formats that name villages and cadres, so need each parsed session."""
@@ -101,7 +102,7 @@ def stream_outcomes(
     try:
         form = OutcomeForm(version, trace, as_text=output_format in ("json", "jsonl"))
         evaluated = (
-            _recorded(lines, store, pack, checkpoints=output_format == "html", form=form)
+            _recorded(lines, store, pack, checkpoints=output_format == "html", form=form, lang=lang)
             if store
             else _evaluated(lines, executor, pack, parse_here=sheets, form=form)
         )
@@ -177,6 +178,7 @@ def _recorded(
     *,
     checkpoints: bool,
     form: OutcomeForm,
+    lang: Lang,
 ) -> Iterator[_Evaluated]:
     # Recording is serial: each session reads the history the ones before it wrote. A
     # session the store refuses (a conflict with a recorded one) leaves the store as it
@@ -193,10 +195,24 @@ def _recorded(
                 named = None if session is None else session.id
                 yield _Evaluated(number, failed(index, named, error))
                 continue
+            report_stale((outcome,), lang)
             rendered = outcome_document(outcome, version=form.version, trace=form.trace)
             result = BatchResult(index, session.id, outcome.status, outcome=rendered)
             checkpoint = store.checkpoint() if checkpoints else None
             yield _Evaluated(number, result, session, checkpoint)
+
+
+STALE = Text(
+    zh="已过时(记录库现在会作出不同的决定;用 Store.amend 更正)",
+    en="stale (the record now decides otherwise; amend it with Store.amend)",
+)
+
+
+def report_stale(outcomes: Iterable[Outcome], lang: Lang) -> None:
+    """Print to stderr each recorded session that an outcome just recorded makes stale."""
+    for outcome in outcomes:
+        for stale in getattr(outcome, "stale", ()):
+            sys.stderr.write(f"zhiping: {STALE[lang]}: {escape_controls(stale.describe(lang))}\n")
 
 
 def _reported(

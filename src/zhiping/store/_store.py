@@ -25,7 +25,14 @@ from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from zhiping._version import __version__
 from zhiping.documents.outcome import Outcome
-from zhiping.documents.session import CarriedCommitment, HistoryEntry, Session, parse_session
+from zhiping.documents.session import (
+    CarriedCommitment,
+    HistoryEntry,
+    Session,
+    check_session,
+    masked_marks,
+    parse_session,
+)
 from zhiping.engine import evaluate_chain
 from zhiping.errors import StoreError
 from zhiping.packs.model import Chain
@@ -151,7 +158,7 @@ class Store:
         *,
         pack: str | None = None,
         registry: PackRegistry | None = None,
-    ) -> Outcome:
+    ) -> Recorded:
         """Evaluate a session against the record, and record it: :meth:`record`.
 
         What it returns is the :class:`Recorded` outcome that :meth:`record` returns;
@@ -225,7 +232,7 @@ class Store:
         Raises:
             InputError, PackError, NoApplicableRule: as :meth:`evaluate`.
         """
-        session = document if isinstance(document, Session) else parse_session(document)
+        session = _checked(document)
         registry = registry or default_registry()
         chain = registry.chain(session.village.code, session.held_on, pack=pack)
         self._db.execute("BEGIN")
@@ -244,7 +251,9 @@ class Store:
         reason: str | None,
     ) -> Recorded:
         self._writable()
-        session = document if isinstance(document, Session) else parse_session(document)
+        as_given = _checked(document)
+        # What is kept of a free-text mark is that it was invalid, never its text.
+        session = masked_marks(as_given)
         registry = registry or default_registry()
         chain = registry.chain(session.village.code, session.held_on, pack=pack)
         given = canonical_document(session)
@@ -252,7 +261,9 @@ class Store:
         with self._transaction():
             latest = self._latest(session.id)
             if reason is None and latest is not None:
-                if latest["input_hash"] != input_hash:
+                # A document recorded before marks were masked was hashed as given.
+                unmasked = input_hash if session is as_given else _hash_as_given(as_given)
+                if latest["input_hash"] not in (input_hash, unmasked):
                     raise DocumentConflict(session.id)
                 return self._recorded_before(latest, chain, registry)
             if reason is not None and latest is None:
@@ -770,3 +781,17 @@ class Store:
 # The periods a session of (year, quarter) reads: earlier years, and earlier quarters of
 # its own year when it is quarterly. Arguments: year, year, quarter.
 _BEFORE = "(year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"
+
+
+def _checked(document: Session | str | bytes | Mapping[str, Any]) -> Session:
+    """Return the session of a document; a :class:`Session` built directly is checked too.
+
+    Raises:
+        InputError: the document, or the session, breaks the format.
+    """
+    return check_session(document) if isinstance(document, Session) else parse_session(document)
+
+
+def _hash_as_given(session: Session) -> str:
+    """Return the input hash of a session with its free-text marks as written."""
+    return digest(canonical_json(canonical_document(session)))
