@@ -24,9 +24,11 @@ from zhiping.cli._common import (
     wide_console,
 )
 from zhiping.documents.session import parse_session
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import InputError
-from zhiping.glossary import Lang, Text, name_of
+from zhiping.glossary import Lang, Text
 from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
+from zhiping.packs.registry import default_registry
 from zhiping.store import Checkpoint, SessionNotFound, Store
 from zhiping.store._chain import canonical_json
 
@@ -249,6 +251,7 @@ def run_history(arguments: argparse.Namespace) -> int:
     with _existing(arguments.db) as store:
         grades = store.history(arguments.village, subject=arguments.subject)
         open_commitments = store.open_commitments(arguments.village)
+        words = _village_words(store, arguments.village)
     lang = arguments.lang
 
     def label(key: str) -> str:
@@ -262,7 +265,7 @@ def run_history(arguments: argparse.Namespace) -> int:
         title=f"{arguments.village}: {label('grades')}",
     )
     for entry in grades:
-        table.add_row(entry.subject, entry.period.en, name_of(entry.grade)[lang])
+        table.add_row(entry.subject, entry.period.en, words.name_of(entry.grade)[lang])
     console.print(table)
     commitments = Table(
         label("year"),
@@ -320,11 +323,22 @@ def run_get(arguments: argparse.Namespace) -> int:
     out.write(f"{_LABELS['year'][lang]} {_period(summary.year, summary.quarter)}\n")
     out.write(f"{_LABELS['held_on'][lang]} {summary.held_on.isoformat()}\n")
     out.write(f"{_LABELS['status'][lang]} {summary.status}\n")
+    words = default_registry().vocabulary(found.outcome.get("packs", ()))
     for subject in found.outcome.get("subjects", []):
         grade = subject.get("grade")
-        shown = name_of(grade)[lang] if grade else "-"
+        shown = words.name_of(grade)[lang] if grade else "-"
         out.write(f"  {subject.get('id')}: {shown}\n")
     return EXIT_OK
+
+
+def _village_words(store: Store, village: str) -> Vocabulary:
+    """Return the words (grades) of the chain a recorded session of the village was evaluated
+    under; the glossary's when none is recorded."""
+    page = store.list(village=village)
+    if not page:
+        return Vocabulary()
+    latest = store.get(page[-1].session)
+    return default_registry().vocabulary(tuple(pack["name"] for pack in latest.packs))
 
 
 def run_list(arguments: argparse.Namespace) -> int:
