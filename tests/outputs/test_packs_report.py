@@ -113,3 +113,13 @@ def test_the_generated_reference_page_marks_the_date_and_the_rule_assumed(
     assert "| 阳逻街道直评村官实施细则 第三条; **assumed**: whose share is ours |" in page
     index = generate.packs_index(registry)
     assert "| 2020-01-01 – … (*assumed*) |" in index
+
+
+def test_an_optional_parameter_no_pack_sets_is_shown_with_the_mechanisms_default() -> None:
+    """xichong leaves score.groups.min_group_size to weighted_groups' default, 3."""
+    text = shown(discover(entry_points=False), "xichong", "en")
+    [row] = [line for line in text.splitlines() if "score.groups.min_group_size" in line]
+    cells = [cell.strip() for cell in row.split("│")]
+    assert cells[:4] == ["score.groups.min_group_size", "3", "—", "—"]
+    assert cells[4].startswith("the mechanism's default")
+    assert "score.groups.min_group_size" not in shown(discover(entry_points=False), "xinzhou", "en")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from rich.console import Console
 from rich.table import Table
 
-from zhiping.documents.values import value_to_json
+from zhiping.documents.values import Value, value_to_json
 from zhiping.glossary import Lang, Text
 from zhiping.packs.model import Pack, vocabulary_of_packs
 from zhiping.packs.parameters import DatedValue
@@ -40,6 +41,10 @@ _LABELS = {
     "rule_disabled": Text(zh="所属规则已停用,不适用", en="its rule is disabled: not applied"),
     "in_force_on": Text(zh="标 ● 者为该日有效取值", en="● marks the value in force on"),
     "words": Text(zh="用语", en="words"),
+    "default": Text(
+        zh="机制的默认值:没有规则包设定(假定)",
+        en="the mechanism's default: no pack sets it (assumed)",
+    ),
     "list": Text(zh="类别", en="list"),
     "id": Text(zh="标识", en="id"),
     "label": Text(zh="写法", en="label"),
@@ -95,7 +100,7 @@ def render_pack(
     console.print()
     if on is not None:
         console.print(f"{_label('in_force_on', lang)} {on.isoformat()}")
-    console.print(_parameters_table(line, lang, on))
+    console.print(_parameters_table(line, lang, on, _defaults(registry, line)))
 
 
 def _words_table(line: tuple[Pack, ...], lang: Lang) -> Table:
@@ -135,7 +140,21 @@ def _rules_table(line: tuple[Pack, ...], lang: Lang) -> Table:
     return table
 
 
-def _parameters_table(line: tuple[Pack, ...], lang: Lang, on: date | None) -> Table:
+def _defaults(registry: PackRegistry, line: tuple[Pack, ...]) -> dict[str, Value]:
+    """Return the optional parameters of the chain's rules that no pack sets, with defaults."""
+    found: dict[str, Value] = {}
+    for rule in _resolved_rules(line):
+        mechanism = registry.mechanisms.get(rule.mechanism or "")
+        for name, declared in mechanism.parameters.items() if mechanism else ():
+            key = f"{rule.id}.{name}"
+            if declared.default is not None and not any(key in p.parameters for p in line):
+                found[key] = declared.default
+    return found
+
+
+def _parameters_table(
+    line: tuple[Pack, ...], lang: Lang, on: date | None, defaults: dict[str, Value]
+) -> Table:
     table = Table(title=_label("parameters", lang), show_edge=False, pad_edge=False)
     for key in ("parameter", "value", "from", "pack", "source"):
         table.add_column(_label(key, lang))
@@ -156,6 +175,9 @@ def _parameters_table(line: tuple[Pack, ...], lang: Lang, on: date | None) -> Ta
                 pack.name,
                 f"{_label('rule_disabled', lang)}" if off else _source(dated, lang),
             )
+    for name, value in sorted(defaults.items()):
+        shown = json.dumps(value_to_json(value), ensure_ascii=False)
+        table.add_row(name, shown, "—", "—", _label("default", lang))
     return table
 
 
