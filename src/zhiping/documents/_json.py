@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from zhiping.documents._validation import not_json
@@ -69,10 +70,21 @@ class _HugeInteger:
         self.digits = digits
 
 
+_SUSPECT: ContextVar[list[bool] | None] = ContextVar("_SUSPECT", default=None)
+"""Set by the decoder's hooks, during :func:`load_json`, when a value needs the walk."""
+
+
+def _suspect() -> None:
+    box = _SUSPECT.get()
+    if box is not None:
+        box[0] = True
+
+
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     value = dict(pairs)
     if len(value) == len(pairs):
         return value
+    _suspect()
     seen: set[str] = set()
     duplicated = []
     for key, _ in pairs:
@@ -84,12 +96,33 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _integer(text: str) -> int | _HugeInteger:
     digits = len(text.lstrip("-"))
-    return _HugeInteger(digits) if digits > MAX_INTEGER_DIGITS else int(text)
+    if digits > MAX_INTEGER_DIGITS:
+        _suspect()
+        return _HugeInteger(digits)
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        _suspect()
+    return value
+
+
+def _not_a_number(word: str) -> _NotANumber:
+    _suspect()
+    return _NotANumber(word)
 
 
 _DECODER = json.JSONDecoder(
-    object_pairs_hook=_object, parse_constant=_NotANumber, parse_int=_integer
+    object_pairs_hook=_object, parse_constant=_not_a_number, parse_int=_integer, parse_float=_float
 )
+
+_ESCAPES = re.compile(r'\\[ubf"]')
+"""Escapes that can make a forbidden character (``\\u``, ``\\b``, ``\\f``) or hide a
+string's end from :func:`_screened` (an escaped quote)."""
+
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 def load_json(document: str | bytes) -> Any:
@@ -107,6 +140,8 @@ def load_json(document: str | bytes) -> Any:
             the limits do not allow; each problem with its JSON path.
     """
     text = _text(document)
+    suspect = [False]
+    token = _SUSPECT.set(suspect)
     try:
         value = _DECODER.decode(text)
     except json.JSONDecodeError as error:
@@ -114,8 +149,37 @@ def load_json(document: str | bytes) -> Any:
         raise InputError([Problem("", message)]) from None
     except RecursionError:
         raise InputError([_too_deep("")]) from None
-    check_value(value)
+    finally:
+        _SUSPECT.reset(token)
+    if suspect[0] or not _screened(text):
+        check_value(value)
     return value
+
+
+def _screened(text: str) -> bool:
+    """Return whether decoded JSON text is surely within the limits the walk checks.
+
+    The decoder's hooks have flagged a repeated key, a huge integer, a non-finite float
+    and ``NaN``/``Infinity``; what is left is read off the text: no forbidden character
+    (nor an escape that could make one, nor an escaped quote), no string longer than the
+    limit, no nesting deeper than the limit. When it is not sure, the walk decides, with
+    the same problems as ever: this only saves the walk's time on the common document.
+    """
+    if _FORBIDDEN.search(text) or _ESCAPES.search(text):
+        return False
+    # Without escaped quotes, the odd parts are the strings (keys too), the even ones
+    # the structure between them.
+    parts = text.split('"')
+    if len(text) > MAX_STRING_LENGTH and max(map(len, parts[1::2]), default=0) > MAX_STRING_LENGTH:
+        return False
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall("".join(parts[0::2])):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest <= MAX_DEPTH
 
 
 def is_json_object(text: str) -> bool:
