@@ -8,7 +8,6 @@ with a bounded poll and stop the server when the test ends, whatever happens.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import socket
 import subprocess
@@ -26,34 +25,8 @@ pytest.importorskip("uvicorn")
 
 import uvicorn
 
+from serve.support import READY_WITHIN, tokens_file, zhiping
 from zhiping.serve import Tokens, create_app, read_tokens
-
-WRITER = "township-101-secret-token-0001"
-"""A token that may record the villages of township 420117101."""
-
-DISTRICT = "district-420117-secret-token-02"
-"""A token that may record every village of district 420117."""
-
-READY_WITHIN = 60.0
-"""How long a server may take to start before the test fails (a bound, not a measure)."""
-
-
-def tokens_file(directory: Path) -> Path:
-    """Write the tests' tokens file: WRITER by its hash, DISTRICT by its value."""
-    path = directory / "tokens.toml"
-    digest = hashlib.sha256(WRITER.encode()).hexdigest()
-    path.write_text(
-        "[[token]]\n"
-        'name = "慈惠街道"\n'
-        f'sha256 = "{digest}"\n'
-        'prefixes = ["420117101"]\n\n'
-        "[[token]]\n"
-        'name = "district"\n'
-        f'value = "{DISTRICT}"\n'
-        'prefixes = ["420117"]\n',
-        encoding="utf-8",
-    )
-    return path
 
 
 def _wait_ready(base: str, alive: Callable[[], bool]) -> bool:
@@ -141,3 +114,11 @@ def served_command(tmp_path: Path) -> Iterator[Callable[..., str]]:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+
+
+@pytest.fixture(scope="session")
+def district(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic district of the acceptance test: 42 villages, two years, as JSON Lines."""
+    path = tmp_path_factory.mktemp("district") / "district.jsonl"
+    path.write_text(zhiping("synth", "--villages", "42", "--years", "2"), encoding="utf-8")
+    return path

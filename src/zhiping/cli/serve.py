@@ -7,7 +7,6 @@ works without them; without them the command says how to install the extra and e
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -87,7 +86,10 @@ def add_command(commands: Any, lang: Lang) -> None:
 def run(arguments: argparse.Namespace) -> int:
     """Run the server until interrupted."""
     lang: Lang = arguments.lang
-    if not all(importlib.util.find_spec(name) for name in ("fastapi", "uvicorn")):
+    try:
+        import fastapi  # noqa: F401
+        import uvicorn
+    except ImportError:
         sys.stderr.write(f"zhiping: {_MISSING[lang]}\n")
         return EXIT_FAULT
     if arguments.workers < 1:
@@ -97,8 +99,6 @@ def run(arguments: argparse.Namespace) -> int:
             + "\n"
         )
         return EXIT_FAULT
-    import uvicorn
-
     from zhiping.serve import read_tokens
     from zhiping.serve._app import CONFIG_VARIABLE
 
