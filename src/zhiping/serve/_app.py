@@ -51,6 +51,9 @@ _log = logging.getLogger("zhiping.serve")
 
 Authorization = Annotated[str | None, Header(include_in_schema=False)]
 
+# A query parameter arrives as text: Literal[1, 2] would refuse "2" in strict mode.
+Version = Annotated[int, Query(ge=1, le=2, description="1: zhiping.outcome/1; 2: the compact /2")]
+
 
 def create_app(
     *, store: str | Path | None = None, tokens: Tokens | None = None, board: Path = BOARD
@@ -143,12 +146,13 @@ def _add_writing(app: FastAPI, service: Service) -> None:
         request: Request,
         pack: str | None = None,
         trace: TraceLevel = "full",
-        outcome_version: OutcomeVersion = 1,
+        outcome_version: Version = 1,
     ) -> Response:
         """Evaluate a session document as given; nothing is recorded."""
         body = await read_json_body(request)
+        version: OutcomeVersion = 2 if outcome_version == 2 else 1
         outcome = await run_in_threadpool(
-            service.evaluate, body, pack=pack, trace=trace, version=outcome_version
+            service.evaluate, body, pack=pack, trace=trace, version=version
         )
         return _json(outcome)
 
@@ -232,7 +236,7 @@ def _add_reading(app: FastAPI, service: Service) -> None:
     def schema(
         document: Literal["session", "outcome"],
         pack: str | None = None,
-        outcome_version: OutcomeVersion = 1,
+        outcome_version: Version = 1,
     ) -> Response:
         """Return a document's JSON Schema, as ``zhiping schema`` prints it."""
         return _json(service.schema(document, pack=pack, version=outcome_version))

@@ -1,0 +1,64 @@
+"""``zhiping serve`` as a command: without the extra, with a bad tokens file, and its tokens."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from serve.support import WRITER, tokens_file
+from zhiping.errors import InputError
+from zhiping.serve import read_tokens
+
+_WITHOUT_FASTAPI = (
+    "import sys; sys.modules['fastapi'] = None; "
+    "from zhiping.cli import main; sys.exit(main(['serve', '--lang', 'en']))"
+)
+
+
+def test_without_the_serve_extra_the_command_says_how_to_install_it():
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_FASTAPI], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    assert "pip install 'zhiping[serve]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_broken_tokens_file_is_refused_before_the_server_starts(tmp_path):
+    broken = tmp_path / "tokens.toml"
+    broken.write_text('[[token]]\nvalue = "short"\nprefixes = ["4201x"]\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "zhiping", "serve", "--tokens", str(broken), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "token[0]" in done.stderr
+    assert "token[0].prefixes" in done.stderr
+    assert "short" not in done.stderr  # not even a wrong token is repeated
+    assert "Traceback" not in done.stderr
+
+
+def test_a_token_is_found_by_its_hash_or_its_value_and_covers_its_prefixes(tmp_path):
+    tokens = read_tokens(tokens_file(tmp_path))
+    writer = tokens.find(WRITER)
+    assert writer is not None
+    assert writer.covers("420117101201")
+    assert not writer.covers("420117102201")
+    assert tokens.find(WRITER + "x") is None
+    assert tokens.find("") is None
+    assert WRITER not in repr(tokens)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not toml [", "token = 1", '[[token]]\nsha256 = "00"\nprefixes = ["42"]', "[[token]]\n"],
+)
+def test_a_tokens_file_without_usable_tokens_is_an_input_error(tmp_path, text):
+    path = tmp_path / "tokens.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError):
+        read_tokens(path)
