@@ -1,13 +1,16 @@
-"""``zhiping serve`` as a command: without the extra, with a bad tokens file, and its tokens."""
+"""``zhiping serve`` as a command: without the extra, with a bad tokens file, its tokens,
+and with two workers."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
+import httpx
 import pytest
 
-from serve.support import WRITER, tokens_file
+from serve.support import DISTRICT, JSON, WRITER, bearer, tokens_file, zhiping
 from zhiping.errors import InputError
 from zhiping.serve import read_tokens
 
@@ -62,3 +65,27 @@ def test_a_tokens_file_without_usable_tokens_is_an_input_error(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InputError):
         read_tokens(path)
+
+
+def test_two_workers_share_one_store_file(served_command, district, tmp_path):
+    lines = district.read_text(encoding="utf-8").splitlines()
+    chosen = lines[:6] + lines[42:48]  # six villages, both years
+    source = tmp_path / "chosen.jsonl"
+    source.write_text("\n".join(chosen) + "\n", encoding="utf-8")
+    printed = zhiping(
+        "evaluate", str(source), "--store", str(tmp_path / "cli.db"), "--format", "jsonl"
+    )
+    expected = [json.loads(line) for line in printed.splitlines()]
+
+    store = tmp_path / "s.db"
+    base = served_command(
+        "--store", str(store), "--tokens", str(tokens_file(tmp_path)), "--workers", "2"
+    )
+    with httpx.Client(base_url=base, headers=bearer(DISTRICT) | JSON, timeout=60) as client:
+        outcomes = [
+            client.post("/sessions", content=line.encode()).json()["outcome"] for line in chosen
+        ]
+        verified = client.get("/store/verify").json()
+    assert outcomes == expected
+    assert verified["ok"] is True
+    assert verified["sessions"] == len(chosen)
