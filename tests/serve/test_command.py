@@ -89,3 +89,16 @@ def test_two_workers_share_one_store_file(served_command, district, tmp_path):
     assert outcomes == expected
     assert verified["ok"] is True
     assert verified["sessions"] == len(chosen)
+
+
+def test_a_file_that_is_no_store_is_refused_before_the_server_starts(tmp_path):
+    other = tmp_path / "other.db"
+    other.write_bytes(b"not a database at all" * 100)
+    done = subprocess.run(
+        [sys.executable, "-m", "zhiping", "serve", "--store", str(other), "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr

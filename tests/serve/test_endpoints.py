@@ -181,3 +181,19 @@ def test_without_a_store_the_store_endpoints_say_so(served):
     answer = httpx.get(f"{base}/sessions")
     assert answer.status_code == 404
     assert answer.json()["type"].endswith("no-store")
+
+
+def test_the_board_is_served_at_the_root_and_its_files_under_board(served, tmp_path):
+    board = tmp_path / "board"
+    board.mkdir()
+    (board / "index.html").write_text("<!doctype html><title>公示</title>", encoding="utf-8")
+    (board / "board.js").write_text("// the board", encoding="utf-8")
+    base = served(board=board)
+    page = httpx.get(f"{base}/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "公示" in page.text
+    assert httpx.get(f"{base}/board/board.js").text == "// the board"
+    missing = httpx.get(f"{base}/board/nothing.js")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"

@@ -101,9 +101,13 @@ def run(arguments: argparse.Namespace) -> int:
         return EXIT_FAULT
     from zhiping.serve import read_tokens
     from zhiping.serve._app import CONFIG_VARIABLE
+    from zhiping.store import Store
 
+    # A bad tokens file or store is refused now, with its problems, before uvicorn starts.
     if arguments.tokens is not None:
-        read_tokens(arguments.tokens)  # a bad file is refused now, with its problems
+        read_tokens(arguments.tokens)
+    if arguments.store is not None:
+        Store(arguments.store).close()
     options = {
         "store": None if arguments.store is None else str(arguments.store.resolve()),
         "tokens": None if arguments.tokens is None else str(arguments.tokens.resolve()),
