@@ -82,6 +82,10 @@ def create_app(
         version=__version__,
         summary="The direct evaluation of village cadres by the people (直评村官), over HTTP",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their scripts from a CDN: a public service loads
+        # nothing from another site. /openapi.json is there for any viewer.
+        docs_url=None,
+        redoc_url=None,
     )
     _add_handlers(app)
     _add_writing(app, service)
