@@ -15,17 +15,15 @@ from typing import Any, Literal
 import attrs
 
 from zhiping.documents._json import load_json
-from zhiping.documents.compact import CompactOutcomeDocument, OutcomeVersion, TraceLevel
+from zhiping.documents.compact import OutcomeVersion, TraceLevel
 from zhiping.documents.compact import outcome_document as document_of
-from zhiping.documents.outcome import OutcomeDocument
 from zhiping.documents.session import Session, parse_session
-from zhiping.documents.values import value_to_json
-from zhiping.documents.vocabulary import Vocabulary, with_vocabulary
 from zhiping.engine import evaluate_chain
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
 from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
 from zhiping.packs.registry import PackRegistry
+from zhiping.serve._packs import document_schema, pack_detail, pack_summary, require_pack
 from zhiping.serve._problems import HttpProblem
 from zhiping.serve._public import persons_of, public_outcome
 from zhiping.serve._tokens import Token, Tokens
@@ -256,90 +254,20 @@ class Service:
 
     def packs(self) -> dict[str, Any]:
         """Return every installed pack, briefly."""
-        return {"items": [self._pack_summary(name) for name in self.registry.names()]}
+        return {"items": [pack_summary(self.registry, name) for name in self.registry.names()]}
 
     def pack(self, name: str) -> dict[str, Any]:
         """Return a pack: its chain, its words and every dated parameter value."""
-        self._require_pack(name, status=404)
-        chain = self.registry.check_pack(name)
-        return {
-            **self._pack_summary(name),
-            "chain": list(chain.names),
-            "vocabulary": _vocabulary_json(chain.vocabulary),
-            "parameters": [
-                {
-                    "name": parameter.name,
-                    "pack": pack.name,
-                    "value": value_to_json(dated.value),
-                    "effective_from": dated.effective_from.isoformat(),
-                    "citation": None
-                    if dated.citation is None
-                    else {
-                        "title": dated.citation.title,
-                        "article": dated.citation.article,
-                        "url": dated.citation.url,
-                    },
-                    "assumed": dated.assumed,
-                    "note": dated.note,
-                }
-                for pack in chain.packs
-                for parameter in pack.parameters.values()
-                for dated in parameter.values
-            ],
-        }
+        return pack_detail(self.registry, name)
 
     def schema(
         self, document: Literal["session", "outcome"], *, pack: str | None, version: int
     ) -> dict[str, Any]:
         """Return the JSON Schema of a document, as ``zhiping schema`` prints it."""
-        model: type[Session] | type[OutcomeDocument] | type[CompactOutcomeDocument] = Session
-        shown_version = 1
-        if document == "outcome":
-            shown_version = version
-            model = OutcomeDocument if version == 1 else CompactOutcomeDocument
-        schema: dict[str, Any] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"urn:zhiping:{document}:{shown_version}",
-            **model.model_json_schema(by_alias=True),
-        }
-        if pack is not None:
-            self._require_pack(pack)
-            schema = with_vocabulary(schema, self.registry.check_pack(pack).vocabulary)
-            schema["$id"] = f"urn:zhiping:{document}:{shown_version}:{pack}"
-        return schema
+        return document_schema(self.registry, document, pack=pack, version=version)
 
-    def _pack_summary(self, name: str) -> dict[str, Any]:
-        pack = self.registry.packs[name]
-        return {
-            "name": pack.name,
-            "title": pack.title.to_json(),
-            "prefix": pack.prefix,
-            "parent": pack.parent,
-            "in_force_from": pack.in_force_from.isoformat(),
-            "in_force_until": None
-            if pack.in_force_until is None
-            else pack.in_force_until.isoformat(),
-            "origin": self.registry.origins.get(name, "bundled"),
-        }
-
-    def _require_pack(self, name: str | None, *, status: int = 422) -> None:
-        if name is None or name in self.registry.packs:
-            return
-        installed = ", ".join(self.registry.names())
-        raise HttpProblem(
-            status,
-            "no-such-pack",
-            Text(zh="没有这个规则包", en="no such pack"),
-            [
-                Problem(
-                    "pack",
-                    Text(
-                        zh=f"没有名为 {name!r} 的规则包;已安装:{installed}",
-                        en=f"no pack named {name!r}; installed: {installed}",
-                    ),
-                )
-            ],
-        )
+    def _require_pack(self, name: str | None) -> None:
+        require_pack(self.registry, name)
 
     def _store(self) -> Store:
         if self.store is None:
@@ -382,18 +310,6 @@ def _recorded_json(recorded: Recorded) -> dict[str, Any]:
         "written": recorded.written,
         "stale": [stale.to_json() for stale in recorded.stale],
         "outcome": recorded.to_document(),
-    }
-
-
-def _vocabulary_json(vocabulary: Vocabulary) -> dict[str, Any]:
-    def words(ids: tuple[str, ...]) -> list[dict[str, str]]:
-        return [{"id": word, **vocabulary.name_of(word).to_json()} for word in ids]
-
-    return {
-        "grades": words(vocabulary.grades),
-        "words": words(vocabulary.words),
-        "abstentions": words(vocabulary.abstentions),
-        "actions": words(vocabulary.actions),
     }
 
 
