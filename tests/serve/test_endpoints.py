@@ -197,3 +197,16 @@ def test_the_board_is_served_at_the_root_and_its_files_under_board(served, tmp_p
     missing = httpx.get(f"{base}/board/nothing.js")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+
+
+def test_a_session_id_with_a_slash_and_chinese_has_its_paths_percent_encoded(base, first):
+    named = json.loads(json.dumps(first))
+    named["id"] = "郑家店村/2025"
+    answer = _post(base, "/sessions", named)
+    assert answer.status_code == 201
+    location = answer.headers["location"]
+    assert location == "/sessions/%E9%83%91%E5%AE%B6%E5%BA%97%E6%9D%91%2F2025"
+    item = httpx.get(f"{base}/sessions").json()["items"][0]
+    assert item["sheet"] == location + "/sheet"
+    assert httpx.get(f"{base}{item['sheet']}").status_code == 200
+    assert httpx.get(f"{base}{location}").json()["session"] == "郑家店村/2025"

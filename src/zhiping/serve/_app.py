@@ -34,7 +34,7 @@ from zhiping.packs.registry import default_registry
 from zhiping.serve._body import read_json_body
 from zhiping.serve._errors import as_problem, validation_problem
 from zhiping.serve._problems import HttpProblem, problem_response
-from zhiping.serve._service import Service
+from zhiping.serve._service import Service, session_url
 from zhiping.serve._tokens import Tokens, read_tokens
 from zhiping.store import Store
 
@@ -168,10 +168,10 @@ def _add_writing(app: FastAPI, service: Service) -> None:
         token = service.writer(authorization)
         body = await read_json_body(request)
         recorded = await run_in_threadpool(service.record, body, token, pack=pack)
-        location = {"Location": f"/sessions/{recorded['session']}"}
+        location = {"Location": session_url(recorded["session"])}
         return _json(recorded, 201 if recorded["written"] else 200, location)
 
-    @app.post("/sessions/{session_id}/amendments", status_code=201, tags=["record"])
+    @app.post("/sessions/{session_id:path}/amendments", status_code=201, tags=["record"])
     async def amend(
         session_id: str,
         request: Request,
@@ -184,7 +184,7 @@ def _add_writing(app: FastAPI, service: Service) -> None:
         recorded = await run_in_threadpool(service.amend, session_id, body, token, pack=pack)
         return _json(recorded, 201 if recorded["written"] else 200)
 
-    @app.post("/sessions/{session_id}/commitments/{inquiry}/fulfilment", tags=["record"])
+    @app.post("/sessions/{session_id:path}/commitments/{inquiry}/fulfilment", tags=["record"])
     async def fulfil(
         session_id: str, inquiry: str, request: Request, authorization: Authorization = None
     ) -> Response:
@@ -210,16 +210,17 @@ def _add_reading(app: FastAPI, service: Service) -> None:
         )
         return _json(page)
 
-    @app.get("/sessions/{session_id}", tags=["read"])
-    def session(session_id: str, authorization: Authorization = None) -> Response:
-        """Return a recorded session; its pay and document only with a token for its village."""
-        return _json(service.session(session_id, service.token(authorization)))
-
-    @app.get("/sessions/{session_id}/sheet", response_class=HTMLResponse, tags=["read"])
+    # Before /sessions/{id}: an id may hold a slash (percent-encoded, decoded before routing).
+    @app.get("/sessions/{session_id:path}/sheet", response_class=HTMLResponse, tags=["read"])
     def sheet(session_id: str, lang: Literal["zh", "en"] = "zh") -> Response:
         """Return the printable results sheet, with the checkpoint of its recording."""
         page, checkpoint = service.sheet(session_id, lang)
         return HTMLResponse(page, headers={"X-Zhiping-Checkpoint": checkpoint})
+
+    @app.get("/sessions/{session_id:path}", tags=["read"])
+    def session(session_id: str, authorization: Authorization = None) -> Response:
+        """Return a recorded session; its pay and document only with a token for its village."""
+        return _json(service.session(session_id, service.token(authorization)))
 
     @app.get("/villages/{village_code}/history", tags=["read"])
     def history(village_code: Annotated[str, PathParameter(pattern=r"^[0-9]{12}$")]) -> Response:

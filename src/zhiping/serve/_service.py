@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import quote
 
 import attrs
 
@@ -29,7 +30,7 @@ from zhiping.serve._public import persons_of, public_outcome
 from zhiping.serve._tokens import Token, Tokens
 from zhiping.store import Checkpoint, Recorded, Store, StoredSession
 
-__all__ = ["Service"]
+__all__ = ["Service", "session_url"]
 
 _NO_STORE = Text(
     zh="本服务未打开记录库(启动时未给 --store)",
@@ -164,7 +165,7 @@ class Service:
             "engine": found.engine,
             "packs": list(found.packs),
             "checkpoint": str(store.checkpoint_at(found.event)),
-            "sheet": f"/sessions/{session_id}/sheet",
+            "sheet": session_url(session_id, "/sheet"),
             "public": not whole,
         }
         if whole:
@@ -275,6 +276,12 @@ class Service:
         return self.store
 
 
+def session_url(session_id: str, rest: str = "") -> str:
+    """Return the path of a session (``/sessions/<id>``, then ``rest``), its id percent-encoded:
+    an id may hold any visible character, ``/`` and Chinese ones included."""
+    return f"/sessions/{quote(session_id, safe='')}{rest}"
+
+
 def _board_item(store: Store, found: StoredSession) -> dict[str, Any]:
     """Return a session as the results board lists it: no pay, no person."""
     summary, outcome = found.summary, found.outcome
@@ -297,7 +304,7 @@ def _board_item(store: Store, found: StoredSession) -> dict[str, Any]:
             if finding.get("severity") == "violation"
         ],
         "packs": list(outcome.get("packs", ())),
-        "sheet": f"/sessions/{summary.session}/sheet",
+        "sheet": session_url(summary.session, "/sheet"),
         "checkpoint": str(store.checkpoint_at(found.event)),
     }
 
