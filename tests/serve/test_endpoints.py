@@ -210,3 +210,16 @@ def test_a_session_id_with_a_slash_and_chinese_has_its_paths_percent_encoded(bas
     assert item["sheet"] == location + "/sheet"
     assert httpx.get(f"{base}{item['sheet']}").status_code == 200
     assert httpx.get(f"{base}{location}").json()["session"] == "郑家店村/2025"
+
+
+def test_a_session_on_a_day_no_pack_is_in_force_is_a_422_not_a_500(base, first):
+    early = json.loads(json.dumps(first))
+    early["year"], early["held_on"] = 1989, "1990-01-14"
+    early["notice"]["published_on"] = "1990-01-07"
+    for cadre in early["cadres"]:
+        cadre["in_office_since"] = "1985-01-01"
+    early["inquiries"] = [q for q in early["inquiries"] if not q.get("commitment")]
+    for path in ("/evaluate", "/sessions"):
+        answer = _post(base, path, early)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["problems"][0]["pointer"] == "/held_on"

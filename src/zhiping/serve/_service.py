@@ -20,9 +20,10 @@ from zhiping.documents.compact import OutcomeVersion, TraceLevel
 from zhiping.documents.compact import outcome_document as document_of
 from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
-from zhiping.errors import InputError, Problem
+from zhiping.errors import InputError, PackError, Problem
 from zhiping.glossary import Text
 from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
+from zhiping.packs.model import Chain
 from zhiping.packs.registry import PackRegistry
 from zhiping.serve._packs import document_schema, pack_detail, pack_summary, require_pack
 from zhiping.serve._problems import HttpProblem
@@ -95,7 +96,7 @@ class Service:
         _check_outcome_options(trace, version)
         self._require_pack(pack)
         session = parse_session(body)
-        chain = self.registry.chain(session.village.code, session.held_on, pack=pack)
+        chain = self._chain(session, pack)
         outcome = evaluate_chain(session, chain, self.registry.mechanisms)
         return document_of(outcome, version=version, trace=trace)
 
@@ -105,6 +106,7 @@ class Service:
         self._require_pack(pack)
         session = parse_session(body)
         _require_scope(token, session)
+        self._chain(session, pack)
         return _recorded_json(store.record(session, pack=pack, registry=self.registry))
 
     def amend(
@@ -129,6 +131,7 @@ class Service:
         if session.id != session_id:
             raise InputError([Problem("document.id", _other_session(session.id, session_id))])
         _require_scope(token, session)
+        self._chain(session, pack)
         store.get(session_id)  # SessionNotFound: 404, before anything else is said
         assert isinstance(reason, str)
         recorded = store.amend(session, reason=reason, pack=pack, registry=self.registry)
@@ -266,6 +269,22 @@ class Service:
     ) -> dict[str, Any]:
         """Return the JSON Schema of a document, as ``zhiping schema`` prints it."""
         return document_schema(self.registry, document, pack=pack, version=version)
+
+    def _chain(self, session: Session, pack: str | None) -> Chain:
+        """Return the chain that governs the session.
+
+        The packs were all checked when the server started: a chain that cannot be had
+        now is the document's doing (a date no pack is in force on, a pack forced where
+        it does not apply), not a fault of the server.
+
+        Raises:
+            InputError: no chain can evaluate the session, at ``held_on``.
+        """
+        try:
+            return self.registry.chain(session.village.code, session.held_on, pack=pack)
+        except PackError as error:
+            text = Text(zh=error.message("zh"), en=error.message("en"))
+            raise InputError([Problem("held_on", text)]) from None
 
     def _require_pack(self, name: str | None) -> None:
         require_pack(self.registry, name)
