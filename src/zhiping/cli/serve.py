@@ -99,11 +99,14 @@ def run(arguments: argparse.Namespace) -> int:
             + "\n"
         )
         return EXIT_FAULT
+    from zhiping.packs.registry import default_registry
     from zhiping.serve import read_tokens
     from zhiping.serve._app import CONFIG_VARIABLE
     from zhiping.store import Store
 
-    # A bad tokens file or store is refused now, with its problems, before uvicorn starts.
+    # A bad tokens file, store or pack is refused now, with its problems, before uvicorn
+    # starts (each worker then discovers the packs again, once).
+    default_registry()
     if arguments.tokens is not None:
         read_tokens(arguments.tokens)
     if arguments.store is not None:
