@@ -102,3 +102,15 @@ def test_a_file_that_is_no_store_is_refused_before_the_server_starts(tmp_path):
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_no_token_reaches_the_server_log(served_command, district, tmp_path):
+    base = served_command("--store", str(tmp_path / "s.db"), "--tokens", str(tokens_file(tmp_path)))
+    line = district.read_text(encoding="utf-8").splitlines()[0].encode()
+    for token in (WRITER, DISTRICT, "a-wrong-token-someone-tried"):
+        httpx.post(f"{base}/sessions", content=line, headers=bearer(token) | JSON)
+        httpx.get(f"{base}/sessions/420117101201-2025", headers=bearer(token))
+    logged = "".join(path.read_text(errors="replace") for path in tmp_path.glob("serve-*.log"))
+    assert "POST /sessions" in logged  # the access log is there, and written
+    for token in (WRITER, DISTRICT, "a-wrong-token-someone-tried"):
+        assert token not in logged
