@@ -57,8 +57,22 @@ const packCache = new Map();
 
 async function getJSON(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(`${path}: HTTP ${response.status}`);
+    // An RFC 9457 problem details body says what was wrong, in zh and en.
+    error.problem = await response.json().catch(() => null);
+    throw error;
+  }
   return response.json();
+}
+
+/** Why a request failed, in the board's language: each problem's path and message. */
+function reason(error, lang) {
+  const problem = error.problem;
+  if (!problem || !Array.isArray(problem.problems)) return error.message;
+  const title = lang === "zh" ? problem.title_zh ?? problem.title : problem.title;
+  const each = problem.problems.map((p) => `${p.path ? `${p.path}: ` : ""}${p[lang] ?? p.en ?? ""}`);
+  return `${title} (HTTP ${problem.status}): ${each.join("; ")}`;
 }
 
 /** Every session of a division-code prefix and year, following `next` to the end. */
@@ -148,7 +162,8 @@ function villagesTable(lang, items) {
   const w = WORDS[lang];
   const table = el("table");
   table.id = "villages";
-  table.createCaption().textContent = `${w.area(data.prefix)} · ${w.of_year(data.year)} · ${w.sessions_of(items.length)}`;
+  const caption = [w.area(data.prefix), w.of_year(data.year), w.sessions_of(items.length)];
+  table.createCaption().textContent = caption.join(" · ");
   const head = table.createTHead().insertRow();
   for (const key of ["village", "code", "held_on", "status", "grades", "sheet", "checkpoint"]) {
     const th = el("th", w[key]);
@@ -269,19 +284,21 @@ function gradesFigure(lang) {
   }
   const townships = [...counts.keys()].sort();
   const seen = new Set(townships.flatMap((t) => [...counts.get(t).keys()]));
-  const grades = [...data.vocabulary.order.filter((g) => seen.has(g)), ...[...seen].filter((g) => !data.vocabulary.order.includes(g)).sort()];
+  const order = data.vocabulary.order;
+  const grades = [...order.filter((g) => seen.has(g)), ...[...seen].filter((g) => !order.includes(g)).sort()];
+  const count = (t, g) => counts.get(t).get(g) ?? 0;
   const figure = el("figure");
   figure.append(el("figcaption", `${w.by_township} · ${data.areaName(lang)} · ${w.of_year(data.year)}`));
   if (!grades.length) {
     figure.append(el("p", w.no_grades, "message"));
     return figure;
   }
-  const describe = (t) => `${t}: ${grades.map((g) => `${gradeWord(lang, g)} ${counts.get(t).get(g) ?? 0}`).join(", ")}`;
+  const describe = (t) => `${t}: ${grades.map((g) => `${gradeWord(lang, g)} ${count(t, g)}`).join(", ")}`;
   const rows = townships.map((t) => ({
     label: t,
     segments: grades.map((g) => ({
-      key: g, count: counts.get(t).get(g) ?? 0, colour: gradeColour(g),
-      title: `${t} · ${gradeWord(lang, g)}: ${counts.get(t).get(g) ?? 0}`,
+      key: g, count: count(t, g), colour: gradeColour(g),
+      title: `${t} · ${gradeWord(lang, g)}: ${count(t, g)}`,
     })),
   }));
   const label = `${w.by_township}. ${townships.map(describe).join("; ")}`;
@@ -297,7 +314,7 @@ function gradesFigure(lang) {
     legend,
     barChart(rows, { id: "grades-chart", label, keyName: "grade" }),
     chartTable(lang, [w.township, ...grades.map((g) => gradeWord(lang, g)), w.total],
-      townships.map((t) => [t, ...grades.map((g) => counts.get(t).get(g) ?? 0), [...counts.get(t).values()].reduce((a, b) => a + b, 0)])),
+      townships.map((t) => [t, ...grades.map((g) => count(t, g)), grades.reduce((sum, g) => sum + count(t, g), 0)])),
   );
   return figure;
 }
@@ -344,13 +361,25 @@ function render() {
   main.append(gradesFigure(lang), voidFigure(lang));
 }
 
+function say(text, isError = false) {
+  const status = $("status");
+  status.textContent = text;
+  status.classList.toggle("error", isError);
+}
+
 async function load() {
-  const state = { prefix: $("prefix").value.replace(/\D/g, ""), year: Number.parseInt($("year").value, 10), lang: $("lang").value };
+  const year = Number.parseInt($("year").value, 10);
+  const state = {
+    prefix: $("prefix").value.replace(/\D/g, ""),
+    year: Number.isInteger(year) ? year : choice().year,
+    lang: $("lang").value === "en" ? "en" : "zh",
+  };
+  $("year").value = String(state.year);
   remember(state);
   const main = $("board");
   document.body.dataset.state = "loading";
   main.setAttribute("aria-busy", "true");
-  main.replaceChildren(el("p", WORDS[state.lang].loading, "message"));
+  say(WORDS[state.lang].loading);
   try {
     // The charts compare the townships of the county (6 digits) the chosen prefix is in.
     const scope = state.prefix.slice(0, Math.min(COUNTY_DIGITS, state.prefix.length));
@@ -358,7 +387,9 @@ async function load() {
     const items = scopeItems
       .filter((item) => item.village_code.startsWith(state.prefix))
       .sort((a, b) => a.village_code.localeCompare(b.village_code) || a.session.localeCompare(b.session));
-    const area = areas.filter((p) => scope.startsWith(p.prefix)).sort((a, b) => b.prefix.length - a.prefix.length)[0];
+    const area = areas
+      .filter((p) => scope.startsWith(p.prefix))
+      .sort((a, b) => b.prefix.length - a.prefix.length)[0];
     const townships = [...new Set(scopeItems.map((item) => item.village_code.slice(0, TOWNSHIP_DIGITS)))].sort();
     $("townships").replaceChildren(...townships.map((t) => Object.assign(el("option"), { value: t })));
     data = {
@@ -367,11 +398,12 @@ async function load() {
       areaName: (lang) => (area ? `${area.title?.[lang] ?? area.name} (${scope})` : WORDS[lang].area(scope)),
     };
     render();
+    say("");
     document.body.dataset.state = "ready";
   } catch (error) {
     data = null;
-    main.replaceChildren(el("p", `${WORDS[state.lang].failed}${error.message}`, "message error"));
-    main.setAttribute("role", "alert");
+    main.replaceChildren();
+    say(`${WORDS[state.lang].failed}${reason(error, state.lang)}`, true);
     document.body.dataset.state = "error";
   } finally {
     main.setAttribute("aria-busy", "false");
