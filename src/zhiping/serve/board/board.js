@@ -98,17 +98,23 @@ function pack(name) {
 /** The grades' words and their order (best first), from the last pack of each chain used. */
 async function vocabularyOf(items) {
   const names = [...new Set(items.map((item) => item.packs.at(-1)).filter(Boolean))];
-  const words = new Map();
+  // A pack that cannot be read (no longer installed) leaves its grades as their ids.
+  const found = await Promise.all(names.map((name) => pack(name).catch(() => null)));
+  const words = new Map(); // grade → {zh, en}, as the first pack declaring it writes it
+  const byPack = new Map(); // pack → (grade → {zh, en}): a village's grades in its own words
   const order = [];
-  for (const found of await Promise.all(names.map(pack))) {
-    for (const grade of found.vocabulary?.grades ?? []) {
+  names.forEach((name, index) => {
+    const own = new Map();
+    for (const grade of found[index]?.vocabulary?.grades ?? []) {
+      own.set(grade.id, { zh: grade.zh, en: grade.en });
       if (!words.has(grade.id)) {
-        words.set(grade.id, { zh: grade.zh, en: grade.en });
+        words.set(grade.id, own.get(grade.id));
         order.push(grade.id);
       }
     }
-  }
-  return { words, order };
+    byPack.set(name, own);
+  });
+  return { words, byPack, order };
 }
 
 /** The packs' titles by prefix, to name the area the charts cover; nothing if unavailable. */
@@ -141,9 +147,10 @@ function remember(state) {
 
 // Drawing
 
-function gradeWord(lang, id) {
+function gradeWord(lang, id, packName) {
   if (id == null) return "—";
-  return data.vocabulary.words.get(id)?.[lang] ?? id.replaceAll("_", " ");
+  const own = data.vocabulary.byPack.get(packName)?.get(id);
+  return (own ?? data.vocabulary.words.get(id))?.[lang] ?? id.replaceAll("_", " ");
 }
 
 function gradeColour(id) {
@@ -190,7 +197,7 @@ function villagesTable(lang, items) {
       const list = el("ul", null, "grades");
       for (const [subject, grade] of given) {
         const entry = el("li", `${subjectWord(lang, subject)}: `);
-        const word = el("span", gradeWord(lang, grade), "grade");
+        const word = el("span", gradeWord(lang, grade, item.packs.at(-1)), "grade");
         word.dataset.grade = grade;
         entry.append(word);
         list.append(entry);
