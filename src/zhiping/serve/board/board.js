@@ -206,7 +206,8 @@ function villagesTable(lang, items) {
     } else grades.textContent = "—";
     const sheet = el("td");
     const link = el("a", w.open_sheet);
-    link.href = item.sheet;
+    // Only a path of this server: a list entry cannot send a reader elsewhere.
+    if (typeof item.sheet === "string" && /^\/(?!\/)/.test(item.sheet)) link.href = item.sheet;
     link.setAttribute("aria-label", `${w.sheet}: ${item.village_name} (${item.session})`);
     sheet.append(link);
     const checkpoint = el("td");
