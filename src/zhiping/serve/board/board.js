@@ -220,7 +220,8 @@ function villagesTable(lang, items) {
 /**
  * A horizontal bar chart as inline SVG: one row per label, each row's segments stacked.
  * rows: [{ label, segments: [{ key, count, colour, title }] }]. Each segment is a
- * <rect class="bar"> carrying data-row, data-key and data-count, with a <title>.
+ * <rect class="bar"> carrying data-row, data-<keyName> (the segment's key) and data-count,
+ * with a <title>.
  */
 function barChart(rows, { id, label, keyName }) {
   // Labels are division codes and rule ids (ASCII): about 7.5 px a character at 12 px.
