@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from zhiping._version import __version__
-from zhiping.cli import demo, evaluate, packs, schema, store, synth
+from zhiping.cli import demo, evaluate, packs, schema, serve, store, synth
 from zhiping.cli._common import (
     COMMANDS,
     EXIT_FAULT,
@@ -117,7 +117,7 @@ def _parser(lang: Lang = "en") -> argparse.ArgumentParser:
         help=_VERSION_HELP[lang],
     )
     commands = parser.add_subparsers(title=COMMANDS[lang], required=True, metavar="COMMAND")
-    for command in (evaluate, demo, synth, packs, schema, store):
+    for command in (evaluate, demo, synth, packs, schema, store, serve):
         command.add_command(commands, lang)
     return parser
 
