@@ -21,6 +21,11 @@ chart (the townships of county 420117) stacks 420117101: excellent 3, competent 
 basically competent 1, incompetent 1, and 420117102: excellent 2; the void chart has
 quorum.party_members 2 and notice.period 1.
 
+The server is the real one: ``zhiping serve --store DB`` on a free localhost port (the
+``served_command`` fixture of ``tests/serve/conftest.py``), one per test. A further test
+pip-installs the example town ``examples/zhiping-qingshan``, which grades in its own
+words, and serves its store with the town's pack importable.
+
 Chromium is found as ``tests/outputs/test_results_sheet.py`` finds it: without it the
 Chromium tests are skipped, unless ``ZHIPING_REQUIRE_CHROMIUM=1`` (as in CI), when they
 fail.
@@ -28,27 +33,26 @@ fail.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
 import subprocess
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import date
 from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
-from zhiping.packs import default_registry
+from pip_installed import discovered_with, pip_install
 from zhiping.store import Store
 from zhiping.testing import session_document
 
-BOARD = Path(__file__).parents[2] / "src" / "zhiping" / "serve" / "board"
+ROOT = Path(__file__).parents[2]
+BOARD = ROOT / "src" / "zhiping" / "serve" / "board"
+TOWN = ROOT / "examples" / "zhiping-qingshan"
 
 TOWNSHIP = "420117101"
 YEAR = 2026
@@ -99,117 +103,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str
     return path, checkpoints
 
 
-# A stand-in for `zhiping serve`: the board's files and the API contract it reads
+# The real server
 
 
-class _StandIn(BaseHTTPRequestHandler):
-    """Serve the board and ``GET /sessions``, ``/packs``, ``/packs/{name}`` from a store.
-
-    ``limit`` is capped at 2, so the board must follow ``next`` to see every session.
-    """
-
-    store_path: Path
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep the test's output quiet."""
-
-    def do_GET(self) -> None:
-        url = urlsplit(self.path)
-        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-        if url.path == "/":
-            self._file(BOARD / "index.html")
-        elif url.path.startswith("/board/") and "/" not in url.path[len("/board/") :]:
-            self._file(BOARD / url.path[len("/board/") :])
-        elif url.path == "/sessions":
-            self._json(self._sessions(query))
-        elif url.path == "/packs":
-            registry = default_registry()
-            self._json(
-                [
-                    {"name": p.name, "title": p.title.to_json(), "prefix": p.prefix}
-                    for p in registry.packs.values()
-                ]
-            )
-        elif url.path.startswith("/packs/"):
-            self._json(self._pack(url.path[len("/packs/") :]))
-        else:
-            self.send_error(404)
-
-    def _sessions(self, query: dict[str, str]) -> dict[str, Any]:
-        limit = min(int(query.get("limit", "100")), 2)
-        with Store(self.store_path, read_only=True) as store:
-            page = store.list(
-                prefix=query.get("prefix") or None,
-                year=int(query["year"]) if "year" in query else None,
-                after=query.get("after"),
-                limit=limit,
-            )
-            items = [self._item(store, summary.session) for summary in page]
-        return {"items": items, "next": items[-1]["session"] if len(items) == limit else None}
-
-    @staticmethod
-    def _item(store: Store, session_id: str) -> dict[str, Any]:
-        stored = store.get(session_id)
-        outcome = stored.outcome
-        return {
-            **{key: value for key, value in stored.summary.to_json().items() if key != "revision"},
-            "village_name": stored.document["village"]["name"],
-            "grades": {s["id"]: s["grade"] for s in outcome["subjects"] if s["grade"]},
-            "void_rules": [f["rule"] for f in outcome["findings"] if f["severity"] == "violation"],
-            "packs": [p["name"] for p in stored.packs],
-            "sheet": f"/sessions/{session_id}/sheet",
-            "checkpoint": str(store.checkpoint_at(stored.event)),
-        }
-
-    @staticmethod
-    def _pack(name: str) -> dict[str, Any]:
-        registry = default_registry()
-        pack = registry.packs[name]
-        vocabulary = registry.vocabulary([name])
-        return {
-            "name": name,
-            "title": pack.title.to_json(),
-            "chain": [p.name for p in registry.lineage(name)],
-            "vocabulary": {
-                which: [
-                    {"id": word, **vocabulary.name_of(word).to_json()}
-                    for word in getattr(vocabulary, which)
-                ]
-                for which in ("grades", "words", "actions")
-            },
-        }
-
-    def _file(self, path: Path) -> None:
-        kinds = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
-        if not path.is_file():
-            self.send_error(404)
-            return
-        self._send(path.read_bytes(), f"{kinds.get(path.suffix, 'text/plain')}; charset=utf-8")
-
-    def _json(self, body: Any) -> None:
-        self._send(json.dumps(body, ensure_ascii=False).encode(), "application/json")
-
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@pytest.fixture(scope="module")
-def server(store: tuple[Path, dict[str, str]]) -> Iterator[str]:
-    """Serve the board over the store on a free localhost port; yield its base URL."""
-    handler = type("Handler", (_StandIn,), {"store_path": store[0]})
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+@pytest.fixture
+def server(store: tuple[Path, dict[str, str]], served_command: Callable[..., str]) -> str:
+    """Run ``zhiping serve --store DB`` on a free localhost port; return its base URL."""
+    return served_command("--store", str(store[0]))
 
 
 # Headless Chromium
@@ -265,6 +165,8 @@ class Page(HTMLParser):
         self.bars: dict[str, list[dict[str, str]]] = {}
         self.charts: dict[str, str] = {}
         self.headers: list[str] = []
+        self.status = ""
+        self._in_status = False
         self._table: str | None = None
         self._chart: str | None = None
         self._cell: list[str] | None = None
@@ -275,6 +177,8 @@ class Page(HTMLParser):
         attributes = {key: value or "" for key, value in attrs}
         if tag == "body":
             self.state = attributes.get("data-state")
+        elif tag == "p" and attributes.get("id") == "status":
+            self._in_status = True
         elif tag == "table" and attributes.get("id") == "villages":
             self._table = "villages"
         elif self._table and tag == "tr":
@@ -299,7 +203,9 @@ class Page(HTMLParser):
     _in_head = False
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
+        if tag == "p":
+            self._in_status = False
+        elif tag == "table":
             self._table = None
         elif tag == "thead":
             self._in_head = False
@@ -317,24 +223,31 @@ class Page(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self._cell.append(data)
+        if self._in_status:
+            self.status += data
 
 
-def board(chromium: str, server: str, profile: Path, lang: str) -> Page:
+def loaded(chromium: str, url: str, profile: Path) -> Page:
     page = Page()
-    page.feed(dump_dom(chromium, f"{server}/?prefix={TOWNSHIP}&year={YEAR}&lang={lang}", profile))
+    page.feed(dump_dom(chromium, url, profile))
     page.close()
-    assert page.state == "ready", f"the board did not finish loading: data-state={page.state}"
     return page
 
 
-@pytest.fixture(scope="module")
-def board_zh(chromium: str, server: str, tmp_path_factory: pytest.TempPathFactory) -> Page:
-    return board(chromium, server, tmp_path_factory.mktemp("chromium-zh"), "zh")
+def board(chromium: str, server: str, profile: Path, lang: str) -> Page:
+    page = loaded(chromium, f"{server}/?prefix={TOWNSHIP}&year={YEAR}&lang={lang}", profile)
+    assert page.state == "ready", f"the board did not load: {page.state}: {page.status}"
+    return page
 
 
-@pytest.fixture(scope="module")
-def board_en(chromium: str, server: str, tmp_path_factory: pytest.TempPathFactory) -> Page:
-    return board(chromium, server, tmp_path_factory.mktemp("chromium-en"), "en")
+@pytest.fixture
+def board_zh(chromium: str, server: str, tmp_path: Path) -> Page:
+    return board(chromium, server, tmp_path / "chromium", "zh")
+
+
+@pytest.fixture
+def board_en(chromium: str, server: str, tmp_path: Path) -> Page:
+    return board(chromium, server, tmp_path / "chromium", "en")
 
 
 def counted(bars: list[dict[str, str]], key: str) -> dict[Any, int]:
@@ -368,12 +281,17 @@ def test_each_village_shows_its_grades_in_the_packs_words_and_its_void_rules(
 
 
 def test_each_village_links_to_its_sheet_and_shows_the_sheets_checkpoint(
-    board_zh: Page, store: tuple[Path, dict[str, str]]
+    board_zh: Page, server: str, store: tuple[Path, dict[str, str]]
 ) -> None:
     sessions = [f"{code}-{YEAR}" for code in SHOWN]
     assert board_zh.links == [f"/sessions/{session}/sheet" for session in sessions]
-    checkpoints = store[1]
-    assert [row[6] for row in board_zh.rows[1:]] == [checkpoints[s] for s in sessions]
+    checkpoints = [store[1][session] for session in sessions]
+    assert [row[6] for row in board_zh.rows[1:]] == checkpoints
+    for link, checkpoint in zip(board_zh.links, checkpoints, strict=True):
+        sheet = httpx.get(f"{server}{link}", timeout=30)
+        assert sheet.status_code == 200
+        assert sheet.headers["X-Zhiping-Checkpoint"] == checkpoint
+        assert checkpoint in sheet.text
 
 
 def test_the_grades_chart_stacks_each_townships_grades_of_the_county(board_zh: Page) -> None:
@@ -401,6 +319,73 @@ def test_the_english_board_has_english_labels_and_the_same_figures(board_en: Pag
     assert counted(board_en.bars["grades-chart"], "data-grade") == GRADES_BY_TOWNSHIP
     assert counted(board_en.bars["void-chart"], "data-rule") == VOID_BY_CAUSE
     assert board_en.charts["grades-chart"].startswith("Grades by township. 420117101: excellent 3")
+
+
+# A town that grades in its own words
+
+
+@pytest.fixture(scope="module")
+def town_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """Record the example town's session (2026, quarter 2): its site, store and checkpoint.
+
+    ``examples/zhiping-qingshan`` grades 较好 / 一般 / 较差 (good, fair, poor): poor if
+    3d ≥ n, else good if 3s ≥ 2n, else fair. Of n = 60: the organization 40/15/5 (3d = 15,
+    3s = 120 ≥ 120) is good; c1 20/20/20 (3d = 60 ≥ 60) poor; c2 30/20/10 (3d = 30,
+    3s = 90 < 120) fair.
+    """
+    site = pip_install(TOWN, tmp_path_factory.mktemp("site-packages"))
+    registry = discovered_with(site, "zhiping_qingshan")
+    path = tmp_path_factory.mktemp("town") / "store.db"
+    document = (TOWN / "qingshan-2026-q2.json").read_text(encoding="utf-8")
+    with Store(path) as opened:
+        checkpoint = str(opened.record(document, registry=registry).checkpoint)
+    return site, path, checkpoint
+
+
+def test_a_town_that_grades_in_its_own_words_is_shown_in_them(
+    chromium: str,
+    town_store: tuple[Path, Path, str],
+    served_command: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    site, path, checkpoint = town_store
+    importable = [str(site), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(importable))
+    server = served_command("--store", str(path))
+    url = f"{server}/?prefix=421122150&year=2026&lang=zh"
+    page = loaded(chromium, url, tmp_path / "chromium")
+    assert page.state == "ready", page.status
+    assert page.rows[1:] == [
+        [
+            "青山镇示例村",
+            "421122150001",
+            "2026-07-10 (第2季度)",
+            "有效",
+            "村级党组织: 较好; c1: 较差; c2: 一般",
+            "公示单",
+            checkpoint,
+        ]
+    ]
+    assert page.links == ["/sessions/421122150001-2026-q2/sheet"]
+    assert counted(page.bars["grades-chart"], "data-grade") == {
+        ("421122150", "good"): 1,
+        ("421122150", "fair"): 1,
+        ("421122150", "poor"): 1,
+    }
+    assert page.charts["grades-chart"] == "各乡镇等次分布. 421122150: 较好 1, 一般 1, 较差 1"
+
+
+def test_a_refused_request_shows_the_servers_problem_in_the_boards_language(
+    chromium: str, server: str, tmp_path: Path
+) -> None:
+    """The server refuses a year before 1949: the board says why, and shows no villages."""
+    page = loaded(chromium, f"{server}/?prefix={TOWNSHIP}&year=1900&lang=en", tmp_path)
+    assert page.state == "error"
+    assert page.rows == []
+    assert page.bars == {}
+    assert page.status.startswith("Could not load: ")
+    assert "year: " in page.status
 
 
 # What the board loads
