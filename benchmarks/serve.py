@@ -1,0 +1,160 @@
+"""Benchmark: ``zhiping serve`` under N concurrent clients, beside ``Store.evaluate`` in-process.
+
+A synthetic district (``zhiping synth``) is recorded twice, into two fresh stores:
+
+- in this process, one session after another with :meth:`zhiping.store.Store.evaluate`
+  (the rate a frontend could at best reach through the library);
+- through a real ``zhiping serve --store`` on a localhost port, by N client threads
+  POSTing ``/sessions`` with a bearer token, each on its own connection.
+
+It prints sessions per second on both sides, their ratio (target: the server keeps
+≥ 80% of the in-process rate under 8 clients), and the latency p50/p95/p99 of the
+requests. Bounded and local: localhost only, a fixed number of sessions.
+
+Run: ``python benchmarks/serve.py [--villages 588] [--clients 8]`` with the ``serve``
+extra installed. Figures only: nothing asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from zhiping.store import Store
+
+TOKEN = "benchmark-token-of-the-district-0001"
+
+
+def free_port() -> int:
+    """Return a port nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def district(villages: int) -> list[str]:
+    """Return the JSON lines of a synthetic district, one year."""
+    drawn = subprocess.run(
+        [sys.executable, "-m", "zhiping", "synth", "--villages", str(villages)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return drawn.stdout.splitlines()
+
+
+def in_process(lines: list[str], database: Path) -> float:
+    """Record every line with ``Store.evaluate``; return sessions per second."""
+    start = time.perf_counter()
+    with Store(database) as store:
+        for line in lines:
+            store.evaluate(line)
+    return len(lines) / (time.perf_counter() - start)
+
+
+def serving(database: Path, directory: Path) -> Iterator[str]:
+    """Start ``zhiping serve`` on a free port; yield its base URL; stop it."""
+    tokens = directory / "tokens.toml"
+    digest = hashlib.sha256(TOKEN.encode()).hexdigest()
+    tokens.write_text(
+        f'[[token]]\nname = "benchmark"\nsha256 = "{digest}"\nprefixes = ["420117"]\n',
+        encoding="utf-8",
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "zhiping", "serve", "--store", str(database), "--tokens",
+         str(tokens), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/packs", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.05)
+        else:
+            raise SystemExit("zhiping serve did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def over_http(lines: list[str], base: str, clients: int) -> tuple[float, list[float], int]:
+    """POST every line from ``clients`` threads; return sessions/s, latencies, failures."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    shares = [lines[index::clients] for index in range(clients)]
+
+    def client(share: list[str]) -> None:
+        nonlocal failures
+        headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+        with httpx.Client(base_url=base, timeout=120, headers=headers) as http:
+            for line in share:
+                start = time.perf_counter()
+                answer = http.post("/sessions", content=line.encode("utf-8"))
+                took = time.perf_counter() - start
+                with lock:
+                    latencies.append(took)
+                    failures += answer.status_code not in (200, 201)
+
+    threads = [threading.Thread(target=client, args=(share,)) for share in shares]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return len(lines) / (time.perf_counter() - start), latencies, failures
+
+
+def main() -> None:
+    """Measure both sides and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--villages", type=int, default=588)
+    parser.add_argument("--clients", type=int, default=8)
+    options = parser.parse_args()
+    lines = district(options.villages)
+    with tempfile.TemporaryDirectory() as name:
+        directory = Path(name)
+        library = in_process(lines, directory / "library.db")
+        served = serving(directory / "served.db", directory)
+        base = next(served)
+        try:
+            rate, latencies, failures = over_http(lines, base, options.clients)
+        finally:
+            served.close()
+    cuts = statistics.quantiles(latencies, n=100)
+    ratio = rate / library
+    print(f"sessions:                {len(lines)} ({os.cpu_count()} cores)")
+    print(f"Store.evaluate in-process: {library:8.1f} sessions/s")
+    print(f"zhiping serve, {options.clients} clients:  {rate:8.1f} requests/s ({failures} failed)")
+    verdict = "met" if ratio >= 0.8 else "NOT MET"
+    print(f"server / in-process:     {ratio:8.0%}  (target ≥ 80%: {verdict})")
+    print(
+        f"latency p50 / p95 / p99: {cuts[49] * 1000:.0f} / {cuts[94] * 1000:.0f} / "
+        f"{cuts[98] * 1000:.0f} ms"
+    )
+    print(json.dumps({"in_process": library, "served": rate, "ratio": ratio}))
+
+
+if __name__ == "__main__":
+    main()
