@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -229,3 +230,19 @@ def test_the_hook_module_is_listed_and_kept_out_of_the_site() -> None:
     config = mkdocs_config()
     assert config["hooks"] == ["docs/_hooks/generate.py"]
     assert "_hooks/" in config["exclude_docs"].split()
+
+
+def test_the_http_reference_lists_every_operation_of_the_openapi_document() -> None:
+    """Generated from ``zhiping serve``'s own OpenAPI document, never written by hand."""
+    pytest.importorskip("fastapi")
+    from zhiping.serve import create_app
+
+    generated = generate_hook().generated_files()
+    openapi = create_app().openapi()
+    assert json.loads(generated["reference/openapi.json"]) == openapi
+    page = generated["reference/http.md"]
+    for path, operations in openapi["paths"].items():
+        for method in operations:
+            assert f"`{method.upper()} {path}`" in page
+    assert "`POST /sessions`" in page
+    assert "`GET /sessions/{session_id}/sheet`" in page

@@ -12,6 +12,9 @@ in the build, so they cannot drift from the code.
 - ``reference/schemas.md`` and ``reference/schemas/{session,outcome}.schema.json``: the
   JSON Schemas, exactly as ``zhiping schema session|outcome`` prints them;
 - ``reference/cli.md``: every command and option, walked from the argparse parser;
+- ``reference/http.md`` and ``reference/openapi.json``: the HTTP API of ``zhiping serve``,
+  from the OpenAPI document the application generates (when the ``serve`` extra is
+  installed);
 - ``tutorials/outcome-viewer/``: the frontend tutorial's viewer (``examples/frontend/``)
   with the outcome of ``examples/guanzhai-2026.json`` beside it, as a live demo;
 - ``samples/``: that session's outcome as CSV and as results sheets, for the results
@@ -118,6 +121,10 @@ def generated_files() -> dict[str, str]:
     for document, text in schemas.items():
         pages[f"reference/schemas/{document}.schema.json"] = text
     pages["reference/cli.md"] = cli_reference()
+    openapi = openapi_document()
+    pages["reference/http.md"] = http_reference(openapi)
+    if openapi is not None:
+        pages["reference/openapi.json"] = json.dumps(openapi, ensure_ascii=False, indent=2) + "\n"
     pages[f"{VIEWER}/outcome.json"] = _printed(
         ["evaluate", str(EXAMPLE_SESSION), "--format", "json"]
     )
@@ -494,6 +501,42 @@ def _stage_order(registry: PackRegistry, name: str) -> tuple[int, str]:
 def schema_text(document: str) -> str:
     """Return the JSON Schema exactly as ``zhiping schema DOCUMENT`` prints it."""
     return _printed(["schema", document])
+
+
+def openapi_document() -> dict[str, Any] | None:
+    """Return the OpenAPI document of ``zhiping serve``; None without the serve extra."""
+    try:
+        from zhiping.serve import create_app
+    except ImportError:
+        return None
+    document: dict[str, Any] = create_app().openapi()
+    return document
+
+
+def http_reference(openapi: Mapping[str, Any] | None) -> str:
+    """Return the page listing every operation of the HTTP API, from its OpenAPI document."""
+    parts = [NOTE, "# HTTP API\n\n"]
+    if openapi is None:
+        parts.append(
+            "Built without the `serve` extra: install it (`pip install -e '.[serve,docs]'`) "
+            "to generate this page from the application.\n"
+        )
+        return "".join(parts)
+    parts.append(
+        f"The operations of `zhiping serve` ({openapi['info']['title']} "
+        f"{openapi['info']['version']}), from the OpenAPI document the application "
+        "generates: [`openapi.json`](openapi.json), the same as `GET /openapi.json`. "
+        "[The HTTP service](../serve.md) says who may call what, and what public reads "
+        "withhold; errors are RFC 9457 problem details.\n\n"
+    )
+    rows = []
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            answers = ", ".join(sorted(operation.get("responses", {})))
+            summary = operation.get("summary") or operation.get("operationId", "")
+            rows.append([code(f"{method.upper()} {path}"), cell(summary), cell(answers)])
+    parts.append(table(["operation", "what it does", "answers"], rows))
+    return "".join(parts)
 
 
 def schemas_reference(schemas: Mapping[str, str]) -> str:
