@@ -1,12 +1,12 @@
 """``zhiping serve`` killed with SIGKILL mid-load, ten times: no acknowledged session lost.
 
-Four clients POST a synthetic district's sessions to a real server on a localhost port;
-the server process is killed with SIGKILL while they do, and started again on the same
-store, ten times. A session is acknowledged when its POST was answered 200 or 201;
+Four clients POST a synthetic district's sessions to a real server on a localhost port,
+round and round; the server process is killed with SIGKILL once it has answered ten
+requests of the round (and a little later each round), and started again on the same
+store, ten times. A session is acknowledged when a POST of it was answered 200 or 201;
 a request the kill cut off is sent again to the next server (it answers 200 if the
 session was recorded after all). At the end the store is opened directly: every
-acknowledged session is in it, and it verifies. Each kill's timing is fixed, so the run
-is repeatable.
+acknowledged session is in it, and it verifies.
 """
 
 from __future__ import annotations
@@ -73,11 +73,14 @@ def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> N
     import httpx
 
     drawn = subprocess.run(
-        [sys.executable, "-m", "zhiping", "synth", "--villages", "588"],
+        [sys.executable, "-m", "zhiping", "synth", "--villages", "168"],
         capture_output=True,
         text=True,
         check=True,
     )
+    # The clients go round the district until the round ends: a session recorded before
+    # is answered 200 (the same document), so the server is under load at every kill,
+    # however fast the machine.
     waiting: deque[tuple[str, str]] = deque()
     for line in drawn.stdout.splitlines():
         session_id = line.split('"id":"', 1)[1].split('"', 1)[0]
@@ -88,6 +91,7 @@ def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> N
         encoding="utf-8",
     )
     acknowledged: set[str] = set()
+    answered = [0]
     lock = threading.Lock()
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
 
@@ -95,8 +99,6 @@ def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> N
         with httpx.Client(base_url=base, timeout=30, headers=headers) as http:
             while not stop.is_set():
                 with lock:
-                    if not waiting:
-                        return
                     session_id, line = waiting.popleft()
                 try:
                     answer = http.post("/sessions", content=line.encode("utf-8"))
@@ -107,19 +109,24 @@ def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> N
                 assert answer.status_code in (200, 201), answer.text
                 with lock:
                     acknowledged.add(session_id)
+                    answered[0] += 1
+                    waiting.append((session_id, line))
 
-    kills = loaded = 0
-    while waiting and kills < KILLS:
+    loaded = 0
+    for kill in range(KILLS):
         process, base = _start(store, tokens, log)
         stop = threading.Event()
         threads = [threading.Thread(target=client, args=(base, stop)) for _ in range(CLIENTS)]
+        before = answered[0]
         for thread in threads:
             thread.start()
-        time.sleep(0.4 + 0.1 * kills)
-        loaded += any(thread.is_alive() for thread in threads)  # killed mid-load
+        deadline = time.monotonic() + 60
+        while answered[0] < before + 10 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05 * kill)  # a different moment of the load each time
+        loaded += all(thread.is_alive() for thread in threads)  # killed mid-load
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        kills += 1
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
@@ -128,10 +135,11 @@ def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> N
         verification = records.verify()
     lost = acknowledged - recorded
     print(
-        f"\nserve kills: {kills} SIGKILLs ({loaded} mid-load), {len(acknowledged)} acknowledged, "
-        f"{len(recorded)} recorded, {len(lost)} lost, verify ok: {verification.ok}"
+        f"\nserve kills: {KILLS} SIGKILLs ({loaded} mid-load), {len(acknowledged)} sessions "
+        f"acknowledged, {answered[0]} answers, {len(recorded)} recorded, {len(lost)} lost, "
+        f"verify ok: {verification.ok}"
     )
-    assert kills == loaded == KILLS
-    assert acknowledged, "no session was acknowledged before the kills"
+    assert loaded == KILLS
+    assert acknowledged
     assert not lost
     assert verification.ok

@@ -40,6 +40,28 @@ def test_evaluate_gives_what_zhiping_evaluate_prints(base, first, tmp_path):
         assert answer.json() == expected
 
 
+def test_recording_may_answer_the_compact_outcome_and_the_store_keeps_the_whole(
+    base, first, tmp_path
+):
+    document = tmp_path / "one.json"
+    document.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
+    whole = json.loads(zhiping("evaluate", str(document), "--format", "json"))
+    answer = _post(base, "/sessions?outcome_version=2&trace=none", first)
+    assert answer.status_code == 201
+    compact = answer.json()["outcome"]
+    assert (compact["format"], compact["trace_level"], compact["trace"]) == (
+        "zhiping.outcome/2",
+        "none",
+        [],
+    )
+    assert compact["subjects"] == whole["subjects"]
+    kept = httpx.get(f"{base}/sessions/{first['id']}", headers=bearer(WRITER)).json()
+    assert kept["outcome"] == whole
+    refused = _post(base, "/sessions?trace=none", first)
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["path"] == "trace"
+
+
 def test_the_same_document_again_changes_nothing_and_answers_200(base, first):
     assert _post(base, "/sessions", first).status_code == 201
     again = _post(base, "/sessions", first)

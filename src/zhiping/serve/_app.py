@@ -162,12 +162,23 @@ def _add_writing(app: FastAPI, service: Service) -> None:
 
     @app.post("/sessions", openapi_extra=_SESSION_BODY, status_code=201, tags=["record"])
     async def record(
-        request: Request, authorization: Authorization = None, pack: str | None = None
+        request: Request,
+        authorization: Authorization = None,
+        pack: str | None = None,
+        trace: TraceLevel = "full",
+        outcome_version: Version = 1,
     ) -> Response:
-        """Evaluate a session against the record and record it (a token covering its village)."""
+        """Evaluate a session against the record and record it (a token covering its village).
+
+        ``outcome_version=2`` with ``trace=decisions|none`` answers with the compact outcome;
+        the store keeps the whole one.
+        """
         token = service.writer(authorization)
         body = await read_json_body(request)
-        recorded = await run_in_threadpool(service.record, body, token, pack=pack)
+        version: OutcomeVersion = 2 if outcome_version == 2 else 1
+        recorded = await run_in_threadpool(
+            service.record, body, token, pack=pack, trace=trace, version=version
+        )
         location = {"Location": session_url(recorded["session"])}
         return _json(recorded, 201 if recorded["written"] else 200, location)
 

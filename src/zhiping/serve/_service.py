@@ -100,14 +100,28 @@ class Service:
         outcome = evaluate_chain(session, chain, self.registry.mechanisms)
         return document_of(outcome, version=version, trace=trace)
 
-    def record(self, body: bytes, token: Token, *, pack: str | None) -> dict[str, Any]:
-        """Evaluate a session document against the record, and record it."""
+    def record(
+        self,
+        body: bytes,
+        token: Token,
+        *,
+        pack: str | None,
+        trace: TraceLevel = "full",
+        version: OutcomeVersion = 1,
+    ) -> dict[str, Any]:
+        """Evaluate a session document against the record, and record it.
+
+        The answer's outcome is in format ``version`` with its trace at ``trace``; the
+        store keeps the whole outcome whatever the answer carries.
+        """
+        _check_outcome_options(trace, version)
         store = self._store()
         self._require_pack(pack)
         session = parse_session(body)
         _require_scope(token, session)
         self._chain(session, pack)
-        return _recorded_json(store.record(session, pack=pack, registry=self.registry))
+        recorded = store.record(session, pack=pack, registry=self.registry)
+        return _recorded_json(recorded, document_of(recorded, version=version, trace=trace))
 
     def amend(
         self, session_id: str, body: bytes, token: Token, *, pack: str | None
@@ -328,14 +342,14 @@ def _board_item(store: Store, found: StoredSession) -> dict[str, Any]:
     }
 
 
-def _recorded_json(recorded: Recorded) -> dict[str, Any]:
+def _recorded_json(recorded: Recorded, outcome: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "session": recorded.session,
         "revision": recorded.revision,
         "checkpoint": str(recorded.checkpoint),
         "written": recorded.written,
         "stale": [stale.to_json() for stale in recorded.stale],
-        "outcome": recorded.to_document(),
+        "outcome": recorded.to_document() if outcome is None else outcome,
     }
 
 
