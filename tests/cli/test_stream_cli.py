@@ -99,6 +99,7 @@ MEASURED = (
 )
 
 
+@pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 def test_streaming_memory_stays_bounded() -> None:
     """3,000 villages through a pipe: the evaluating process stays far under 300 MB."""
     synth = subprocess.Popen(

@@ -18,8 +18,12 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
 from broken_packs import breaking, evaluate
 from zhiping.glossary import GRADES, Grade
+
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 
 
 def rank(grade: Grade | None) -> int:

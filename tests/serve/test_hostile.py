@@ -20,6 +20,8 @@ from serve.hostile_requests import (
 )
 from serve.support import DISTRICT, JSON, bearer
 
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
+
 GENESIS = "0:" + "0" * 64
 
 

@@ -10,9 +10,12 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 
 from serve.support import DISTRICT, JSON, bearer, tokens_file, zhiping
 from zhiping.store import Store
+
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 
 
 def _records(path: Path) -> list[dict]:

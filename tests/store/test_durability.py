@@ -17,7 +17,10 @@ import pytest
 from reliability.crash_writers_run import run_crash_writers
 from zhiping.store import Store
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
+pytestmark = [
+    pytest.mark.harness,  # long: a CI step of its own (pytest -m harness)
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only"),
+]
 
 Figures = dict[str, dict[str, float]]
 

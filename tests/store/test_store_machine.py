@@ -33,6 +33,8 @@ from zhiping.glossary import Grade
 from zhiping.store import Checkpoint, Store
 from zhiping.testing import session_document
 
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
+
 VILLAGES = ("420117101201", "420117101202")
 FIRST_YEAR = 2024
 SUBJECTS = ("organization", "c1", "c2")

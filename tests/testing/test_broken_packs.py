@@ -17,6 +17,8 @@ import pytest
 from broken_packs import BROKEN, BUNDLED, REGISTRY, breaking
 from zhiping.testing import LAWS, LawBroken, PackProfile, check_law
 
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
+
 PASSING_EXAMPLES = 50
 BUNDLED_EXAMPLES = 25  # the full profile runs in tests/plugins
 
