@@ -164,6 +164,7 @@ def test_a_file_that_is_not_a_store_exits_2(
     assert "not a zhiping store" in err
 
 
+@pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 def test_a_district_recorded_twice_on_one_store_leaves_the_same_rows_and_verifies(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -198,6 +198,7 @@ def test_the_history_read_back_is_the_first_years_grades(demo: DemoRun) -> None:
     assert {entry.year for entry in history} == {2025}
 
 
+@pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 def test_running_the_demo_again_on_its_store_records_nothing_new(demo: DemoRun) -> None:
     with Store(demo.database) as store:
         before = store.checkpoint()

@@ -6,8 +6,11 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 
 from serve.support import DISTRICT, JSON, bearer, zhiping
+
+pytestmark = pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 
 CLIENTS = 8
 
