@@ -50,6 +50,9 @@ from pip_installed import discovered_with, pip_install
 from zhiping.store import Store
 from zhiping.testing import session_document
 
+# Long (a server and Chromium per test): a CI step of its own, pytest -m harness.
+pytestmark = pytest.mark.harness
+
 ROOT = Path(__file__).parents[2]
 BOARD = ROOT / "src" / "zhiping" / "serve" / "board"
 TOWN = ROOT / "examples" / "zhiping-qingshan"

@@ -68,6 +68,7 @@ FAST = ("-p", "zhiping_fast_profile", f"--hypothesis-profile={PROFILE}")
 # Acceptance: every bundled pack passes from an empty directory
 
 
+@pytest.mark.harness  # long: a CI step of its own (pytest -m harness)
 @pytest.mark.parametrize("pack", sorted(BUNDLED.packs))
 def test_every_bundled_pack_passes_from_an_empty_directory(
     pack: str, empty: Path, profile_path: Path
