@@ -37,21 +37,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from batch import MEASURED, baseline_tally  # benchmarks/batch.py, beside this file
 from zhiping import parse_session
 from zhiping.documents.compact import outcome_document
 from zhiping.documents.session import Session
 from zhiping.engine import evaluate_chain
 from zhiping.packs.registry import default_registry
 from zhiping.store import Store
-
-MEASURED = """
-import re, sys
-from zhiping.cli import main
-code = main(sys.argv[1:])
-status = open('/proc/self/status').read()
-sys.stderr.write('peak_kb=' + re.search(r'VmHWM:\\s+(\\d+)', status).group(1) + '\\n')
-raise SystemExit(code)
-"""
 
 
 def cpu(run: Callable[[], object], repeat: int = 3) -> float:
@@ -66,16 +58,7 @@ def cpu(run: Callable[[], object], repeat: int = 3) -> float:
 
 def baseline(lines: Iterable[str]) -> None:
     """Decode each line and tally its marks with a Counter: the practical floor."""
-    for line in lines:
-        document = json.loads(line)
-        tally: Counter[tuple[str, str]] = Counter()
-        ballots = document["ballots"]
-        for ballot in ballots.get("cast") or ():
-            for subject, mark in ballot["marks"].items():
-                tally[subject, mark] += 1
-        for subject, words in (ballots.get("counts") or {}).items():
-            for word, count in words.items():
-                tally[subject, word] += count
+    baseline_tally(json.loads(line) for line in lines)
 
 
 COEFFICIENTS = {
