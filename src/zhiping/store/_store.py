@@ -5,8 +5,17 @@ Every write is one ``BEGIN IMMEDIATE`` transaction on a WAL database with
 session survives a crash and two writers wait for each other rather than fail.
 
 A :class:`Store` may be shared by the threads of one process: it holds one connection
-and a lock, and each call takes the lock for its whole length, so that calls from
-several threads run one after the other, each in its own transaction.
+and a lock, and each call takes the lock while it uses the connection, so that calls
+from several threads run one after the other, each in its own transaction.
+
+Recording evaluates off the lock and outside the write transaction: it reads what the
+evaluation depends on (the village's earlier grades and periods, its open commitments,
+the session's latest revision) in one read transaction, with a *stamp* (the last audit
+event about the village or the session); evaluates; then, in the write transaction,
+writes that outcome only if the stamp is unchanged, and otherwise evaluates again there.
+So threads, and the processes of ``zhiping serve --workers``, evaluate at once and wait
+for each other only to write; what is written is what evaluating inside the write
+transaction would have written.
 """
 
 from __future__ import annotations
@@ -74,11 +83,8 @@ def _guarded(
     """Run a method under the store's lock, on an open store, with no raw sqlite3 error."""
 
     def guarded(store: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        with store._lock:
-            if store._closed:
-                raise StoreClosed(str(store.path))
-            with sqlite_errors(store.path):
-                return method(store, *args, **kwargs)
+        with store._held():
+            return method(store, *args, **kwargs)
 
     functools.update_wrapper(guarded, method)
     return guarded
@@ -167,7 +173,6 @@ class Store:
         """
         return self.record(document, pack=pack, registry=registry)
 
-    @_guarded
     def record(
         self,
         document: Session | str | bytes | Mapping[str, Any],
@@ -197,7 +202,6 @@ class Store:
         """
         return self._record(document, pack=pack, registry=registry, reason=None)
 
-    @_guarded
     def amend(
         self,
         document: Session | str | bytes | Mapping[str, Any],
@@ -258,7 +262,21 @@ class Store:
         chain = registry.chain(session.village.code, session.held_on, pack=pack)
         given = canonical_document(session)
         input_hash = digest(canonical_json(given))
-        with self._transaction():
+        # What the evaluation reads, in one snapshot, with its stamp; then the evaluation,
+        # off the lock, while other threads and workers read, evaluate or write.
+        with self._held():
+            self._db.execute("BEGIN")
+            try:
+                stamp = self._stamp(session)
+                latest = self._latest(session.id)
+                merged = None if latest is not None else self._with_records(given, session)
+            finally:
+                self._db.execute("ROLLBACK")
+        evaluated = None if merged is None else parse_session(merged)
+        outcome = (
+            None if evaluated is None else evaluate_chain(evaluated, chain, registry.mechanisms)
+        )
+        with self._held(), self._transaction():
             latest = self._latest(session.id)
             if reason is None and latest is not None:
                 # A document recorded before marks were masked was hashed as given.
@@ -271,8 +289,10 @@ class Store:
                     f"session {session.id} is not recorded: nothing to amend",
                     zh=f"直评会 {session.id} 没有记录,无从更正",
                 )
-            evaluated = parse_session(self._with_records(given, session))
-            outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+            if evaluated is None or outcome is None or self._stamp(session) != stamp:
+                # Written meanwhile, or amending: evaluate against the record as it is now.
+                evaluated = parse_session(self._with_records(given, session))
+                outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
             if outcome.status == "valid":
                 self._refuse_a_second_valid_session(evaluated)
             revision = 1 if latest is None else latest["revision"] + 1
@@ -280,6 +300,20 @@ class Store:
             checkpoint = Checkpoint(event, self._hash_of(event))
             stale = self._stale_after(evaluated, registry)
         return as_recorded(outcome, revision, event, checkpoint, written=True, stale=stale)
+
+    def _stamp(self, session: Session) -> int:
+        """Return the last audit event about the session or its village (0 if none).
+
+        Every write that changes what evaluating the session reads (a record or amendment
+        of the village, a fulfilment of one of its commitments) appends an event about a
+        session of the village, so an unchanged stamp means an unchanged record to read.
+        """
+        row = self._db.execute(
+            "SELECT max(seq) FROM events WHERE session = ? OR session IN "
+            "(SELECT session FROM records WHERE village_code = ?)",
+            (session.id, session.village.code),
+        ).fetchone()
+        return int(row[0] or 0)
 
     def _recorded_before(
         self, latest: sqlite3.Row, chain: Chain, registry: PackRegistry
@@ -766,6 +800,15 @@ class Store:
     def _hash_of(self, event: int) -> str:
         row = self._db.execute("SELECT hash FROM events WHERE seq = ?", (event,)).fetchone()
         return str(row[0]) if row else GENESIS
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """Hold the store's lock, on an open store, with no raw sqlite3 error."""
+        with self._lock:
+            if self._closed:
+                raise StoreClosed(str(self.path))
+            with sqlite_errors(self.path):
+                yield
 
     @contextmanager
     def _transaction(self) -> Iterator[None]:
