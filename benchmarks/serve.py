@@ -65,7 +65,7 @@ def in_process(lines: list[str], database: Path) -> float:
     return len(lines) / (time.perf_counter() - start)
 
 
-def serving(database: Path, directory: Path) -> Iterator[str]:
+def serving(database: Path, directory: Path, workers: int) -> Iterator[str]:
     """Start ``zhiping serve`` on a free port; yield its base URL; stop it."""
     tokens = directory / "tokens.toml"
     digest = hashlib.sha256(TOKEN.encode()).hexdigest()
@@ -76,7 +76,7 @@ def serving(database: Path, directory: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "zhiping", "serve", "--store", str(database), "--tokens",
-         str(tokens), "--port", str(port)],
+         str(tokens), "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
@@ -133,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=588)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="zhiping serve --workers N")
     options = parser.parse_args()
     lines = district(options.villages)
     figures: dict[str, float] = {}
@@ -148,7 +149,7 @@ def main() -> None:
             ("outcome/1", ""),
             ("outcome/2, no trace", "?outcome_version=2&trace=none"),
         ):
-            served = serving(directory / f"served{len(figures)}.db", directory)
+            served = serving(directory / f"served{len(figures)}.db", directory, options.workers)
             base = next(served)
             try:
                 rate, latencies, failures = over_http(lines, base, options.clients, query)
