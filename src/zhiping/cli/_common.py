@@ -215,6 +215,13 @@ def add_lang(parser: argparse.ArgumentParser, lang: Lang) -> None:
     )
 
 
+def add_outcome_version(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """Add ``--outcome-version 1|2``: ``zhiping.outcome/1`` (the default) or the compact ``/2``."""
+    parser.add_argument(
+        "--outcome-version", type=int, choices=(1, 2), default=1, metavar="1|2", help=help_text
+    )
+
+
 class StdoutConsole(Console):
     """A rich console that lets a closed pipe (``| head``) reach :func:`zhiping.cli.main`.
 

@@ -17,7 +17,15 @@ from typing import Any
 from rich.console import Console
 
 from zhiping import evaluate
-from zhiping.cli._common import EXIT_OK, Refused, add_lang, add_parser, require_pack, wide_console
+from zhiping.cli._common import (
+    EXIT_OK,
+    Refused,
+    add_lang,
+    add_outcome_version,
+    add_parser,
+    require_pack,
+    wide_console,
+)
 from zhiping.cli._reading import (
     bounded_lines,
     opened,
@@ -134,13 +142,9 @@ def add_command(commands: Any, lang: Lang) -> None:
             en="evaluate JSON Lines in N processes (default 1)",
         )[lang],
     )
-    parser.add_argument(
-        "--outcome-version",
-        type=int,
-        choices=(1, 2),
-        default=1,
-        metavar="1|2",
-        help=Text(
+    add_outcome_version(
+        parser,
+        Text(
             zh=(
                 "json 与 jsonl 输出的结果文档格式:1 为 zhiping.outcome/1(默认);"
                 "2 为紧凑的 zhiping.outcome/2,参数只列一次"

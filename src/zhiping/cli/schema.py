@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from zhiping.cli._common import EXIT_OK, add_lang, add_parser, require_pack
+from zhiping.cli._common import EXIT_OK, add_lang, add_outcome_version, add_parser, require_pack
 from zhiping.documents.compact import CompactOutcomeDocument
 from zhiping.documents.outcome import OutcomeDocument
 from zhiping.documents.session import Session
@@ -41,13 +41,9 @@ def add_command(commands: Any, lang: Lang) -> None:
             en="list the grades, ballot words and actions of this pack's chain as enums",
         )[lang],
     )
-    parser.add_argument(
-        "--outcome-version",
-        type=int,
-        choices=(1, 2),
-        default=1,
-        metavar="1|2",
-        help=Text(
+    add_outcome_version(
+        parser,
+        Text(
             zh="结果文档的格式:1 为 zhiping.outcome/1(默认),2 为紧凑的 zhiping.outcome/2",
             en="the outcome format: 1 for zhiping.outcome/1 (default), 2 for the compact "
             "zhiping.outcome/2",
