@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from zhiping.cli._common import EXIT_FAULT, EXIT_OK, add_lang, add_parser
+from zhiping.cli._common import EXIT_FAULT, EXIT_OK, Refused, add_lang, add_parser
+from zhiping.errors import InputError
 from zhiping.glossary import Lang, Text
 
 __all__ = ["add_command"]
@@ -79,6 +80,22 @@ def add_command(commands: Any, lang: Lang) -> None:
             en="worker processes (1; each opens the store itself)",
         )[lang],
     )
+    parser.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help=Text(
+            zh=(
+                "允许此来源(scheme://host[:port])的浏览器页面跨域调用接口(CORS);"
+                "可重复;* 表示任何来源;默认不允许"
+            ),
+            en=(
+                "let browser pages of this origin (scheme://host[:port]) call the API "
+                "(CORS); repeatable; * for any; none by default"
+            ),
+        )[lang],
+    )
     add_lang(parser, lang)
     parser.set_defaults(run=run)
 
@@ -104,6 +121,7 @@ def run(arguments: argparse.Namespace) -> int:
     from zhiping.serve._app import CONFIG_VARIABLE
     from zhiping.store import Store
 
+    origins = [_origin(value) for value in arguments.allow_origin]
     # A bad tokens file, store or pack is refused now, with its problems, before uvicorn
     # starts (each worker then discovers the packs again, once).
     default_registry()
@@ -114,6 +132,7 @@ def run(arguments: argparse.Namespace) -> int:
     options = {
         "store": None if arguments.store is None else str(arguments.store.resolve()),
         "tokens": None if arguments.tokens is None else str(arguments.tokens.resolve()),
+        "allow_origins": origins,
     }
     os.environ[CONFIG_VARIABLE] = json.dumps(options)
     uvicorn.run(
@@ -125,3 +144,16 @@ def run(arguments: argparse.Namespace) -> int:
         log_level="info",
     )
     return EXIT_OK
+
+
+def _origin(value: str) -> str:
+    """Return an ``--allow-origin`` value as the server keeps it, or refuse it (exit 2)."""
+    from zhiping.serve._app import allowed_origin
+
+    try:
+        return allowed_origin(value)
+    except InputError as error:
+        text = error.problems[0].text
+        raise Refused(
+            Text(zh=f"--allow-origin:{text.zh}", en=f"--allow-origin: {text.en}")
+        ) from None

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,12 +25,14 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from zhiping._version import __version__
 from zhiping.documents.compact import CompactOutcomeDocument, OutcomeVersion, TraceLevel
 from zhiping.documents.outcome import OutcomeDocument
 from zhiping.documents.session import Session
-from zhiping.errors import ZhipingError
+from zhiping.errors import InputError, Problem, ZhipingError
+from zhiping.glossary import Text
 from zhiping.packs.registry import default_registry
 from zhiping.serve._body import read_json_body
 from zhiping.serve._errors import as_problem, validation_problem
@@ -38,11 +41,11 @@ from zhiping.serve._service import Service, session_url
 from zhiping.serve._tokens import Tokens, read_tokens
 from zhiping.store import Store
 
-__all__ = ["CONFIG_VARIABLE", "app_from_environment", "create_app"]
+__all__ = ["CONFIG_VARIABLE", "allowed_origin", "app_from_environment", "create_app"]
 
 CONFIG_VARIABLE = "ZHIPING_SERVE_CONFIG"
 """The environment variable through which ``zhiping serve --workers N`` hands each worker
-process its options (a JSON object: ``store``, ``tokens``)."""
+process its options (a JSON object: ``store``, ``tokens``, ``allow_origins``)."""
 
 BOARD = Path(__file__).parent / "board"
 """The public results board's static files, when they are installed."""
@@ -56,7 +59,11 @@ Version = Annotated[int, Query(ge=1, le=2, description="1: zhiping.outcome/1; 2:
 
 
 def create_app(
-    *, store: str | Path | None = None, tokens: Tokens | None = None, board: Path = BOARD
+    *,
+    store: str | Path | None = None,
+    tokens: Tokens | None = None,
+    board: Path = BOARD,
+    allow_origins: Iterable[str] = (),
 ) -> FastAPI:
     """Return the application; the packs are discovered now, the store opened at startup.
 
@@ -64,7 +71,13 @@ def create_app(
         store: the records store's file, or None to serve without one.
         tokens: who may write; nobody when None.
         board: the results board's folder, served at ``/`` and ``/board/`` if it exists.
+        allow_origins: the origins (``https://host[:port]``, or ``*`` for any) whose
+            browser pages may call the API (CORS); none when empty.
+
+    Raises:
+        InputError: an origin that is neither ``*`` nor ``scheme://host[:port]``.
     """
+    origins = [allowed_origin(origin) for origin in allow_origins]
     service = Service(registry=default_registry(), tokens=tokens or Tokens())
 
     @asynccontextmanager
@@ -88,6 +101,8 @@ def create_app(
         redoc_url=None,
     )
     _add_handlers(app)
+    if origins:
+        _allow_origins(app, origins)
     _add_writing(app, service)
     _add_reading(app, service)
     _add_board(app, board)
@@ -99,7 +114,70 @@ def app_from_environment() -> FastAPI:
     """Return the application from the options in ``ZHIPING_SERVE_CONFIG`` (a worker's)."""
     options = json.loads(os.environ.get(CONFIG_VARIABLE, "{}"))
     tokens = read_tokens(options["tokens"]) if options.get("tokens") else None
-    return create_app(store=options.get("store"), tokens=tokens)
+    return create_app(
+        store=options.get("store"), tokens=tokens, allow_origins=options.get("allow_origins", ())
+    )
+
+
+# An origin as a browser sends it (RFC 6454): a scheme, a host (a name in ASCII, as IDNA
+# spells it, or an IPv6 address in brackets) and a port, nothing else.
+_ORIGIN = re.compile(
+    r"(?P<scheme>https?)://"
+    r"(?P<host>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"|\[[0-9a-f:.]+\])"
+    r"(?::(?P<port>[0-9]{1,5}))?"
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def allowed_origin(value: str) -> str:
+    """Return an origin as a browser sends it (lower case, no default port), or ``*``.
+
+    Raises:
+        InputError: ``value`` is neither ``*`` nor ``scheme://host[:port]`` with the scheme
+            ``http`` or ``https`` (no path, not even ``/``; a Chinese host name in its
+            ``xn--`` form).
+    """
+    if value == "*":
+        return value
+    found = _ORIGIN.fullmatch(value.lower())
+    if found is None or (found["port"] is not None and not 0 < int(found["port"]) < 65536):
+        raise InputError(
+            [
+                Problem(
+                    "allow_origins",
+                    Text(
+                        zh=(
+                            f"{value!r} 不是来源:应为 scheme://host[:port],如 "
+                            "https://xz.example.gov.cn 或 http://localhost:5173(不带路径),"
+                            "或 * 表示任何来源"
+                        ),
+                        en=(
+                            f"{value!r} is not an origin: scheme://host[:port], such as "
+                            "https://xz.example.gov.cn or http://localhost:5173 (no path), "
+                            "or * for any origin"
+                        ),
+                    ),
+                )
+            ]
+        )
+    origin = f"{found['scheme']}://{found['host']}"
+    port = None if found["port"] is None else int(found["port"])
+    return origin if port in (None, _DEFAULT_PORTS[found["scheme"]]) else f"{origin}:{port}"
+
+
+def _allow_origins(app: FastAPI, origins: list[str]) -> None:
+    # Tokens travel in the Authorization header, never in cookies: no credentials mode,
+    # so that even "*" lets a page of another site use only a token it was given.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        expose_headers=["Location", "X-Zhiping-Checkpoint"],
+        allow_credentials=False,
+        max_age=600,
+    )
 
 
 def _add_handlers(app: FastAPI) -> None:
