@@ -3,7 +3,9 @@
 Tampering is told apart from a changed pack: an outcome is recomputed only when the
 chain that governs it still has the fingerprint recorded with it; otherwise the session
 is reported as evaluated under packs that have changed since. A recomputed outcome is
-compared by its decisions (:mod:`zhiping.store._decisions`); one that differs only in
+compared, in the format it was stored in (``zhiping.outcome/1`` before schema 3,
+``zhiping.outcome/2`` at the full trace since), by its decisions
+(:mod:`zhiping.store._decisions`); one that differs only in
 wording (a reworded message, a new trace line) is reported apart, not as tampering. The
 stored outcome itself is covered by the hash in its event. Whatever was changed, a
 discrepancy is reported; nothing stored can make verification raise.
@@ -20,6 +22,8 @@ from typing import Any
 
 import attrs
 
+from zhiping.documents.compact import COMPACT_FORMAT, compact_document
+from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import TamperDetected, ZhipingError
@@ -35,6 +39,7 @@ from zhiping.store._chain import (
 )
 from zhiping.store._decisions import decisions
 from zhiping.store._stale import LatestRevision, StaleSession, forced_pack, stale_among
+from zhiping.store._texts import readable
 from zhiping.store._verify_commitments import check_commitments, check_fulfilment_events
 
 __all__ = ["Discrepancy", "Verification", "verify_store"]
@@ -145,10 +150,15 @@ def verify_store(
     if checkpoint is not None:
         _against(checkpoint, hashes, verifier)
     payloads = dict(_payloads(events, verifier))
-    records = db.execute(
-        "SELECT session, revision, document, outcome, fingerprint, input_hash, event, "
-        "village_code, year, quarter, held_on, status, packs, reason FROM records ORDER BY event"
-    ).fetchall()
+    records = [
+        (row[0], row[1], readable(row[2], row[3]), readable(row[4], row[5]), *row[6:])
+        for row in db.execute(
+            "SELECT session, revision, CAST(document AS BLOB), typeof(document), "
+            "CAST(outcome AS BLOB), typeof(outcome), fingerprint, input_hash, event, "
+            "village_code, year, quarter, held_on, status, packs, reason FROM records "
+            "ORDER BY event"
+        )
+    ]
     _check_every_revision_kept(events, {row[6] for row in records}, verifier)
     latest: dict[str, tuple[Session, dict[str, Any]] | None] = {}
     for row in records:
@@ -365,7 +375,7 @@ def _checked_record(
         )
         same_packs = chain.fingerprint() == fingerprint
         recomputed = (
-            evaluate_chain(session, chain, verifier.registry.mechanisms).to_document()
+            _as_stored(evaluate_chain(session, chain, verifier.registry.mechanisms), rendered)
             if same_packs
             else None
         )
@@ -411,6 +421,13 @@ def _checked_record(
         ),
     )
     return None
+
+
+def _as_stored(outcome: Outcome, stored: dict[str, Any]) -> dict[str, Any]:
+    """Return an outcome's document in the format the stored one is in (1, or 2 in full)."""
+    if stored.get("format") == COMPACT_FORMAT:
+        return compact_document(outcome, trace="full")
+    return outcome.to_document()
 
 
 def _decoded(text: str) -> Any:
