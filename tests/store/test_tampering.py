@@ -248,6 +248,14 @@ def test_a_compressed_text_broken_is_reported_not_raised(path: Path, column: str
     assert_caught(verify(path), S2025)
 
 
+def test_bytes_appended_to_a_compressed_text_are_reported(path: Path) -> None:
+    """zlib would inflate the stream and ignore what follows; the store takes no such row."""
+    with closing(sqlite3.connect(path)) as db:
+        (value,) = db.execute("SELECT outcome FROM records WHERE session = ?", (S2025,)).fetchone()
+    set_record(path, S2025, outcome=value + b"x")
+    assert_caught(verify(path), S2025)
+
+
 def test_a_stored_text_that_is_no_utf_8_is_reported_not_raised(path: Path) -> None:
     """SQLite keeps whatever bytes a plain client writes as TEXT; verify still reads them."""
     with plain_client(path) as db:

@@ -45,9 +45,22 @@ def readable(value: object, kind: str | None = None) -> str:
     try:
         if kind == "text":
             return value.decode("utf-8")
-        return zlib.decompress(value).decode("utf-8")
+        return _inflated(value).decode("utf-8")
     except (zlib.error, UnicodeDecodeError):
         return UNREADABLE
+
+
+def _inflated(value: bytes) -> bytes:
+    """Return the bytes a zlib stream holds; a stream cut short or followed by more is no text.
+
+    Raises:
+        zlib.error: the value is not exactly one zlib stream.
+    """
+    inflater = zlib.decompressobj()
+    inflated = inflater.decompress(value)
+    if not inflater.eof or inflater.unused_data:
+        raise zlib.error("not exactly one zlib stream")
+    return inflated
 
 
 def text_of(value: object, *, column: str = "text") -> str:
