@@ -167,14 +167,20 @@ def test_a_schema_2_store_is_migrated_goes_on_and_verifies_again(tmp_path: Path)
         verification = old.verify()
         assert verification.ok
         assert (verification.sessions, verification.reworded) == (5, ())
+        # c2 incompetent in 2024 too makes 2025 its second year running: the amended
+        # 2025 revision, kept as zhiping.outcome/1, is stale; 2026 (/2) stays as it is.
+        amended = old.amend(session(2024, c2="incompetent"), reason="计票有误")
+        assert [(s.session, s.revision) for s in amended.stale] == [(session_id(2025), 2)]
+        assert [s.session for s in old.stale()] == [session_id(2025)]
+        assert old.verify().ok
     with closing(sqlite3.connect(path)) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 3
         kept = db.execute(
             "SELECT typeof(document), typeof(outcome) FROM records ORDER BY event"
         ).fetchall()
-        assert kept == [("text", "text")] * 4 + [("blob", "blob")]
+        assert kept == [("text", "text")] * 4 + [("blob", "blob")] * 2
         formats = [
             json.loads(payload).get("format")
             for (payload,) in db.execute("SELECT payload FROM events ORDER BY seq")
         ]
-        assert formats == ["zhiping.event/2"] * 5 + ["zhiping.event/3"]
+        assert formats == ["zhiping.event/2"] * 5 + ["zhiping.event/3"] * 2
