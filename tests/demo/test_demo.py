@@ -6,6 +6,7 @@ import io
 import json
 import re
 import sqlite3
+import zlib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -157,8 +158,8 @@ def test_the_pay_total_equals_the_stored_outcome_pay_amounts(demo: DemoRun) -> N
         total = at_stake = Decimal(0)
         rows = query(demo.database, "SELECT outcome FROM records WHERE year = ?", year.year)
         for (outcome,) in rows:
-            assert isinstance(outcome, str)
-            for subject in json.loads(outcome)["subjects"]:
+            assert isinstance(outcome, bytes)  # zlib-compressed text (store schema 3)
+            for subject in json.loads(zlib.decompress(outcome))["subjects"]:
                 if subject["pay"] is not None:
                     total += Decimal(subject["pay"]["amount"])
                     at_stake += Decimal(subject["pay"]["performance_pay"])
@@ -173,8 +174,8 @@ def test_stored_documents_are_the_ones_given_with_the_stores_history_added(
     rows = query(demo.database, "SELECT session, document FROM records WHERE year = 2026 LIMIT 25")
     added = ("history", "carried_commitments")
     for session_id, stored in rows:
-        assert isinstance(stored, str)
-        kept = canonical_document(parse_session(stored))
+        assert isinstance(stored, bytes)  # zlib-compressed text (store schema 3)
+        kept = canonical_document(parse_session(zlib.decompress(stored).decode("utf-8")))
         # A free-text mark is kept only as the marker that it was invalid.
         given = canonical_document(masked_marks(parse_session(documents[str(session_id)])))
         assert {k: v for k, v in kept.items() if k not in added} == {

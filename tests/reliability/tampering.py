@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass
@@ -204,7 +205,8 @@ def _rewrite(db: sqlite3.Connection, session: str, scratch: Path) -> str | None:
     found = db.execute("SELECT document FROM records WHERE session = ?", (session,)).fetchall()
     if len(found) != 1:
         return None
-    forged = json.loads(found[0][0])
+    stored = found[0][0]  # zlib-compressed since store schema 3
+    forged = json.loads(zlib.decompress(stored) if isinstance(stored, bytes) else stored)
     forged["village"]["name"] += "伪"
     rehashed = forge_session(db, session, forged, scratch)
     return None if rehashed is None else f"{session} forged and {rehashed} events rehashed"

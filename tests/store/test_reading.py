@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -20,6 +21,12 @@ SCHEMA_1_STORE = Path(__file__).parent / "data" / "store-schema-1.db"
 """Written by zhiping before schema 2 (main at a5b93b5): 420117101201 in 2024 (c2
 excellent) and 2025 (c2 incompetent, commitment q1 fulfilled 2026-05-30), and
 420117101202 in 2025 (void: two days' notice). Four events."""
+
+SCHEMA_2_STORE = Path(__file__).parent / "data" / "store-schema-2.db"
+"""Written by zhiping before schema 3 (this branch at 3f726bb, by write_store_schema_2.py
+beside it): 420117101201 in 2024 (c2 excellent) and 2025 (c2 incompetent, commitment q1;
+amended, c1 excellent, "计票有误"; q1 fulfilled 2026-05-30), and 420117101202 in 2025
+(void: two days' notice). Five events of format 2; outcomes as zhiping.outcome/1."""
 
 TOWNSHIP_B = "420117102"
 
@@ -112,11 +119,68 @@ def test_a_schema_1_store_is_migrated_and_goes_on_with_format_2_events(tmp_path:
         old.fulfil(session_id(2025), "q1", date(2026, 5, 31))
         assert old.verify().ok
     with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
         assert {"records_listed", "records_by_year", "events_by_session"} <= indexes
         formats = [
-            '"format":"zhiping.event/2"' in payload
+            json.loads(payload).get("format")
             for (payload,) in db.execute("SELECT payload FROM events ORDER BY seq")
         ]
-        assert formats == [False, False, False, False, True, True]
+        assert formats == [None, None, None, None, "zhiping.event/3", "zhiping.event/3"]
+
+
+def test_a_schema_2_store_reads_and_verifies_read_only_without_being_migrated(
+    tmp_path: Path,
+) -> None:
+    path = shutil.copy(SCHEMA_2_STORE, tmp_path / "old.db")
+    with Store(path, read_only=True) as old:
+        verification = old.verify()
+        assert verification.ok
+        assert (verification.sessions, verification.reworded) == (4, ())
+        assert ids(old.list(village=VILLAGE)) == [session_id(2024), session_id(2025)]
+        amended = old.get(session_id(2025))
+        assert (amended.summary.revision, amended.reason) == (2, "计票有误")
+        assert amended.outcome["format"] == "zhiping.outcome/1"
+        assert [(e.subject, e.year, e.grade) for e in old.history(VILLAGE, subject="c2")] == [
+            ("c2", 2024, "excellent"),
+            ("c2", 2025, "incompetent"),
+        ]
+        assert old.stale() == ()
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_schema_2_store_is_migrated_goes_on_and_verifies_again(tmp_path: Path) -> None:
+    """Acceptance 3 of issue 14: a store written before the compact store verifies after it."""
+    path = shutil.copy(SCHEMA_2_STORE, tmp_path / "old.db")
+    with Store(path, read_only=True) as old:
+        before = old.get(session_id(2025))
+        exported = list(old.sessions())
+    with Store(path) as old:
+        assert old.get(session_id(2025)) == before  # migrating rewrites no record
+        # c2 incompetent in 2025 (the amended revision) and again in 2026: adjustment.
+        recorded = old.record(session(2026, c2="incompetent"))
+        assert action_kinds(recorded, "c2") == [ADJUSTMENT]
+        assert recorded.checkpoint.size == 6
+        assert old.get(session_id(2026)).outcome == recorded.to_document()
+        assert list(old.sessions())[:4] == exported
+        verification = old.verify()
+        assert verification.ok
+        assert (verification.sessions, verification.reworded) == (5, ())
+        # c2 incompetent in 2024 too makes 2025 its second year running: the amended
+        # 2025 revision, kept as zhiping.outcome/1, is stale; 2026 (/2) stays as it is.
+        amended = old.amend(session(2024, c2="incompetent"), reason="计票有误")
+        assert [(s.session, s.revision) for s in amended.stale] == [(session_id(2025), 2)]
+        assert [s.session for s in old.stale()] == [session_id(2025)]
+        assert old.verify().ok
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 3
+        kept = db.execute(
+            "SELECT typeof(document), typeof(outcome) FROM records ORDER BY event"
+        ).fetchall()
+        assert kept == [("text", "text")] * 4 + [("blob", "blob")] * 2
+        formats = [
+            json.loads(payload).get("format")
+            for (payload,) in db.execute("SELECT payload FROM events ORDER BY seq")
+        ]
+        assert formats == ["zhiping.event/2"] * 5 + ["zhiping.event/3"] * 2

@@ -17,6 +17,7 @@ the 2026 session (event 4), in which c1 is incompetent for the second year runni
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from collections.abc import Callable
 from contextlib import closing
 from datetime import date
@@ -116,11 +117,12 @@ def assert_caught(verification: Verification, session: str | None) -> None:
 
 
 def stored_text(path: Path, column: str, session: str) -> str:
+    """The text of a document or outcome column, decompressed as docs/store.md says."""
     with closing(sqlite3.connect(path)) as db:
-        text: str = db.execute(
+        value: bytes = db.execute(
             f"SELECT {column} FROM records WHERE session = ?", (session,)
         ).fetchone()[0]
-    return text
+    return zlib.decompress(value).decode("utf-8")
 
 
 def with_one_character_changed(text: str, index: int, character: str) -> str:
@@ -131,12 +133,17 @@ def with_one_character_changed(text: str, index: int, character: str) -> str:
     return changed
 
 
-def set_record(path: Path, session: str, **columns: str) -> None:
+def set_record(path: Path, session: str, **columns: str | bytes) -> None:
+    """Set columns of a record; a document or outcome text is compressed as the store keeps it."""
+    values = [
+        zlib.compress(value.encode("utf-8"))
+        if column in ("document", "outcome") and isinstance(value, str)
+        else value
+        for column, value in columns.items()
+    ]
     assignments = ", ".join(f"{column} = ?" for column in columns)
     with plain_client(path) as db:
-        db.execute(
-            f"UPDATE records SET {assignments} WHERE session = ?", (*columns.values(), session)
-        )
+        db.execute(f"UPDATE records SET {assignments} WHERE session = ?", (*values, session))
 
 
 # The triggers
@@ -228,6 +235,45 @@ def test_a_one_character_change_that_breaks_a_document_is_reported_not_raised(
     assert sum(a != b for a, b in zip(text, changed, strict=True)) == 1
     set_record(path, session, **{column: changed})
     assert_caught(verify(path), session)
+
+
+@pytest.mark.parametrize("column", ["document", "outcome"])
+def test_a_compressed_text_broken_is_reported_not_raised(path: Path, column: str) -> None:
+    """A stored BLOB that is no longer zlib (a bit of its checksum flipped) hashes to nothing."""
+    with closing(sqlite3.connect(path)) as db:
+        (value,) = db.execute(
+            f"SELECT {column} FROM records WHERE session = ?", (S2025,)
+        ).fetchone()
+    set_record(path, S2025, **{column: value[:-1] + bytes([value[-1] ^ 1])})
+    assert_caught(verify(path), S2025)
+
+
+def test_bytes_appended_to_a_compressed_text_are_reported(path: Path) -> None:
+    """zlib would inflate the stream and ignore what follows; the store takes no such row."""
+    with closing(sqlite3.connect(path)) as db:
+        (value,) = db.execute("SELECT outcome FROM records WHERE session = ?", (S2025,)).fetchone()
+    set_record(path, S2025, outcome=value + b"x")
+    assert_caught(verify(path), S2025)
+
+
+def test_a_stored_text_that_is_no_utf_8_is_reported_not_raised(path: Path) -> None:
+    """SQLite keeps whatever bytes a plain client writes as TEXT; verify still reads them."""
+    with plain_client(path) as db:
+        db.execute(
+            "UPDATE records SET document = CAST(x'ff' || document AS TEXT) WHERE session = ?",
+            (S2025,),
+        )
+    assert_caught(verify(path), S2025)
+
+
+def test_a_compressed_text_replaced_by_the_same_text_uncompressed_verifies(path: Path) -> None:
+    """What is committed to is the text, not how it is kept: a TEXT row reads as a BLOB's."""
+    text = stored_text(path, "outcome", S2025)
+    with plain_client(path) as db:
+        db.execute("UPDATE records SET outcome = ? WHERE session = ?", (text, S2025))
+    verification = verify(path)
+    assert verification.ok, verification.tampered
+    assert verification.reworded == ()
 
 
 def test_one_character_of_an_event_payload_that_breaks_its_json_is_reported_not_raised(

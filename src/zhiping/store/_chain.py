@@ -7,10 +7,13 @@ that no two events encode alike. The first event's previous hash is 32 zero byte
 :class:`Checkpoint` (size and head) printed on the results sheet lets a later
 :meth:`~zhiping.store.Store.verify` detect a rewritten or truncated chain.
 
-Payloads are canonical JSON. Events of format 2 (``"format": "zhiping.event/2"`` in the
-payload) are canonical by RFC 8785 (:func:`event_json`); earlier events, written before
-the format was versioned, carry no ``format`` key and are canonical as
-:func:`canonical_json` writes (keys sorted by code point, no spaces, characters kept).
+Payloads are canonical JSON. Events of formats 2 and 3 (``"format": "zhiping.event/2"``
+or ``"zhiping.event/3"`` in the payload) are canonical by RFC 8785 (:func:`event_json`);
+earlier events, written before the format was versioned, carry no ``format`` key and are
+canonical as :func:`canonical_json` writes (keys sorted by code point, no spaces,
+characters kept). An event of format 3 has the keys of format 2; its ``outcome_hash`` is
+of the outcome as stored since schema 3, ``zhiping.outcome/2`` at the full trace, where
+one of format 1 or 2 hashes a ``zhiping.outcome/1`` document.
 ``docs/store.md`` spells the whole construction out for an auditor.
 """
 
@@ -30,6 +33,7 @@ from zhiping.glossary import Text
 __all__ = [
     "EVENT_FORMAT",
     "GENESIS",
+    "RFC_8785_FORMATS",
     "Checkpoint",
     "canonical_json",
     "digest",
@@ -41,8 +45,11 @@ __all__ = [
 GENESIS = "0" * 64
 """The previous hash of the first event."""
 
-EVENT_FORMAT = "zhiping.event/2"
+EVENT_FORMAT = "zhiping.event/3"
 """The ``format`` of the payloads written now: RFC 8785 canonical JSON."""
+
+RFC_8785_FORMATS = frozenset({"zhiping.event/2", EVENT_FORMAT})
+"""The event formats whose payloads are canonical by RFC 8785."""
 
 
 def canonical_json(value: Any) -> str:
@@ -51,13 +58,13 @@ def canonical_json(value: Any) -> str:
 
 
 def event_json(payload: Any) -> str:
-    """Return an event payload's RFC 8785 canonical JSON text (format 2)."""
+    """Return an event payload's RFC 8785 canonical JSON text (formats 2 and 3)."""
     return rfc8785.dumps(payload).decode("utf-8")
 
 
 def is_canonical_payload(text: str, payload: Any) -> bool:
     """Return whether a stored payload text is the canonical form its format asks for."""
-    if isinstance(payload, dict) and payload.get("format") == EVENT_FORMAT:
+    if isinstance(payload, dict) and payload.get("format") in RFC_8785_FORMATS:
         try:
             return event_json(payload) == text
         except (rfc8785.CanonicalizationError, ValueError):

@@ -17,6 +17,7 @@ import attrs
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text
 from zhiping.store._errors import SessionNotFound
+from zhiping.store._texts import format_1_text, text_of
 
 __all__ = ["SessionSummary", "StoredSession", "find_sessions", "stored_session"]
 
@@ -72,7 +73,8 @@ class StoredSession:
         packs: the chain it was evaluated under, each ``{"name", "version"}``.
         document: the session document as evaluated (with the history and open
             commitments the store supplied), as JSON data.
-        outcome: its ``zhiping.outcome/1`` document, as JSON data.
+        outcome: its ``zhiping.outcome/1`` document, as JSON data (a store of schema 3
+            keeps it as ``zhiping.outcome/2``, from which this is rebuilt exactly).
     """
 
     summary: SessionSummary
@@ -131,8 +133,8 @@ def stored_session(db: sqlite3.Connection, session_id: str) -> StoredSession:
         event=row[8],
         engine=engine if isinstance(engine, str) else None,
         packs=tuple(json.loads(row[9])),
-        document=json.loads(row[10]),
-        outcome=json.loads(row[11]),
+        document=json.loads(text_of(row[10], column="document")),
+        outcome=json.loads(format_1_text(row[11])),
     )
 
 

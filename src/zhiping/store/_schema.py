@@ -93,7 +93,16 @@ CREATE INDEX records_by_year ON records (year, village_code);
 CREATE INDEX events_by_session ON events (session);
 """
 
-_MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2)
+# Version 3: the tables are unchanged, what a record keeps is not. A record written now
+# keeps its document and its outcome (``zhiping.outcome/2`` at the full trace, a
+# parameter and its citation once) as zlib-compressed canonical JSON, in BLOBs, and its
+# event is of format ``zhiping.event/3``; rows written before stay as they are. The
+# version is raised so that a zhiping that cannot read such a record refuses the file.
+_VERSION_3 = """
+-- No statement: the version alone marks the records of schema 3.
+"""
+
+_MIGRATIONS: tuple[str, ...] = (_VERSION_1, _VERSION_2, _VERSION_3)
 SCHEMA_VERSION = len(_MIGRATIONS)
 """The schema version this zhiping writes; each migration raises it by one."""
 

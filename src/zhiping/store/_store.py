@@ -33,6 +33,7 @@ from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 from zhiping._version import __version__
+from zhiping.documents.compact import compact_document
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import (
     CarriedCommitment,
@@ -69,6 +70,7 @@ from zhiping.store._reading import SessionSummary, StoredSession, find_sessions,
 from zhiping.store._recorded import Recorded, as_recorded
 from zhiping.store._schema import check_identity, migrate
 from zhiping.store._stale import LatestRevision, StaleSession, stale_among
+from zhiping.store._texts import format_1_text, kept, text_of
 from zhiping.store._verify import Verification, verify_store
 
 __all__ = ["Recorded", "Store", "canonical_document"]
@@ -319,7 +321,7 @@ class Store:
         self, latest: sqlite3.Row, chain: Chain, registry: PackRegistry
     ) -> Recorded:
         """Return the outcome of a document recorded before, and whether it is stale now."""
-        evaluated = parse_session(latest["document"])
+        evaluated = parse_session(text_of(latest["document"], column="document"))
         outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
         event = latest["event"]
         village = self._latest_of_village(evaluated.village.code)
@@ -430,7 +432,9 @@ class Store:
         reason: str | None,
     ) -> int:
         document = canonical_json(canonical_document(session))
-        rendered = canonical_json(outcome.to_document())
+        # Kept as zhiping.outcome/2 at the full trace: each parameter and its citation once,
+        # and zhiping.outcome/1 rebuilt from it exactly (compact.as_format_1).
+        rendered = canonical_json(compact_document(outcome, trace="full"))
         packs = [{"name": name, "version": self._version(registry, name)} for name in chain.names]
         payload = {
             "format": EVENT_FORMAT,
@@ -458,8 +462,8 @@ class Store:
                 session.held_on.isoformat(),
                 outcome.status,
                 input_hash,
-                document,
-                rendered,
+                kept(document),
+                kept(rendered),
                 canonical_json(packs),
                 payload["fingerprint"],
                 reason,
@@ -648,7 +652,11 @@ class Store:
         )
 
     def sessions(self) -> Iterator[dict[str, Any]]:
-        """Yield every recorded revision, in the order recorded, as canonical JSON data."""
+        """Yield every recorded revision, in the order recorded, as canonical JSON data.
+
+        Each outcome is its ``zhiping.outcome/1`` document, whichever form the store
+        keeps it in.
+        """
         rows = self._all_revisions()
         for session, revision, reason, document, outcome, packs, event in rows:
             yield {
@@ -657,8 +665,8 @@ class Store:
                 "reason": reason,
                 "event": event,
                 "packs": packs,
-                "document": document,
-                "outcome": outcome,
+                "document": text_of(document, column="document"),
+                "outcome": format_1_text(outcome),
             }
 
     @_guarded
@@ -790,8 +798,8 @@ class Store:
                 village_code=row[2],
                 year=row[3],
                 quarter=row[4],
-                document=json.loads(row[5]),
-                outcome=json.loads(row[6]),
+                document=json.loads(text_of(row[5], column="document")),
+                outcome=json.loads(text_of(row[6], column="outcome")),
                 packs=[p["name"] for p in json.loads(row[7])],
             )
             for row in rows

@@ -3,7 +3,9 @@
 Tampering is told apart from a changed pack: an outcome is recomputed only when the
 chain that governs it still has the fingerprint recorded with it; otherwise the session
 is reported as evaluated under packs that have changed since. A recomputed outcome is
-compared by its decisions (:mod:`zhiping.store._decisions`); one that differs only in
+compared, in the format it was stored in (``zhiping.outcome/1`` before schema 3,
+``zhiping.outcome/2`` at the full trace since), by its decisions
+(:mod:`zhiping.store._decisions`); one that differs only in
 wording (a reworded message, a new trace line) is reported apart, not as tampering. The
 stored outcome itself is covered by the hash in its event. Whatever was changed, a
 discrepancy is reported; nothing stored can make verification raise.
@@ -16,14 +18,18 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import attrs
 
+from zhiping.documents.compact import compact_document
+from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, parse_session
 from zhiping.engine import evaluate_chain
 from zhiping.errors import TamperDetected, ZhipingError
 from zhiping.glossary import Lang, Text
+from zhiping.packs.model import Chain
 from zhiping.packs.registry import PackRegistry
 from zhiping.store._chain import (
     GENESIS,
@@ -35,7 +41,12 @@ from zhiping.store._chain import (
 )
 from zhiping.store._decisions import decisions
 from zhiping.store._stale import LatestRevision, StaleSession, forced_pack, stale_among
-from zhiping.store._verify_commitments import check_commitments, check_fulfilment_events
+from zhiping.store._texts import readable
+from zhiping.store._verify_commitments import (
+    check_commitments,
+    check_fulfilment_events,
+    decoded_documents,
+)
 
 __all__ = ["Discrepancy", "Verification", "verify_store"]
 
@@ -111,6 +122,9 @@ class Verification:
             )
 
 
+_COMPACT_END = ',"trace_level":"full"}'
+
+
 @attrs.define
 class _Verifier:
     db: sqlite3.Connection
@@ -118,9 +132,25 @@ class _Verifier:
     tampered: list[Discrepancy] = attrs.field(factory=list)
     changed: list[Discrepancy] = attrs.field(factory=list)
     reworded: list[Discrepancy] = attrs.field(factory=list)
+    # Chains by their packs and date, each with its fingerprint: built and hashed once.
+    chains: dict[tuple[tuple[str, ...], date], tuple[Chain, str]] = attrs.field(factory=dict)
 
     def tamper(self, session: str | None, text: Text) -> None:
         self.tampered.append(Discrepancy(session, text))
+
+    def chain(self, session: Session, payload: dict[str, Any]) -> tuple[Chain, str]:
+        """Return the chain that governs a session now, and its fingerprint.
+
+        Raises:
+            PackError, PackConflict: as :meth:`PackRegistry.chain`.
+        """
+        chain = self.registry.chain(
+            session.village.code, session.held_on, pack=_forced(payload, self.registry, session)
+        )
+        key = (chain.names, chain.held_on)
+        if key not in self.chains:
+            self.chains[key] = (chain, chain.fingerprint())
+        return self.chains[key]
 
 
 def verify_store(
@@ -145,30 +175,37 @@ def verify_store(
     if checkpoint is not None:
         _against(checkpoint, hashes, verifier)
     payloads = dict(_payloads(events, verifier))
-    records = db.execute(
-        "SELECT session, revision, document, outcome, fingerprint, input_hash, event, "
-        "village_code, year, quarter, held_on, status, packs, reason FROM records ORDER BY event"
-    ).fetchall()
+    records = [
+        (row[0], row[1], readable(row[2], row[3]), readable(row[4], row[5]), *row[6:])
+        for row in db.execute(
+            "SELECT session, revision, CAST(document AS BLOB), typeof(document), "
+            "CAST(outcome AS BLOB), typeof(outcome), fingerprint, input_hash, event, "
+            "village_code, year, quarter, held_on, status, packs, reason FROM records "
+            "ORDER BY event"
+        )
+    ]
     _check_every_revision_kept(events, {row[6] for row in records}, verifier)
     latest: dict[str, tuple[Session, dict[str, Any]] | None] = {}
     for row in records:
         latest[row[0]] = _checked_record(row, payloads, verifier)
     _check_grades(latest, verifier)
-    check_commitments(latest, payloads, records, verifier.tamper, db)
-    check_fulfilment_events(events, payloads, records, verifier.tamper)
+    documents = decoded_documents(records)
+    check_commitments(latest, payloads, records, documents, verifier.tamper, db)
+    check_fulfilment_events(events, payloads, records, documents, verifier.tamper)
     return Verification(
         head,
         len(records),
         tuple(verifier.tampered),
         tuple(verifier.changed),
         tuple(verifier.reworded),
-        _stale(latest, records, registry, db),
+        _stale(latest, records, documents, registry, db),
     )
 
 
 def _stale(
     latest: dict[str, tuple[Session, dict[str, Any]] | None],
     records: list[tuple[Any, ...]],
+    documents: list[Any],
     registry: PackRegistry,
     db: sqlite3.Connection,
 ) -> tuple[StaleSession, ...]:
@@ -179,13 +216,14 @@ def _stale(
             "SELECT session, inquiry FROM commitments WHERE fulfilled_on IS NOT NULL"
         )
     }
-    revisions = {row[0]: row for row in records}  # ordered by event: the last is the latest
+    # Ordered by event: the last of a session is its latest revision.
+    revisions = {row[0]: (row, document) for row, document in zip(records, documents, strict=True)}
     villages: dict[str, list[LatestRevision]] = {}
     for session_id, parsed in latest.items():
         if parsed is None:
             continue
         session, rendered = parsed
-        row = revisions[session_id]
+        row, document = revisions[session_id]
         packs = _decoded(row[12])
         villages.setdefault(session.village.code, []).append(
             LatestRevision(
@@ -194,7 +232,7 @@ def _stale(
                 village_code=session.village.code,
                 year=session.year,
                 quarter=session.quarter or 0,
-                document=json.loads(row[2]),
+                document=document,
                 outcome=rendered,
                 packs=[str(p.get("name")) for p in packs if isinstance(p, dict)]
                 if isinstance(packs, list)
@@ -357,18 +395,16 @@ def _checked_record(
         return None
     try:
         session = parse_session(document)
-        rendered = json.loads(outcome)
+        recomputed, failure = _recomputed(session, payload, fingerprint, outcome, verifier)
+        # The stored text is decoded only when it is not the recomputed one's text.
+        same = recomputed is not None and canonical_json(recomputed) == outcome
+        rendered = recomputed if same and recomputed is not None else json.loads(outcome)
+        if not isinstance(rendered, dict):
+            raise ValueError("the stored outcome is not a JSON object")
         if not _columns_agree(row, session, rendered, verifier):
             return None
-        chain = verifier.registry.chain(
-            session.village.code, session.held_on, pack=_forced(payload, verifier.registry, session)
-        )
-        same_packs = chain.fingerprint() == fingerprint
-        recomputed = (
-            evaluate_chain(session, chain, verifier.registry.mechanisms).to_document()
-            if same_packs
-            else None
-        )
+        if failure is not None:
+            raise failure
     except (ZhipingError, ValueError) as error:
         said = error.message("zh") if isinstance(error, ZhipingError) else str(error)
         verifier.changed.append(
@@ -388,7 +424,7 @@ def _checked_record(
             )
         )
         return session, rendered
-    if canonical_json(recomputed) == outcome:
+    if same:
         return session, rendered
     if decisions(recomputed) == decisions(rendered):
         engine = payload.get("engine", "?")
@@ -411,6 +447,36 @@ def _checked_record(
         ),
     )
     return None
+
+
+def _recomputed(
+    session: Session, payload: dict[str, Any], fingerprint: str, stored: str, verifier: _Verifier
+) -> tuple[dict[str, Any] | None, ZhipingError | ValueError | None]:
+    """Return the outcome recomputed under today's chain, or None when its packs changed.
+
+    A chain that cannot be built or evaluated is returned as the error, for the caller
+    to report once it has checked the columns against the stored outcome.
+    """
+    try:
+        chain, chain_fingerprint = verifier.chain(session, payload)
+        if chain_fingerprint != fingerprint:
+            return None, None
+        outcome = evaluate_chain(session, chain, verifier.registry.mechanisms)
+        return _as_stored(outcome, stored), None
+    except (ZhipingError, ValueError) as error:
+        return None, error
+
+
+def _as_stored(outcome: Outcome, stored: str) -> dict[str, Any]:
+    """Return an outcome's document in the format of the stored text (1, or 2 in full).
+
+    The stored text is canonical JSON, its keys sorted: ``zhiping.outcome/2`` ends with
+    its ``trace_level``, ``zhiping.outcome/1`` with its ``trace`` array. A text that is
+    neither is compared as format 1 and found to differ.
+    """
+    if stored.endswith(_COMPACT_END):
+        return compact_document(outcome, trace="full")
+    return outcome.to_document()
 
 
 def _decoded(text: str) -> Any:

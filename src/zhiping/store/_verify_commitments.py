@@ -15,23 +15,31 @@ from typing import Any
 from zhiping.documents.session import Session
 from zhiping.glossary import Text
 
-__all__ = ["Tamper", "check_commitments", "check_fulfilment_events"]
+__all__ = ["Tamper", "check_commitments", "check_fulfilment_events", "decoded_documents"]
 
 Tamper = Callable[[str | None, Text], None]
 """How a finding of tampering is reported: the session (or None) and what is wrong."""
 
 
-def _decoded(text: Any) -> Any:
-    try:
-        return json.loads(text)
-    except (TypeError, ValueError):
-        return None
+def decoded_documents(records: list[tuple[Any, ...]]) -> list[Any]:
+    """Return each record's document decoded (None where it is no JSON), in record order.
+
+    Decoded once for all the checks below, which only read them.
+    """
+    found = []
+    for row in records:
+        try:
+            found.append(json.loads(row[2]))
+        except (TypeError, ValueError):
+            found.append(None)
+    return found
 
 
 def check_commitments(
     latest: dict[str, tuple[Session, dict[str, Any]] | None],
     payloads: dict[int, dict[str, Any]],
     records: list[tuple[Any, ...]],
+    documents: list[Any],
     tamper: Tamper,
     db: sqlite3.Connection,
 ) -> None:
@@ -42,13 +50,13 @@ def check_commitments(
     fulfilled (recorded while the commitment was kept) would have closed it.
     """
     expected, own = _expected_commitments(latest)
-    since = _kept_since(records)
+    since = _kept_since(records, documents)
     backing: dict[tuple[str, str], dict[str, int]] = {}
     for seq, payload in payloads.items():
         if "inquiry" in payload and "fulfilled_on" in payload:
             key = (str(payload.get("session")), str(payload.get("inquiry")))
             backing.setdefault(key, {})[str(payload["fulfilled_on"])] = seq
-    carried = _carried_fulfilments(records)
+    carried = _carried_fulfilments(records, documents)
     unsound = {session for session, parsed in latest.items() if parsed is None}
     rows = db.execute(
         "SELECT session, inquiry, village_code, year, subject, text, due, "
@@ -148,9 +156,8 @@ def _expected_commitments(
     return expected, own
 
 
-def _commitment_ids(document: Any) -> set[str]:
-    """Return the inquiries of a stored document (JSON text) that make a commitment."""
-    decoded = _decoded(document)
+def _commitment_ids(decoded: Any) -> set[str]:
+    """Return the inquiries of a stored document (decoded) that make a commitment."""
     inquiries = decoded.get("inquiries") if isinstance(decoded, dict) else None
     found = set()
     for inquiry in inquiries if isinstance(inquiries, list) else []:
@@ -160,7 +167,7 @@ def _commitment_ids(document: Any) -> set[str]:
     return found
 
 
-def _kept_since(records: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
+def _kept_since(records: list[tuple[Any, ...]], documents: list[Any]) -> dict[tuple[str, str], int]:
     """Return, for each commitment kept now, the event since which it has been kept.
 
     A revision without the inquiry drops the commitment (and its fulfilment); a later
@@ -168,9 +175,9 @@ def _kept_since(records: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
     """
     since: dict[tuple[str, str], int] = {}
     current: dict[str, set[str]] = {}
-    for row in records:  # in the order recorded
+    for row, document in zip(records, documents, strict=True):  # in the order recorded
         session, event = row[0], row[6]
-        ids = _commitment_ids(row[2])
+        ids = _commitment_ids(document)
         for dropped in current.get(session, set()) - ids:
             since.pop((session, dropped), None)
         for inquiry in ids:
@@ -179,11 +186,12 @@ def _kept_since(records: list[tuple[Any, ...]]) -> dict[tuple[str, str], int]:
     return since
 
 
-def _carried_fulfilments(records: list[tuple[Any, ...]]) -> list[tuple[int, tuple[Any, ...], str]]:
+def _carried_fulfilments(
+    records: list[tuple[Any, ...]], documents: list[Any]
+) -> list[tuple[int, tuple[Any, ...], str]]:
     """Return each fulfilment a recorded revision carried: its event, the commitment, the day."""
     found = []
-    for row in records:
-        decoded = _decoded(row[2])
+    for row, decoded in zip(records, documents, strict=True):
         carried = decoded.get("carried_commitments") if isinstance(decoded, dict) else None
         for item in carried if isinstance(carried, list) else []:
             if isinstance(item, dict) and item.get("fulfilled_on"):
@@ -196,11 +204,16 @@ def check_fulfilment_events(
     events: list[tuple[int, str, str, str, str, str]],
     payloads: dict[int, dict[str, Any]],
     records: list[tuple[Any, ...]],
+    documents: list[Any],
     tamper: Tamper,
 ) -> None:
     """Check that every fulfilment event concerns a commitment some revision made."""
     sessions = {row[0] for row in records}
-    made = {(row[0], inquiry) for row in records for inquiry in _commitment_ids(row[2])}
+    made = {
+        (row[0], inquiry)
+        for row, document in zip(records, documents, strict=True)
+        for inquiry in _commitment_ids(document)
+    }
     for seq, kind, session, _, _, _ in events:
         payload = payloads.get(seq)
         if kind != "fulfil" or payload is None:
