@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -101,8 +102,12 @@ def test_verify_names_the_session_whose_document_was_changed(
     store = recorded_two_years(tmp_path, capsys)
     db = sqlite3.connect(store)
     db.execute("DROP TRIGGER records_are_append_only_update")
+    # The document as kept (zlib-compressed canonical JSON, schema 3), renamed and kept again.
+    (kept,) = db.execute("SELECT document FROM records WHERE year = 2025").fetchone()
+    renamed = zlib.decompress(kept).decode().replace("管寨村", "管寨庄")
+    assert "管寨庄" in renamed
     db.execute(
-        "UPDATE records SET document = replace(document, '管寨村', '管寨庄') WHERE year = 2025"
+        "UPDATE records SET document = ? WHERE year = 2025", (zlib.compress(renamed.encode()),)
     )
     db.commit()
     db.close()
