@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from zhiping.documents.outcome import Outcome
@@ -38,14 +40,7 @@ class Recorded(Outcome):
     @property
     def outcome(self) -> Outcome:
         """Return the plain outcome."""
-        return Outcome(
-            session=self.session,
-            packs=self.packs,
-            status=self.status,
-            findings=self.findings,
-            subjects=self.subjects,
-            trace=self.trace,
-        )
+        return Outcome(**_outcome_fields(self))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Recorded):
@@ -72,15 +67,15 @@ def as_recorded(
 ) -> Recorded:
     """Return the outcome with its place in the record."""
     return Recorded(
-        session=outcome.session,
-        packs=outcome.packs,
-        status=outcome.status,
-        findings=outcome.findings,
-        subjects=outcome.subjects,
-        trace=outcome.trace,
+        **_outcome_fields(outcome),
         revision=revision,
         event=event,
         checkpoint=checkpoint,
         written=written,
         stale=stale,
     )
+
+
+def _outcome_fields(outcome: Outcome) -> dict[str, Any]:
+    """Return the fields an :class:`~zhiping.Outcome` is made of, by name."""
+    return {field.name: getattr(outcome, field.name) for field in attrs.fields(Outcome)}
