@@ -125,14 +125,9 @@ def compact_document(outcome: Outcome, *, trace: TraceLevel = "full") -> dict[st
                 if entry.rule_note is not None:
                     shown["rule_note"] = entry.rule_note
             entries.append(shown)
-    document = outcome.to_document()
     return {
         "format": COMPACT_FORMAT,
-        "session": document["session"],
-        "packs": document["packs"],
-        "status": document["status"],
-        "findings": document["findings"],
-        "subjects": document["subjects"],
+        **outcome.results_json(),
         "trace_level": trace,
         "parameters": table,
         "trace": entries,

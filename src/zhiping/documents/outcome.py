@@ -424,12 +424,22 @@ class Outcome:
         """Return the ``zhiping.outcome/1`` document as JSON-ready data."""
         return {
             "format": FORMAT,
+            **self.results_json(),
+            "trace": [entry.to_json() for entry in self.trace],
+        }
+
+    def results_json(self) -> dict[str, Any]:
+        """Return what every outcome format carries, as JSON-ready data, in its order.
+
+        The session, the packs, the status, the findings and the subjects: the
+        ``zhiping.outcome/1`` document without its format and its trace.
+        """
+        return {
             "session": self.session,
             "packs": list(self.packs),
             "status": self.status,
             "findings": [finding.to_json() for finding in self.findings],
             "subjects": [subject.to_json() for subject in self.subjects],
-            "trace": [entry.to_json() for entry in self.trace],
         }
 
 
@@ -439,8 +449,35 @@ def _citation_json(citation: Citation | None) -> dict[str, Any]:
     return {"title": citation.title, "article": citation.article, "url": citation.url}
 
 
+_PARAMETERS_KEPT = 4096
+"""How many parameter records' JSON a process keeps (a chain shares its records)."""
+
+_parameters_json: dict[int, tuple[ParameterUse, dict[str, Any]]] = {}
+
+
 def parameter_json(use: ParameterUse) -> dict[str, Any]:
-    """Return a parameter value as a rule used it: name, pack, value, date, citation, assumed."""
+    """Return a parameter value as a rule used it: name, pack, value, date, citation, assumed.
+
+    A chain hands the same frozen record to every rule and session that reads the
+    parameter, so the record's JSON is built once per process and each call returns a
+    fresh copy of it (the caller may change what it is given).
+    """
+    kept = _parameters_json.get(id(use))
+    if kept is None:
+        # The entry holds the record, so its id is not reused while the entry is kept.
+        if len(_parameters_json) >= _PARAMETERS_KEPT:
+            _parameters_json.clear()
+        kept = _parameters_json[id(use)] = (use, _parameter_json(use))
+    shown = dict(kept[1])
+    value = shown["value"]
+    if isinstance(value, dict | list):
+        shown["value"] = value_to_json(use.value)
+    if shown["citation"] is not None:
+        shown["citation"] = dict(shown["citation"])
+    return shown
+
+
+def _parameter_json(use: ParameterUse) -> dict[str, Any]:
     return {
         "name": use.name,
         "pack": use.pack,
