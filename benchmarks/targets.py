@@ -157,7 +157,9 @@ def end_to_end(lines: list[str]) -> None:
             for line in lines:
                 session = parse_session(line)
                 chain = registry.chain(session.village.code, session.held_on)
-                outcome = evaluate_chain(session, chain, registry.mechanisms)
+                outcome = evaluate_chain(
+                    session, chain, registry.mechanisms, traced=trace != "none"
+                )
                 json.dumps(
                     outcome_document(outcome, version=version, trace=trace),  # type: ignore[arg-type]
                     ensure_ascii=False,
@@ -178,12 +180,15 @@ def end_to_end(lines: list[str]) -> None:
     sessions = [parse_session(line) for line in lines]
     chains = [registry.chain(s.village.code, s.held_on) for s in sessions]
 
-    def rules() -> None:
-        for session, chain in zip(sessions, chains, strict=True):
-            evaluate_chain(session, chain, registry.mechanisms)
+    def rules(traced: bool) -> Callable[[], None]:
+        def run() -> None:
+            for session, chain in zip(sessions, chains, strict=True):
+                evaluate_chain(session, chain, registry.mechanisms, traced=traced)
+
+        return run
 
     hand = cpu(lambda: [hand_coded_xinzhou(s) for s in sessions])
-    ratio = cpu(rules) / hand
+    traced, untraced = cpu(rules(True)) / hand, cpu(rules(False)) / hand
     agree = sum(
         hand_coded_xinzhou(s)["subjects"][subject.id][0] == subject.grade
         for s, c in zip(sessions, chains, strict=True)
@@ -191,8 +196,8 @@ def end_to_end(lines: list[str]) -> None:
     )
     graded = sum(len(s.cadres) + 1 for s in sessions)
     print(f"(the hand-coded rules give the engine's grade to {agree} of {graded} subjects)")
-    row("rules stage (the engine traces always) / hand-coded", f"{ratio:.1f}×", "≤ 3×", ratio <= 3)
-    row("rules stage with no trace / hand-coded", f"{ratio:.1f}× (same)", "≤ 2×", ratio <= 2)
+    row("rules stage with the full trace / hand-coded", f"{traced:.1f}×", "≤ 3×", traced <= 3)
+    row("rules stage with no trace / hand-coded", f"{untraced:.1f}×", "≤ 2×", untraced <= 2)
     size_in = sum(len(line.encode()) for line in lines)
     outcomes = [
         evaluate_chain(s, c, registry.mechanisms) for s, c in zip(sessions, chains, strict=True)

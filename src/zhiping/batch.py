@@ -195,7 +195,7 @@ def evaluate_chunk(
             results.append(failed(index, _session_id(document), error))
             continue
         try:
-            outcome: Outcome = _evaluate(session, pack, registry)
+            outcome: Outcome = _evaluate(session, pack, registry, traced=form.trace != "none")
         except ZhipingError as error:
             results.append(failed(index, session.id, error))
             continue
@@ -218,9 +218,11 @@ def failed(index: int, session: str | None, error: ZhipingError) -> BatchResult:
     return BatchResult(index, session, problems=problems, error=type(error).__name__)
 
 
-def _evaluate(session: Session, pack: str | None, registry: PackRegistry) -> Outcome:
+def _evaluate(
+    session: Session, pack: str | None, registry: PackRegistry, *, traced: bool = True
+) -> Outcome:
     chain = registry.chain(session.village.code, session.held_on, pack=pack)
-    return evaluate_chain(session, chain, registry.mechanisms)
+    return evaluate_chain(session, chain, registry.mechanisms, traced=traced)
 
 
 def _session_id(document: Document) -> str | None:

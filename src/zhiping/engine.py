@@ -81,6 +81,7 @@ def evaluate_chain(
     mechanisms: Mapping[str, Mechanism],
     *,
     history: Iterable[HistoryEntry] = (),
+    traced: bool = True,
 ) -> Outcome:
     """Apply the chain's rules to a session.
 
@@ -89,9 +90,12 @@ def evaluate_chain(
         chain: the packs that govern it, root first.
         mechanisms: every mechanism known, by name.
         history: prior grades beyond those the document carries.
+        traced: record every decision in the outcome's trace (the default); false
+            for an outcome written without a trace (``zhiping.outcome/2`` at the level
+            ``none``): its findings and subjects are the same, its trace is empty.
 
     Returns:
-        The outcome, with every decision in its trace.
+        The outcome, with every decision in its trace when ``traced``.
 
     Raises:
         NoApplicableRule: the chain defines no rule for a required stage.
@@ -104,7 +108,7 @@ def evaluate_chain(
     vocabulary = compiled.vocabulary
     history = tuple(history)
     _require_known_grades(session, history, vocabulary)
-    evaluation = Evaluation.start(session, merge_history(session, history))
+    evaluation = Evaluation.start(session, merge_history(session, history), traced=traced)
     for stage, staged in compiled.stages:
         if stage in APPLYING_STAGES and evaluation.void:
             _skip(evaluation, stage, chain)
@@ -275,7 +279,7 @@ def _require_stages(compiled: _CompiledChain, chain: Rulebook, session: Session)
 
 
 def _skip(evaluation: Evaluation, stage: Stage, chain: Rulebook) -> None:
-    evaluation.trace.append(
+    evaluation.note(
         TraceEntry(
             stage=stage,
             rule="session.void",
@@ -287,7 +291,7 @@ def _skip(evaluation: Evaluation, stage: Stage, chain: Rulebook) -> None:
 
 
 def _note_disabled(evaluation: Evaluation, rule: RuleDefinition, stage: Stage) -> None:
-    evaluation.trace.append(
+    evaluation.note(
         TraceEntry(
             stage=stage,
             rule=rule.id,

@@ -158,6 +158,11 @@ def exact_figure(value: Decimal | Fraction | int) -> str:
     ``1.125`` stays ``1.125`` and ``0.9`` becomes ``0.90``; two thirds is ``2/3``, never a
     rounded ``0.67``.
     """
+    if isinstance(value, Decimal) and value.is_finite() and not value.is_signed():
+        digits = value.as_tuple().digits
+        if len(digits) <= _EXACT_DIGITS:
+            # A decimal is one already: the figure below, without a round trip by Fraction.
+            return _with_places(value)
     fraction = Fraction(value)
     denominator = fraction.denominator
     for prime in (2, 5):
@@ -165,7 +170,14 @@ def exact_figure(value: Decimal | Fraction | int) -> str:
             denominator //= prime
     if denominator != 1:
         return str(fraction)
-    decimal = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    return _with_places(Decimal(fraction.numerator) / Decimal(fraction.denominator))
+
+
+_EXACT_DIGITS = 28
+"""The digits of the default decimal context: a decimal with no more is exact in it."""
+
+
+def _with_places(decimal: Decimal) -> str:
     text = f"{decimal.normalize():f}"
     whole, _, places = text.partition(".")
     return f"{whole}.{places.ljust(2, '0')}"
@@ -211,11 +223,13 @@ class Pay:
     months: int | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        product = Fraction(1)
+        numerator, denominator = 1, 1
         for figure in self.figures():
-            product *= Fraction(figure)
-        # Half-up to the fen, exactly: the fen is the integer part of product × 100 + ½.
-        fen = (product * 100 + Fraction(1, 2)).__floor__()
+            top, bottom = figure.as_integer_ratio()
+            numerator, denominator = numerator * top, denominator * bottom
+        # Half-up to the fen, exactly: the fen is the integer part of product × 100 + ½,
+        # that is (200 × numerator + denominator) // (2 × denominator), all in integers.
+        fen = (200 * numerator + denominator) // (2 * denominator)
         if Decimal(fen).scaleb(-2) != self.amount:
             raise ValueError(f"pay figures {self.figures()} do not give the amount {self.amount}")
 

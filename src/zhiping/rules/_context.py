@@ -40,6 +40,9 @@ Its ``en`` word is also the value of a withheld figure in a trace entry's inputs
 
 T = TypeVar("T")
 
+_UNTRACED = TraceEntry(stage="", rule="", pack="", message=Text(zh="", en=""))
+"""The entry a verb passes on when the evaluation keeps no trace: never recorded."""
+
 
 def exact(value: Fraction) -> str:
     """Write a fraction as a decimal when it is one (``85.3``), else as ``a/b (≈x.xx)``."""
@@ -330,7 +333,7 @@ class RuleContext:
             fulfilled: whether its condition held; None when it is not a yes/no question.
             result: what it decided, in a word.
         """
-        self.evaluation.trace.append(
+        self.evaluation.note(
             self._entry(message, subject, inputs, parameters, fulfilled=fulfilled, result=result)
         )
 
@@ -381,7 +384,7 @@ class RuleContext:
 
         The rule's trace entry sums up what it disregarded (:meth:`explain`).
         """
-        self.evaluation.capacities[person].discard(capacity)
+        self.evaluation.disregard(person, capacity)
         self.find(message, facts=facts)
 
     def count_evaluators(
@@ -572,6 +575,8 @@ class RuleContext:
         fulfilled: bool | None = None,
         result: str | None = None,
     ) -> TraceEntry:
+        if not self.evaluation.traced:
+            return _UNTRACED  # recorded nowhere: no need to build it
         return TraceEntry(
             stage=self.mechanism.stage,
             rule=self.rule.id,
