@@ -7,6 +7,7 @@ trusts what it receives. Field rules follow DESIGN §2.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -76,6 +77,12 @@ _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters and symbols that a font draws as nothing: the Hangul fillers, the blank Braille cell."""
 
 
+_CHECKED_IDS = 16384
+"""How many ids (128 characters at most) :func:`_visible_one_line` remembers as checked:
+the same ids recur in every list of a document, and across a district's documents. An id
+refused is not remembered: it is refused again, with the same problem, each time."""
+
+
 def _shows(char: str) -> bool:
     """Return whether a character leaves a mark on the page (not a space, nor invisible)."""
     if char.isspace() or char in _INVISIBLE_LETTERS:
@@ -106,6 +113,7 @@ def _one_line(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=_CHECKED_IDS)
 def _visible_one_line(value: str) -> str:
     """Refuse an id that shows nothing or that breaks its line (one call: ids are many)."""
     return _one_line(_visible(value))
@@ -702,25 +710,28 @@ def _oversized(data: Any) -> Iterator[Problem]:
 def _sizes(
     value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...]
 ) -> Iterator[tuple[tuple[int | str, ...], int]]:
-    """Yield the location and length of each list or map that ``pattern`` names."""
-    if not pattern:
-        if isinstance(value, list | dict):
-            yield location, len(value)
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step != "*":
-        if isinstance(value, dict) and step in value:
-            yield from _sizes(value[step], rest, (*location, step))
-        return
-    items: Iterable[tuple[int | str, Any]] = (
-        enumerate(value)
-        if isinstance(value, list)
-        else value.items()
-        if isinstance(value, dict)
-        else ()
-    )
-    for key, item in items:
-        yield from _sizes(item, rest, (*location, key))
+    """Yield the location and length of each list or map that ``pattern`` names.
+
+    Level by level rather than by recursion (a district's documents hold many thousands
+    of lists), in the same order: each level keeps the document's order.
+    """
+    level: list[tuple[tuple[int | str, ...], Any]] = [(location, value)]
+    for step in pattern:
+        below: list[tuple[tuple[int | str, ...], Any]] = []
+        if step != "*":
+            for at, found in level:
+                if isinstance(found, dict) and step in found:
+                    below.append(((*at, step), found[step]))
+        else:
+            for at, found in level:
+                if isinstance(found, list):
+                    below.extend(((*at, index), item) for index, item in enumerate(found))
+                elif isinstance(found, dict):
+                    below.extend(((*at, key), item) for key, item in found.items())
+        level = below
+    for at, found in level:
+        if isinstance(found, list | dict):
+            yield at, len(found)
 
 
 def _marks_given(data: Any) -> int:
