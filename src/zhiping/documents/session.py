@@ -8,6 +8,7 @@ trusts what it receives. Field rules follow DESIGN §2.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -695,7 +696,7 @@ def _oversized(data: Any) -> Iterator[Problem]:
         if any(pattern[: len(outer)] == outer for outer in over):
             continue  # a list over its limit says enough: its items are not walked
         limit = _LIMIT_VALUES[name]
-        for location, size in _sizes(data, pattern, ()):
+        for location, size in _sizes(data, pattern, (), above=limit):
             if size > limit:
                 yield _over_limit(json_path(location), size, name, limit)
                 over.append(pattern)
@@ -708,30 +709,46 @@ def _oversized(data: Any) -> Iterator[Problem]:
 
 
 def _sizes(
-    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...]
+    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...], *, above: int = -1
 ) -> Iterator[tuple[tuple[int | str, ...], int]]:
     """Yield the location and length of each list or map that ``pattern`` names.
 
-    Level by level rather than by recursion (a district's documents hold many thousands
-    of lists), in the same order: each level keeps the document's order.
+    Only those longer than ``above``. Level by level rather than by recursion (a
+    district's documents hold many thousands of lists), in the same order: each level
+    keeps the document's order. A location is kept as a link to its parent's, and
+    spelled out only for a list that is yielded.
     """
-    level: list[tuple[tuple[int | str, ...], Any]] = [(location, value)]
+    level: list[tuple[_Link, Any]] = [(None, value)]
     for step in pattern:
-        below: list[tuple[tuple[int | str, ...], Any]] = []
+        below: list[tuple[_Link, Any]] = []
         if step != "*":
-            for at, found in level:
+            for link, found in level:
                 if isinstance(found, dict) and step in found:
-                    below.append(((*at, step), found[step]))
+                    below.append(((link, step), found[step]))
         else:
-            for at, found in level:
-                if isinstance(found, list):
-                    below.extend(((*at, index), item) for index, item in enumerate(found))
-                elif isinstance(found, dict):
-                    below.extend(((*at, key), item) for key, item in found.items())
+            for link, found in level:
+                if isinstance(found, list | dict):
+                    # The items' links and values, in tuples made without a Python loop.
+                    keys = range(len(found)) if isinstance(found, list) else found.keys()
+                    items = found if isinstance(found, list) else found.values()
+                    links = zip(itertools.repeat(link), keys, strict=False)  # repeat is endless
+                    below.extend(zip(links, items, strict=True))
         level = below
-    for at, found in level:
-        if isinstance(found, list | dict):
-            yield at, len(found)
+    for link, found in level:
+        if isinstance(found, list | dict) and len(found) > above:
+            yield (*location, *_spelled(link)), len(found)
+
+
+_Link = tuple[Any, int | str] | None
+"""A location in a decoded document: its parent's link and its own key, None at the top."""
+
+
+def _spelled(link: _Link) -> tuple[int | str, ...]:
+    keys: list[int | str] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def _marks_given(data: Any) -> int:
