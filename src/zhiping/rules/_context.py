@@ -20,7 +20,7 @@ from zhiping.documents.session import Session
 from zhiping.documents.values import ParameterUse, Value
 from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import PackError
-from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
+from zhiping.glossary import Capacity, Severity, Text
 from zhiping.rules._mechanism import (
     Evaluation,
     History,
@@ -274,11 +274,7 @@ class RuleContext:
 
     def label(self, subject: str) -> Text:
         """Return a subject's name for messages: the organization, or the cadre's name."""
-        if subject == ORGANIZATION:
-            return Text(zh="村级党组织", en="the party organization")
-        cadre = self.session.cadre(subject)
-        name = cadre.name if cadre else subject
-        return Text(zh=f"{name}({subject})", en=f"{name} ({subject})")
+        return self.evaluation.label(subject)
 
     # Findings and decisions.
 

@@ -18,7 +18,7 @@ import attrs
 from zhiping.documents.outcome import Action, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
 from zhiping.documents.values import Citation, ParameterKind, ParameterUse
-from zhiping.glossary import Capacity, Severity
+from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
 from zhiping.rules._parameters import ParameterType, of_kind
 
 if TYPE_CHECKING:
@@ -154,6 +154,7 @@ class Evaluation:
     _evaluators: tuple[frozenset[Capacity], frozenset[str]] | None = attrs.field(
         default=None, init=False, repr=False, eq=False
     )
+    _labels: dict[str, Text] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
     def start(cls, session: Session, history: History, *, traced: bool = True) -> Evaluation:
@@ -202,6 +203,19 @@ class Evaluation:
             found = frozenset(person for person, held in self.capacities.items() if held & chosen)
             self._evaluators = (chosen, found)
         return self._evaluators[1]
+
+    def label(self, subject: str) -> Text:
+        """Return a subject's name for messages: the organization, or the cadre's name."""
+        found = self._labels.get(subject)
+        if found is None:
+            if subject == ORGANIZATION:
+                found = Text(zh="村级党组织", en="the party organization")
+            else:
+                cadre = self.session.cadre(subject)
+                name = cadre.name if cadre else subject
+                found = Text(zh=f"{name}({subject})", en=f"{name} ({subject})")
+            self._labels[subject] = found
+        return found
 
     def disregard(self, person: str, capacity: Capacity) -> None:
         """Stop counting a person present in ``capacity`` (the trace is the caller's)."""
