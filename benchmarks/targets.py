@@ -5,9 +5,9 @@ against a baseline run in the same process (or the same machine, for the subproc
 rows), so that a loaded machine slows both sides:
 
 - end to end on a district of 588 villages (read a JSON line, parse, check, evaluate,
-  write the outcome as compact JSON), beside ``json.loads`` and a ``Counter`` tally of
-  the same lines; CPU time; with the full trace (``zhiping.outcome/1`` and ``/2``) and
-  with none;
+  write the outcome as compact JSON as the command line does), beside ``json.loads``
+  and a ``Counter`` tally of the same lines; CPU time; with the full trace
+  (``zhiping.outcome/1`` and ``/2``) and with none;
 - the rules stage (the engine on parsed sessions) beside the Xinzhou rules coded by hand
   in plain Python on the same parsed sessions (:func:`hand_coded_xinzhou`: the decisions
   alone, no validation, no trace);
@@ -39,7 +39,7 @@ from typing import Any
 
 from batch import MEASURED, baseline_tally  # benchmarks/batch.py, beside this file
 from zhiping import parse_session
-from zhiping.documents.compact import outcome_document
+from zhiping.documents.compact import outcome_document, outcome_text
 from zhiping.documents.session import Session
 from zhiping.engine import evaluate_chain
 from zhiping.packs.registry import default_registry
@@ -160,11 +160,7 @@ def end_to_end(lines: list[str]) -> None:
                 outcome = evaluate_chain(
                     session, chain, registry.mechanisms, traced=trace != "none"
                 )
-                json.dumps(
-                    outcome_document(outcome, version=version, trace=trace),  # type: ignore[arg-type]
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
+                outcome_text(outcome, version=version, trace=trace)  # type: ignore[arg-type]
 
         return run
 

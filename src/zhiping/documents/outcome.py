@@ -6,6 +6,8 @@ JSON document of DESIGN §3, whose JSON Schema comes from :class:`OutcomeDocumen
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -382,6 +384,10 @@ class TraceEntry:
         ``rule_assumed`` and ``rule_note`` appear only for a rule the pack assumed, so
         that every other entry reads as before.
         """
+        return self._json([parameter_json(use) for use in self.parameters])
+
+    def _json(self, parameters: object) -> dict[str, Any]:
+        """Return the entry's JSON with ``parameters`` as the value of its parameters."""
         assumed: dict[str, Any] = {"rule_assumed": True} if self.rule_assumed else {}
         if self.rule_assumed and self.rule_note is not None:
             assumed["rule_note"] = self.rule_note
@@ -391,7 +397,7 @@ class TraceEntry:
             "pack": self.pack,
             "subject": self.subject,
             "inputs": dict(self.inputs),
-            "parameters": [parameter_json(use) for use in self.parameters],
+            "parameters": parameters,
             "fulfilled": self.fulfilled,
             "result": self.result,
             "message": self.message.to_json(),
@@ -442,6 +448,34 @@ class Outcome:
             "trace": [entry.to_json() for entry in self.trace],
         }
 
+    def to_text(self) -> str:
+        """Return the ``zhiping.outcome/1`` document as compact JSON text, one line.
+
+        The text is ``json.dumps(self.to_document(), ensure_ascii=False,
+        separators=(",", ":"))``, character for character. Most of its bytes are the
+        parameter values that every trace entry repeats; each is encoded once per
+        process (a chain shares its records among sessions) and set into the text.
+        """
+        lists: list[str] = []
+        numbered: dict[tuple[int, ...], str] = {}
+        trace = []
+        for entry in self.trace:
+            # The entry holds its records, so their ids name them while this runs.
+            key = tuple(map(id, entry.parameters))
+            mark = numbered.get(key)
+            if mark is None:
+                mark = numbered[key] = _MARK.format(len(lists))
+                lists.append("[" + ",".join(map(_parameter_text, entry.parameters)) + "]")
+            trace.append(entry._json(mark))
+        text = _COMPACT.encode({"format": FORMAT, **self.results_json(), "trace": trace})
+        parts = _MARKED.split(text)
+        if len(parts) != 2 * len(trace) + 1:
+            # A mark's text elsewhere in the document (a string no check lets in, but
+            # the text must be right whatever it holds): encode it all as it is.
+            return _COMPACT.encode(self.to_document())
+        parts[1::2] = [lists[int(number)] for number in parts[1::2]]
+        return "".join(parts)
+
     def results_json(self) -> dict[str, Any]:
         """Return what every outcome format carries, as JSON-ready data, in its order.
 
@@ -489,6 +523,29 @@ def parameter_json(use: ParameterUse) -> dict[str, Any]:
     if shown["citation"] is not None:
         shown["citation"] = dict(shown["citation"])
     return shown
+
+
+_parameters_text: dict[int, tuple[ParameterUse, str]] = {}
+
+
+def _parameter_text(use: ParameterUse) -> str:
+    """Return :func:`parameter_json` of a record as compact JSON text, encoded once."""
+    kept = _parameters_text.get(id(use))
+    if kept is None:
+        if len(_parameters_text) >= _PARAMETERS_KEPT:
+            _parameters_text.clear()
+        kept = _parameters_text[id(use)] = (use, _COMPACT.encode(_parameter_json(use)))
+    return kept[1]
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` encodes with."""
+
+_MARK = "\x00zhiping-parameters:{}\x00"
+"""Stands for a trace entry's parameters in :meth:`Outcome.to_text` until they are set in."""
+
+_MARKED = re.compile(r'"\\u0000zhiping-parameters:([0-9]+)\\u0000"')
+"""A mark as :data:`_COMPACT` writes it (a NUL is written ``\\u0000``)."""
 
 
 def _parameter_json(use: ParameterUse) -> dict[str, Any]:
