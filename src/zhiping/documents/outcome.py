@@ -252,6 +252,10 @@ class Pay:
             raise ValueError(f"{self.form} pay needs the figures {found}")
         return figures
 
+    def amount_text(self) -> str:
+        """Return the amount as the outcome document spells it: yuan, to the fen."""
+        return _money(self.amount)
+
     def to_json(self) -> dict[str, Any]:
         """Return the pay as the outcome document spells it: exact decimal strings in yuan.
 
@@ -264,7 +268,7 @@ class Pay:
             if self.performance_pay is None
             else _money(self.performance_pay),
             "coefficient": None if self.coefficient is None else exact_figure(self.coefficient),
-            "amount": _money(self.amount),
+            "amount": self.amount_text(),
         }
         if self.form == "proportional":
             document["form"] = self.form

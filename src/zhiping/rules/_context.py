@@ -516,7 +516,7 @@ class RuleContext:
             inputs,
             parameters,
             fulfilled=pay is not None,
-            result=None if pay is None else pay.to_json()["amount"],
+            result=None if pay is None else pay.amount_text(),
         )
         self.evaluation.record_pay(subject, pay, entry)
 
