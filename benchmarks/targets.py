@@ -1,8 +1,8 @@
 """Benchmark: every figure of issue 14 beside its target, measured in one run.
 
 Each row prints the figure, its target and whether it is met. Ratios are measured
-against a baseline run in the same process (or the same machine, for the subprocess
-rows), so that a loaded machine slows both sides:
+against a baseline run in the same process, in turn with it (or the same machine, for
+the subprocess rows), so that a loaded machine slows both sides:
 
 - end to end on a district of 588 villages (read a JSON line, parse, check, evaluate,
   write the outcome as compact JSON as the command line does), beside ``json.loads``
@@ -54,6 +54,20 @@ def cpu(run: Callable[[], object], repeat: int = 3) -> float:
         run()
         times.append(time.process_time() - start)
     return min(times)
+
+
+def cpu_ratio(run: Callable[[], object], floor: Callable[[], object], repeat: int = 5) -> float:
+    """Return the least CPU time of ``run`` over the least of ``floor``, runs taken in turn.
+
+    Taken in turn, a moment of load on a shared machine slows one run of each side, and
+    the least of each is kept: a ratio of two separate measurements is as far off as
+    the load that fell on the floor's.
+    """
+    runs, floors = [], []
+    for _ in range(repeat):
+        floors.append(cpu(floor, repeat=1))
+        runs.append(cpu(run, repeat=1))
+    return min(runs) / min(floors)
 
 
 def baseline(lines: Iterable[str]) -> None:
@@ -164,9 +178,8 @@ def end_to_end(lines: list[str]) -> None:
 
         return run
 
-    floor = cpu(lambda: baseline(lines))
     for version, trace, target in ((1, "full", 4.0), (2, "full", 4.0), (2, "none", 3.0)):
-        ratio = cpu(zhiping(version, trace)) / floor
+        ratio = cpu_ratio(zhiping(version, trace), lambda: baseline(lines))
         row(
             f"end to end, {len(lines)} villages, outcome/{version} {trace} trace",
             f"{ratio:.1f}× baseline",
@@ -183,8 +196,11 @@ def end_to_end(lines: list[str]) -> None:
 
         return run
 
-    hand = cpu(lambda: [hand_coded_xinzhou(s) for s in sessions])
-    traced, untraced = cpu(rules(True)) / hand, cpu(rules(False)) / hand
+    def hand() -> None:
+        for session in sessions:
+            hand_coded_xinzhou(session)
+
+    traced, untraced = cpu_ratio(rules(True), hand), cpu_ratio(rules(False), hand)
     agree = sum(
         hand_coded_xinzhou(s)["subjects"][subject.id][0] == subject.grade
         for s, c in zip(sessions, chains, strict=True)
