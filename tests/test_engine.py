@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 
 import zhiping
@@ -511,3 +512,20 @@ def test_a_chain_compiled_for_one_session_evaluates_the_next_as_a_fresh_chain_do
     assert evaluate_chain(second, shared, registry.mechanisms) == evaluate_chain(
         second, fresh, registry.mechanisms
     )
+
+
+def test_a_chain_evaluated_with_other_mechanisms_binds_its_rules_to_those() -> None:
+    """A second mapping of mechanisms is bound for its own session, not the first's."""
+    registry = default_registry()
+    session = zhiping.parse_session(eventful())
+    chain = registry.chain(session.village.code, session.held_on)
+    evaluate_chain(session, chain, registry.mechanisms)
+    silent = {
+        name: attrs.evolve(found, apply=lambda ctx: None) if found.stage == "sanctions" else found
+        for name, found in registry.mechanisms.items()
+    }
+    without = evaluate_chain(session, chain, silent)
+    assert without.subject("c1").actions == ()  # its removal is a sanction
+    assert not any(entry.stage == "sanctions" for entry in without.trace)
+    again = evaluate_chain(session, chain, registry.mechanisms)
+    assert [a.kind for a in again.subject("c1").actions] == ["organizational_adjustment"]

@@ -143,17 +143,16 @@ class _CompiledChain:
 
 
 def _compiled(chain: Rulebook, mechanisms: Mapping[str, Mechanism]) -> _CompiledChain:
-    """Return the chain's compiled rules for ``mechanisms``, compiled on first use.
+    """Return the chain's rules compiled for ``mechanisms``, compiled on first use.
 
-    Kept with the chain under the identity of ``mechanisms``: the compiled rules hold
-    the mapping, so its id is not reused while they are kept; a chain never changes,
-    nor the mechanisms a registry holds. A compilation that fails (an unknown
-    mechanism) is kept for nothing, and fails again on the next session.
+    Kept with the chain (a chain never changes, nor the mechanisms a registry holds),
+    for the first mapping of mechanisms it is evaluated with: a registry passes the
+    same one every time. With another mapping the rules are compiled for that session
+    alone, so that what a chain keeps stays one compilation. A compilation that fails
+    (an unknown mechanism) is kept for nothing, and fails again on the next session.
     """
-    compiled = chain.memoized(
-        ("engine.compiled", id(mechanisms)), lambda: _compile(chain, mechanisms)
-    )
-    if compiled.mechanisms is not mechanisms:  # pragma: no cover - held, so never reused
+    compiled = chain.memoized("engine.compiled", lambda: _compile(chain, mechanisms))
+    if compiled.mechanisms is not mechanisms:
         return _compile(chain, mechanisms)
     return compiled
 
