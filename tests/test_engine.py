@@ -6,11 +6,14 @@ import json
 from datetime import date
 from typing import Any
 
+import attrs
 import pytest
 
 import zhiping
 from zhiping import HistoryEntry
-from zhiping.engine import merge_history
+from zhiping.engine import evaluate_chain, merge_history
+from zhiping.packs.model import Chain
+from zhiping.packs.registry import default_registry
 from zhiping.rules import Period
 from zhiping.testing import as_cast, session_document
 
@@ -461,3 +464,68 @@ def test_a_quarterly_history_reaches_the_two_year_rule_through_evaluate() -> Non
     assert [a.kind for a in outcome.subject("c1").actions] == ["organizational_adjustment"]
     history[1] = HistoryEntry(subject="c1", year=2025, quarter=4, grade="competent")
     assert zhiping.evaluate(document, history=history).subject("c1").actions == ()
+
+
+# A compiled chain and an untraced evaluation decide as before.
+
+
+def evaluated_untraced(document: dict[str, Any]) -> tuple[Any, Any]:
+    session = zhiping.parse_session(document)
+    registry = default_registry()
+    chain = registry.chain(session.village.code, session.held_on)
+    traced = evaluate_chain(session, chain, registry.mechanisms)
+    untraced = evaluate_chain(session, chain, registry.mechanisms, traced=False)
+    return traced, untraced
+
+
+@pytest.mark.parametrize(
+    "document",
+    [eventful(), void_by_notice(), void_by_quorum(), as_cast(eventful())],
+    ids=["eventful", "void for its notice", "void for its quorum", "cast ballots"],
+)
+def test_an_untraced_evaluation_decides_what_a_traced_one_does_and_traces_nothing(
+    document: dict[str, Any],
+) -> None:
+    traced, untraced = evaluated_untraced(document)
+    assert traced.trace  # every decision, as always
+    assert untraced.trace == ()
+    assert (untraced.status, untraced.findings, untraced.subjects) == (
+        traced.status,
+        traced.findings,
+        traced.subjects,
+    )
+
+
+def test_a_void_session_is_void_untraced_too() -> None:
+    _, untraced = evaluated_untraced(void_by_notice())
+    assert untraced.status == "void"
+    assert [s.grade for s in untraced.subjects] == [None, None, None, None]
+
+
+def test_a_chain_compiled_for_one_session_evaluates_the_next_as_a_fresh_chain_does() -> None:
+    """The second session of a chain runs the rules the first compiled: same outcome."""
+    registry = default_registry()
+    first, second = zhiping.parse_session(eventful()), zhiping.parse_session(session_document())
+    shared = registry.chain(first.village.code, first.held_on)
+    evaluate_chain(first, shared, registry.mechanisms)
+    fresh = Chain(shared.packs, shared.held_on)
+    assert evaluate_chain(second, shared, registry.mechanisms) == evaluate_chain(
+        second, fresh, registry.mechanisms
+    )
+
+
+def test_a_chain_evaluated_with_other_mechanisms_binds_its_rules_to_those() -> None:
+    """A second mapping of mechanisms is bound for its own session, not the first's."""
+    registry = default_registry()
+    session = zhiping.parse_session(eventful())
+    chain = registry.chain(session.village.code, session.held_on)
+    evaluate_chain(session, chain, registry.mechanisms)
+    silent = {
+        name: attrs.evolve(found, apply=lambda ctx: None) if found.stage == "sanctions" else found
+        for name, found in registry.mechanisms.items()
+    }
+    without = evaluate_chain(session, chain, silent)
+    assert without.subject("c1").actions == ()  # its removal is a sanction
+    assert not any(entry.stage == "sanctions" for entry in without.trace)
+    again = evaluate_chain(session, chain, registry.mechanisms)
+    assert [a.kind for a in again.subject("c1").actions] == ["organizational_adjustment"]

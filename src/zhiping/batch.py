@@ -12,7 +12,6 @@ Without an executor everything runs in this process.
 from __future__ import annotations
 
 import itertools
-import json
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future
@@ -20,7 +19,13 @@ from typing import Any
 
 import attrs
 
-from zhiping.documents.compact import TRACE_LEVELS, OutcomeVersion, TraceLevel, outcome_document
+from zhiping.documents.compact import (
+    TRACE_LEVELS,
+    OutcomeVersion,
+    TraceLevel,
+    outcome_document,
+    outcome_text,
+)
 from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, check_session, parse_session
 from zhiping.engine import evaluate_chain
@@ -195,15 +200,15 @@ def evaluate_chunk(
             results.append(failed(index, _session_id(document), error))
             continue
         try:
-            outcome: Outcome = _evaluate(session, pack, registry)
+            outcome: Outcome = _evaluate(session, pack, registry, traced=form.trace != "none")
         except ZhipingError as error:
             results.append(failed(index, session.id, error))
             continue
-        rendered = outcome_document(outcome, version=form.version, trace=form.trace)
         if form.as_text:
-            text = json.dumps(rendered, ensure_ascii=False, separators=(",", ":"))
+            text = outcome_text(outcome, version=form.version, trace=form.trace)
             results.append(BatchResult(index, session.id, outcome.status, text=text))
         else:
+            rendered = outcome_document(outcome, version=form.version, trace=form.trace)
             results.append(BatchResult(index, session.id, outcome.status, outcome=rendered))
     return results
 
@@ -218,9 +223,11 @@ def failed(index: int, session: str | None, error: ZhipingError) -> BatchResult:
     return BatchResult(index, session, problems=problems, error=type(error).__name__)
 
 
-def _evaluate(session: Session, pack: str | None, registry: PackRegistry) -> Outcome:
+def _evaluate(
+    session: Session, pack: str | None, registry: PackRegistry, *, traced: bool = True
+) -> Outcome:
     chain = registry.chain(session.village.code, session.held_on, pack=pack)
-    return evaluate_chain(session, chain, registry.mechanisms)
+    return evaluate_chain(session, chain, registry.mechanisms, traced=traced)
 
 
 def _session_id(document: Document) -> str | None:

@@ -8,8 +8,10 @@ the stages that apply results to people are skipped: a void session applies noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Protocol
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Protocol, TypeVar
+
+import attrs
 
 from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
 from zhiping.documents.session import HistoryEntry, Session, mixed_periods, not_earlier
@@ -29,6 +31,8 @@ from zhiping.rules import (
 )
 
 __all__ = ["REQUIRED_STAGES", "Rulebook", "evaluate_chain", "merge_history"]
+
+T = TypeVar("T")
 
 
 class Rulebook(ParameterSource, Protocol):
@@ -56,6 +60,14 @@ class Rulebook(ParameterSource, Protocol):
         """Return the chain's grades, ballot words and actions, and their labels."""
         ...
 
+    def memoized(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return what ``make`` returns, computed once for this rulebook under ``key``.
+
+        The engine keeps its compiled rules there (see :func:`evaluate_chain`): a
+        rulebook must not change once made.
+        """
+        ...
+
 
 REQUIRED_STAGES: tuple[Stage, ...] = ("tally", "grade")
 """Stages every chain must define: a chain that grades nothing cannot evaluate."""
@@ -69,6 +81,7 @@ def evaluate_chain(
     mechanisms: Mapping[str, Mechanism],
     *,
     history: Iterable[HistoryEntry] = (),
+    traced: bool = True,
 ) -> Outcome:
     """Apply the chain's rules to a session.
 
@@ -77,9 +90,12 @@ def evaluate_chain(
         chain: the packs that govern it, root first.
         mechanisms: every mechanism known, by name.
         history: prior grades beyond those the document carries.
+        traced: record every decision in the outcome's trace (the default); false
+            for an outcome written without a trace (``zhiping.outcome/2`` at the level
+            ``none``): its findings and subjects are the same, its trace is empty.
 
     Returns:
-        The outcome, with every decision in its trace.
+        The outcome, with every decision in its trace when ``traced``.
 
     Raises:
         NoApplicableRule: the chain defines no rule for a required stage.
@@ -87,15 +103,14 @@ def evaluate_chain(
         InputError: the ballots do not fit the chain's scale, or the history
             contradicts the document's.
     """
-    rules = _bound_rules(chain, mechanisms)
-    _require_stages(rules, chain, session)
-    vocabulary = chain.vocabulary
+    compiled = _compiled(chain, mechanisms)
+    _require_stages(compiled, chain, session)
+    vocabulary = compiled.vocabulary
     history = tuple(history)
     _require_known_grades(session, history, vocabulary)
-    evaluation = Evaluation.start(session, merge_history(session, history))
-    for stage in STAGES:
-        staged = [(rule, mechanism) for rule, mechanism in rules if mechanism.stage == stage]
-        if staged and stage in APPLYING_STAGES and evaluation.void:
+    evaluation = Evaluation.start(session, merge_history(session, history), traced=traced)
+    for stage, staged in compiled.stages:
+        if stage in APPLYING_STAGES and evaluation.void:
             _skip(evaluation, stage, chain)
             continue
         for rule, mechanism in staged:
@@ -104,6 +119,53 @@ def evaluate_chain(
                 continue
             mechanism.apply(RuleContext(rule, mechanism, chain, evaluation, vocabulary))
     return _outcome(evaluation, chain)
+
+
+Bound = tuple[tuple[RuleDefinition, Mechanism], ...]
+
+
+@attrs.frozen
+class _CompiledChain:
+    """A chain's rules bound to their mechanisms and grouped by stage, once per chain.
+
+    Attributes:
+        mechanisms: the mechanisms bound (the key it was compiled for).
+        stages: each stage that has rules, in the order of :data:`STAGES`, with its
+            rules (disabled ones included) in the chain's order.
+        defined: the stages that have a rule in force.
+        vocabulary: the chain's words.
+    """
+
+    mechanisms: Mapping[str, Mechanism]
+    stages: tuple[tuple[Stage, Bound], ...]
+    defined: frozenset[Stage]
+    vocabulary: Vocabulary
+
+
+def _compiled(chain: Rulebook, mechanisms: Mapping[str, Mechanism]) -> _CompiledChain:
+    """Return the chain's rules compiled for ``mechanisms``, compiled on first use.
+
+    Kept with the chain (a chain never changes, nor the mechanisms a registry holds),
+    for the first mapping of mechanisms it is evaluated with: a registry passes the
+    same one every time. With another mapping the rules are compiled for that session
+    alone, so that what a chain keeps stays one compilation. A compilation that fails
+    (an unknown mechanism) is kept for nothing, and fails again on the next session.
+    """
+    compiled = chain.memoized("engine.compiled", lambda: _compile(chain, mechanisms))
+    if compiled.mechanisms is not mechanisms:
+        return _compile(chain, mechanisms)
+    return compiled
+
+
+def _compile(chain: Rulebook, mechanisms: Mapping[str, Mechanism]) -> _CompiledChain:
+    rules = _bound_rules(chain, mechanisms)
+    stages = tuple(
+        (stage, staged)
+        for stage in STAGES
+        if (staged := tuple((r, m) for r, m in rules if m.stage == stage))
+    )
+    defined = frozenset(mechanism.stage for rule, mechanism in rules if rule.disabled is None)
+    return _CompiledChain(mechanisms, stages, defined, chain.vocabulary)
 
 
 def _require_known_grades(
@@ -204,12 +266,9 @@ def _inherited_mechanism(chain: Rulebook, rule_id: str) -> str:
     return mechanism
 
 
-def _require_stages(
-    rules: list[tuple[RuleDefinition, Mechanism]], chain: Rulebook, session: Session
-) -> None:
-    defined = {mechanism.stage for rule, mechanism in rules if rule.disabled is None}
+def _require_stages(compiled: _CompiledChain, chain: Rulebook, session: Session) -> None:
     for stage in REQUIRED_STAGES:
-        if stage not in defined:
+        if stage not in compiled.defined:
             raise NoApplicableRule(
                 f"no pack of the chain {' ► '.join(chain.names)} defines the {stage} stage "
                 f"for village {session.village.code}",
@@ -219,7 +278,7 @@ def _require_stages(
 
 
 def _skip(evaluation: Evaluation, stage: Stage, chain: Rulebook) -> None:
-    evaluation.trace.append(
+    evaluation.note(
         TraceEntry(
             stage=stage,
             rule="session.void",
@@ -231,7 +290,7 @@ def _skip(evaluation: Evaluation, stage: Stage, chain: Rulebook) -> None:
 
 
 def _note_disabled(evaluation: Evaluation, rule: RuleDefinition, stage: Stage) -> None:
-    evaluation.trace.append(
+    evaluation.note(
         TraceEntry(
             stage=stage,
             rule=rule.id,

@@ -150,3 +150,23 @@ def test_a_cadre_is_found_by_id_and_a_copy_finds_its_own_cadres() -> None:
     assert fewer.cadre("c2") is None
     assert fewer.cadre("c0") is session.cadres[0]
     assert session == parse_session(with_cadres(3))
+
+
+def test_every_oversized_map_two_levels_down_is_reported_in_the_documents_order() -> None:
+    """Three subjects' words over the 64 a map of words holds, in two groups: three problems."""
+    words = {f"w{i}": 1 for i in range(MAX_LABELS + 1)}
+    document = dict(session_document(cadres=1))
+    document["ballots"] = {
+        "issued": 10,
+        "returned": 10,
+        "group_counts": {
+            "party_members": {"c1": words, "organization": {"satisfied": 1}},
+            "representatives": {"organization": words, "c1": words},
+        },
+    }
+    limit = "65 items, over the limit of 64 (zhiping.documents.limits.MAX_LABELS)"
+    assert problems(document) == [
+        f"ballots.group_counts.party_members.c1: {limit}",
+        f"ballots.group_counts.representatives.organization: {limit}",
+        f"ballots.group_counts.representatives.c1: {limit}",
+    ]

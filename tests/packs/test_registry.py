@@ -427,3 +427,26 @@ def test_a_parameter_with_a_default_is_still_checked_for_its_meaning() -> None:
     town = xichong_township(0)
     with pytest.raises(PackError, match=r"min_group_size.* = 0: must be at least 1"):
         PackRegistry.of([CN, XICHONG, town], MECHANISMS)
+
+
+def test_the_registry_hands_out_one_chain_per_pack_and_date() -> None:
+    """Every session of a pack and date shares one chain, and what it resolves."""
+    registry = registry_of(*EXTRA_PACKS)
+    chain = registry.chain(GUANZHAI_VILLAGE, HELD_ON)
+    assert registry.chain(GUANZHAI_VILLAGE, HELD_ON) is chain
+    assert registry.chain(YANGLUO_VILLAGE, HELD_ON) is not chain
+    later = registry.chain(GUANZHAI_VILLAGE, date(HELD_ON.year + 1, 1, 15))
+    assert later is not chain
+    assert later.held_on == date(HELD_ON.year + 1, 1, 15)
+    forced = registry.chain(OTHER_XINZHOU_VILLAGE, HELD_ON, pack="guanzhai")
+    assert forced is chain  # the same pack on the same day: the same chain
+
+
+def test_a_chain_resolves_each_parameter_once_and_a_missing_one_fails_every_time() -> None:
+    chain = registry_of(*EXTRA_PACKS).chain(GUANZHAI_VILLAGE, HELD_ON)
+    use = chain.parameter("notice.period.days")
+    assert chain.parameter("notice.period.days") is use
+    assert (use.pack, use.value) == ("guanzhai", 5)
+    for _ in range(2):
+        with pytest.raises(PackError, match=r"sets parameter no\.such\.parameter"):
+            chain.parameter("no.such.parameter")

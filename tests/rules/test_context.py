@@ -353,3 +353,14 @@ def test_a_parameter_without_a_default_that_no_pack_sets_is_still_a_pack_error()
 @mechanism("stand_in_score", stage="score")
 def stand_in_score(ctx: RuleContext) -> None:
     """Stand for a score stage (the tests set the scores through the context)."""
+
+
+def test_a_disregarded_capacity_no_longer_makes_an_evaluator() -> None:
+    """30 party members and 32 representatives; pm001 disregarded after the count: 61."""
+    ctx = context("attendance")
+    assert ctx.count_evaluators(("party_member", "representative")) == 62
+    assert "pm001" in ctx.evaluators()
+    ctx.disregard("pm001", "party_member", MESSAGE, facts={"person": "pm001"})
+    assert "pm001" not in ctx.evaluators()
+    assert len(ctx.evaluators()) == 61
+    assert len(ctx.present("party_member")) == 29

@@ -591,3 +591,36 @@ def test_pay_by_a_withheld_score_pays_the_same_and_prints_no_score() -> None:
     assert dict(entry.inputs) == {"score": "withheld", "performance_pay": "10000.00"}
     assert entry.message.en == "干部1 (c1): pay by score (withheld), 5000.00 yuan"
     assert entry.message.zh == "干部1(c1)按得分(不公开)发放绩效报酬5000.00元"
+
+
+@pytest.mark.parametrize(
+    ("performance_pay", "coefficient", "amount", "gives"),
+    [
+        # 0.05 × 0.10 = 0.005: exactly half a fen rounds up to 0.01, never down to 0.00
+        ("0.05", Decimal("0.10"), "0.01", True),
+        ("0.05", Decimal("0.10"), "0.00", False),
+        # 0.05 × 0.09 = 0.0045: under half a fen rounds down
+        ("0.05", Decimal("0.09"), "0.00", True),
+        ("0.05", Decimal("0.09"), "0.01", False),
+        # 1000.00 × 2/3 = 666.666…: 666.67
+        ("1000.00", Fraction(2, 3), "666.67", True),
+        ("1000.00", Fraction(2, 3), "666.66", False),
+        # 1000.01 × 1/2 = 500.005: half a fen, up
+        ("1000.01", Fraction(1, 2), "500.01", True),
+    ],
+)
+def test_a_pay_amount_is_its_figures_rounded_half_up_to_the_fen_on_both_sides_of_half(
+    performance_pay: str, coefficient: Decimal | Fraction, amount: str, gives: bool
+) -> None:
+    if gives:
+        Pay(Decimal(performance_pay), coefficient, Decimal(amount))
+    else:
+        with pytest.raises(ValueError, match="do not give the amount"):
+            Pay(Decimal(performance_pay), coefficient, Decimal(amount))
+
+
+def test_a_fixed_pay_is_its_monthly_amount_times_the_months() -> None:
+    """1250.50 a month for a quarter: 3751.50."""
+    Pay(None, None, Decimal("3751.50"), form="fixed", per_month=Decimal("1250.50"), months=3)
+    with pytest.raises(ValueError, match="do not give the amount"):
+        Pay(None, None, Decimal("3751.49"), form="fixed", per_month=Decimal("1250.50"), months=3)

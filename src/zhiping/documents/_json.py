@@ -11,6 +11,7 @@ ignored, as editors on Windows write one; in text already decoded, it is refused
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -172,14 +173,13 @@ def _screened(text: str) -> bool:
     parts = text.split('"')
     if len(text) > MAX_STRING_LENGTH and max(map(len, parts[1::2]), default=0) > MAX_STRING_LENGTH:
         return False
-    depth = deepest = 0
-    for bracket in _BRACKETS.findall("".join(parts[0::2])):
-        if bracket in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
+    brackets = _BRACKETS.findall("".join(parts[0::2]))
+    deepest = max(itertools.accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
     return deepest <= MAX_DEPTH
+
+
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+"""How each bracket changes the depth of nesting."""
 
 
 def is_json_object(text: str) -> bool:

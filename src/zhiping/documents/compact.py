@@ -21,6 +21,7 @@ under the same chain (``zhiping evaluate FILE --explain``).
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -45,6 +46,7 @@ __all__ = [
     "as_format_1",
     "compact_document",
     "outcome_document",
+    "outcome_text",
     "parameter_reference",
 ]
 
@@ -77,6 +79,27 @@ def outcome_document(
             f"zhiping.outcome/1 carries the full trace: the level {trace!r} needs format 2"
         )
     return outcome.to_document()
+
+
+def outcome_text(
+    outcome: Outcome, *, version: OutcomeVersion = 1, trace: TraceLevel = "full"
+) -> str:
+    """Return an outcome's document as compact JSON text: one line, UTF-8 as it is.
+
+    The text is ``json.dumps(outcome_document(outcome, version=version, trace=trace),
+    ensure_ascii=False, separators=(",", ":"))``, character for character, written
+    faster for format 1 (:meth:`Outcome.to_text`).
+
+    Raises:
+        ValueError: as :func:`outcome_document`.
+    """
+    if version == 1 and trace == "full":
+        return outcome.to_text()
+    return json.dumps(
+        outcome_document(outcome, version=version, trace=trace),
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def parameter_reference(use: ParameterUse) -> str:
@@ -125,14 +148,9 @@ def compact_document(outcome: Outcome, *, trace: TraceLevel = "full") -> dict[st
                 if entry.rule_note is not None:
                     shown["rule_note"] = entry.rule_note
             entries.append(shown)
-    document = outcome.to_document()
     return {
         "format": COMPACT_FORMAT,
-        "session": document["session"],
-        "packs": document["packs"],
-        "status": document["status"],
-        "findings": document["findings"],
-        "subjects": document["subjects"],
+        **outcome.results_json(),
         "trace_level": trace,
         "parameters": table,
         "trace": entries,

@@ -6,6 +6,8 @@ JSON document of DESIGN §3, whose JSON Schema comes from :class:`OutcomeDocumen
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
@@ -158,6 +160,11 @@ def exact_figure(value: Decimal | Fraction | int) -> str:
     ``1.125`` stays ``1.125`` and ``0.9`` becomes ``0.90``; two thirds is ``2/3``, never a
     rounded ``0.67``.
     """
+    if isinstance(value, Decimal) and value.is_finite() and not value.is_signed():
+        digits = value.as_tuple().digits
+        if len(digits) <= _EXACT_DIGITS:
+            # A decimal is one already: the figure below, without a round trip by Fraction.
+            return _with_places(value)
     fraction = Fraction(value)
     denominator = fraction.denominator
     for prime in (2, 5):
@@ -165,7 +172,14 @@ def exact_figure(value: Decimal | Fraction | int) -> str:
             denominator //= prime
     if denominator != 1:
         return str(fraction)
-    decimal = Decimal(fraction.numerator) / Decimal(fraction.denominator)
+    return _with_places(Decimal(fraction.numerator) / Decimal(fraction.denominator))
+
+
+_EXACT_DIGITS = 28
+"""The digits of the default decimal context: a decimal with no more is exact in it."""
+
+
+def _with_places(decimal: Decimal) -> str:
     text = f"{decimal.normalize():f}"
     whole, _, places = text.partition(".")
     return f"{whole}.{places.ljust(2, '0')}"
@@ -211,11 +225,13 @@ class Pay:
     months: int | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        product = Fraction(1)
+        numerator, denominator = 1, 1
         for figure in self.figures():
-            product *= Fraction(figure)
-        # Half-up to the fen, exactly: the fen is the integer part of product × 100 + ½.
-        fen = (product * 100 + Fraction(1, 2)).__floor__()
+            top, bottom = figure.as_integer_ratio()
+            numerator, denominator = numerator * top, denominator * bottom
+        # Half-up to the fen, exactly: the fen is the integer part of product × 100 + ½,
+        # that is (200 × numerator + denominator) // (2 × denominator), all in integers.
+        fen = (200 * numerator + denominator) // (2 * denominator)
         if Decimal(fen).scaleb(-2) != self.amount:
             raise ValueError(f"pay figures {self.figures()} do not give the amount {self.amount}")
 
@@ -236,6 +252,10 @@ class Pay:
             raise ValueError(f"{self.form} pay needs the figures {found}")
         return figures
 
+    def amount_text(self) -> str:
+        """Return the amount as the outcome document spells it: yuan, to the fen."""
+        return _money(self.amount)
+
     def to_json(self) -> dict[str, Any]:
         """Return the pay as the outcome document spells it: exact decimal strings in yuan.
 
@@ -248,7 +268,7 @@ class Pay:
             if self.performance_pay is None
             else _money(self.performance_pay),
             "coefficient": None if self.coefficient is None else exact_figure(self.coefficient),
-            "amount": _money(self.amount),
+            "amount": self.amount_text(),
         }
         if self.form == "proportional":
             document["form"] = self.form
@@ -368,6 +388,10 @@ class TraceEntry:
         ``rule_assumed`` and ``rule_note`` appear only for a rule the pack assumed, so
         that every other entry reads as before.
         """
+        return self._json([parameter_json(use) for use in self.parameters])
+
+    def _json(self, parameters: object) -> dict[str, Any]:
+        """Return the entry's JSON with ``parameters`` as the value of its parameters."""
         assumed: dict[str, Any] = {"rule_assumed": True} if self.rule_assumed else {}
         if self.rule_assumed and self.rule_note is not None:
             assumed["rule_note"] = self.rule_note
@@ -377,7 +401,7 @@ class TraceEntry:
             "pack": self.pack,
             "subject": self.subject,
             "inputs": dict(self.inputs),
-            "parameters": [parameter_json(use) for use in self.parameters],
+            "parameters": parameters,
             "fulfilled": self.fulfilled,
             "result": self.result,
             "message": self.message.to_json(),
@@ -424,12 +448,50 @@ class Outcome:
         """Return the ``zhiping.outcome/1`` document as JSON-ready data."""
         return {
             "format": FORMAT,
+            **self.results_json(),
+            "trace": [entry.to_json() for entry in self.trace],
+        }
+
+    def to_text(self) -> str:
+        """Return the ``zhiping.outcome/1`` document as compact JSON text, one line.
+
+        The text is ``json.dumps(self.to_document(), ensure_ascii=False,
+        separators=(",", ":"))``, character for character. Most of its bytes are the
+        parameter values that every trace entry repeats; each is encoded once per
+        process (a chain shares its records among sessions) and set into the text.
+        """
+        lists: list[str] = []
+        numbered: dict[tuple[int, ...], str] = {}
+        trace = []
+        for entry in self.trace:
+            # The entry holds its records, so their ids name them while this runs.
+            key = tuple(map(id, entry.parameters))
+            mark = numbered.get(key)
+            if mark is None:
+                mark = numbered[key] = _MARK.format(len(lists))
+                lists.append("[" + ",".join(map(_parameter_text, entry.parameters)) + "]")
+            trace.append(entry._json(mark))
+        text = _COMPACT.encode({"format": FORMAT, **self.results_json(), "trace": trace})
+        parts = _MARKED.split(text)
+        if len(parts) != 2 * len(trace) + 1:
+            # A mark's text elsewhere in the document (a string no check lets in, but
+            # the text must be right whatever it holds): encode it all as it is.
+            return _COMPACT.encode(self.to_document())
+        parts[1::2] = [lists[int(number)] for number in parts[1::2]]
+        return "".join(parts)
+
+    def results_json(self) -> dict[str, Any]:
+        """Return what every outcome format carries, as JSON-ready data, in its order.
+
+        The session, the packs, the status, the findings and the subjects: the
+        ``zhiping.outcome/1`` document without its format and its trace.
+        """
+        return {
             "session": self.session,
             "packs": list(self.packs),
             "status": self.status,
             "findings": [finding.to_json() for finding in self.findings],
             "subjects": [subject.to_json() for subject in self.subjects],
-            "trace": [entry.to_json() for entry in self.trace],
         }
 
 
@@ -439,8 +501,58 @@ def _citation_json(citation: Citation | None) -> dict[str, Any]:
     return {"title": citation.title, "article": citation.article, "url": citation.url}
 
 
+_PARAMETERS_KEPT = 4096
+"""How many parameter records' JSON a process keeps (a chain shares its records)."""
+
+_parameters_json: dict[int, tuple[ParameterUse, dict[str, Any]]] = {}
+
+
 def parameter_json(use: ParameterUse) -> dict[str, Any]:
-    """Return a parameter value as a rule used it: name, pack, value, date, citation, assumed."""
+    """Return a parameter value as a rule used it: name, pack, value, date, citation, assumed.
+
+    A chain hands the same frozen record to every rule and session that reads the
+    parameter, so the record's JSON is built once per process and each call returns a
+    fresh copy of it (the caller may change what it is given).
+    """
+    kept = _parameters_json.get(id(use))
+    if kept is None:
+        # The entry holds the record, so its id is not reused while the entry is kept.
+        if len(_parameters_json) >= _PARAMETERS_KEPT:
+            _parameters_json.clear()
+        kept = _parameters_json[id(use)] = (use, _parameter_json(use))
+    shown = dict(kept[1])
+    value = shown["value"]
+    if isinstance(value, dict | list):
+        shown["value"] = value_to_json(use.value)
+    if shown["citation"] is not None:
+        shown["citation"] = dict(shown["citation"])
+    return shown
+
+
+_parameters_text: dict[int, tuple[ParameterUse, str]] = {}
+
+
+def _parameter_text(use: ParameterUse) -> str:
+    """Return :func:`parameter_json` of a record as compact JSON text, encoded once."""
+    kept = _parameters_text.get(id(use))
+    if kept is None:
+        if len(_parameters_text) >= _PARAMETERS_KEPT:
+            _parameters_text.clear()
+        kept = _parameters_text[id(use)] = (use, _COMPACT.encode(_parameter_json(use)))
+    return kept[1]
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` encodes with."""
+
+_MARK = "\x00zhiping-parameters:{}\x00"
+"""Stands for a trace entry's parameters in :meth:`Outcome.to_text` until they are set in."""
+
+_MARKED = re.compile(r'"\\u0000zhiping-parameters:([0-9]+)\\u0000"')
+"""A mark as :data:`_COMPACT` writes it (a NUL is written ``\\u0000``)."""
+
+
+def _parameter_json(use: ParameterUse) -> dict[str, Any]:
     return {
         "name": use.name,
         "pack": use.pack,

@@ -7,6 +7,8 @@ trusts what it receives. Field rules follow DESIGN §2.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -76,6 +78,12 @@ _INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 """Letters and symbols that a font draws as nothing: the Hangul fillers, the blank Braille cell."""
 
 
+_CHECKED_IDS = 16384
+"""How many ids (128 characters at most) :func:`_visible_one_line` remembers as checked:
+the same ids recur in every list of a document, and across a district's documents. An id
+refused is not remembered: it is refused again, with the same problem, each time."""
+
+
 def _shows(char: str) -> bool:
     """Return whether a character leaves a mark on the page (not a space, nor invisible)."""
     if char.isspace() or char in _INVISIBLE_LETTERS:
@@ -106,6 +114,7 @@ def _one_line(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=_CHECKED_IDS)
 def _visible_one_line(value: str) -> str:
     """Refuse an id that shows nothing or that breaks its line (one call: ids are many)."""
     return _one_line(_visible(value))
@@ -687,7 +696,7 @@ def _oversized(data: Any) -> Iterator[Problem]:
         if any(pattern[: len(outer)] == outer for outer in over):
             continue  # a list over its limit says enough: its items are not walked
         limit = _LIMIT_VALUES[name]
-        for location, size in _sizes(data, pattern, ()):
+        for location, size in _sizes(data, pattern, (), above=limit):
             if size > limit:
                 yield _over_limit(json_path(location), size, name, limit)
                 over.append(pattern)
@@ -700,27 +709,46 @@ def _oversized(data: Any) -> Iterator[Problem]:
 
 
 def _sizes(
-    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...]
+    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...], *, above: int = -1
 ) -> Iterator[tuple[tuple[int | str, ...], int]]:
-    """Yield the location and length of each list or map that ``pattern`` names."""
-    if not pattern:
-        if isinstance(value, list | dict):
-            yield location, len(value)
-        return
-    step, rest = pattern[0], pattern[1:]
-    if step != "*":
-        if isinstance(value, dict) and step in value:
-            yield from _sizes(value[step], rest, (*location, step))
-        return
-    items: Iterable[tuple[int | str, Any]] = (
-        enumerate(value)
-        if isinstance(value, list)
-        else value.items()
-        if isinstance(value, dict)
-        else ()
-    )
-    for key, item in items:
-        yield from _sizes(item, rest, (*location, key))
+    """Yield the location and length of each list or map that ``pattern`` names.
+
+    Only those longer than ``above``. Level by level rather than by recursion (a
+    district's documents hold many thousands of lists), in the same order: each level
+    keeps the document's order. A location is kept as a link to its parent's, and
+    spelled out only for a list that is yielded.
+    """
+    level: list[tuple[_Link, Any]] = [(None, value)]
+    for step in pattern:
+        below: list[tuple[_Link, Any]] = []
+        if step != "*":
+            for link, found in level:
+                if isinstance(found, dict) and step in found:
+                    below.append(((link, step), found[step]))
+        else:
+            for link, found in level:
+                if isinstance(found, list | dict):
+                    # The items' links and values, in tuples made without a Python loop.
+                    keys = range(len(found)) if isinstance(found, list) else found.keys()
+                    items = found if isinstance(found, list) else found.values()
+                    links = zip(itertools.repeat(link), keys, strict=False)  # repeat is endless
+                    below.extend(zip(links, items, strict=True))
+        level = below
+    for link, found in level:
+        if isinstance(found, list | dict) and len(found) > above:
+            yield (*location, *_spelled(link)), len(found)
+
+
+_Link = tuple[Any, int | str] | None
+"""A location in a decoded document: its parent's link and its own key, None at the top."""
+
+
+def _spelled(link: _Link) -> tuple[int | str, ...]:
+    keys: list[int | str] = []
+    while link is not None:
+        link, key = link
+        keys.append(key)
+    return tuple(reversed(keys))
 
 
 def _marks_given(data: Any) -> int:

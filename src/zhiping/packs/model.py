@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date
+from typing import Any, TypeVar
 
 import attrs
 
@@ -22,6 +23,8 @@ from zhiping.packs.parameters import Parameter
 from zhiping.rules import RuleDefinition
 
 __all__ = ["TALLY_MECHANISM", "Chain", "Pack", "PackVocabulary", "vocabulary_of_packs"]
+
+T = TypeVar("T")
 
 TALLY_MECHANISM = "tally_marks"
 """The mechanism whose ``scale`` and ``abstentions`` say which ballot words count."""
@@ -108,6 +111,11 @@ class Pack:
 class Chain:
     """The packs that apply to one session, root first, and what they decide together.
 
+    A chain is immutable (its packs are frozen and never changed once loaded), so what it
+    resolves (its rules, its vocabulary, each parameter's value in force on ``held_on``)
+    is resolved once and kept with it: the registry hands out the same chain for every
+    session of a pack and date, and each session reads the resolved values.
+
     Attributes:
         packs: root first, the most specific last.
         held_on: the session's date: parameters take the value in force on it.
@@ -115,16 +123,32 @@ class Chain:
 
     packs: tuple[Pack, ...]
     held_on: date
+    _memo: dict[Hashable, Any] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False, hash=False
+    )
+
+    def memoized(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return what ``make`` returns, computed once for this chain under ``key``.
+
+        Safe because the chain never changes; ``make`` must depend on nothing else that
+        changes (the engine keys its compiled rules by the mechanisms it binds).
+        An exception from ``make`` is raised each time: nothing is kept for it.
+        """
+        try:
+            found: T = self._memo[key]
+        except KeyError:
+            found = self._memo[key] = make()
+        return found
 
     @property
     def names(self) -> tuple[str, ...]:
         """Return the packs' names, root first."""
-        return tuple(pack.name for pack in self.packs)
+        return self.memoized("names", lambda: tuple(pack.name for pack in self.packs))
 
     @property
     def vocabulary(self) -> Vocabulary:
         """Return the chain's words: see :func:`vocabulary_of_packs`."""
-        return vocabulary_of_packs(self.packs)
+        return self.memoized("vocabulary", lambda: vocabulary_of_packs(self.packs))
 
     def rules(self) -> tuple[RuleDefinition, ...]:
         """Return the rule each id resolves to, in the order ids first appear, root first.
@@ -132,6 +156,9 @@ class Chain:
         A disabled rule is returned too (``mechanism`` None) so that the trace can say
         who disabled it and why.
         """
+        return self.memoized("rules", self._resolve_rules)
+
+    def _resolve_rules(self) -> tuple[RuleDefinition, ...]:
         resolved: dict[str, RuleDefinition] = {}
         for pack in self.packs:
             for rule in pack.rules:
@@ -153,10 +180,16 @@ class Chain:
     def parameter(self, name: str) -> ParameterUse:
         """Return the value of ``name`` in force on ``held_on`` from the most specific pack.
 
+        The record is resolved once per chain and shared by every rule and session that
+        reads it (it is frozen).
+
         Raises:
             PackError: no pack of the chain sets the parameter, or the most specific
                 one that does has no value in force on ``held_on``.
         """
+        return self.memoized(("parameter", name), lambda: self._resolve_parameter(name))
+
+    def _resolve_parameter(self, name: str) -> ParameterUse:
         for pack in reversed(self.packs):
             parameter = pack.parameters.get(name)
             if parameter is None:

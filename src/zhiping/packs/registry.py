@@ -8,6 +8,7 @@ depends on the order in which plugins were registered.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -30,6 +31,9 @@ __all__ = ["PackRegistry", "default_registry", "discover"]
 
 ROOT = "cn"
 
+CHAINS_KEPT = 512
+"""How many chains (a pack and a date each) a registry keeps for the sessions to come."""
+
 
 @attrs.frozen
 class PackRegistry:
@@ -46,6 +50,9 @@ class PackRegistry:
     mechanisms: Mapping[str, Mechanism]
     origins: Mapping[str, str] = attrs.field(factory=dict)
     _checked: dict[tuple[str, ...], None] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+    _chains: dict[tuple[str, date], Chain] = attrs.field(
         factory=dict, init=False, repr=False, eq=False
     )
 
@@ -212,6 +219,22 @@ class PackRegistry:
         chosen = self.packs.get(pack) if pack else self.governing(village_code, held_on)
         if chosen is None:
             raise self._no_pack(pack)
+        # The same chain for every session of a pack and date, so that what the chain
+        # resolves (rules, parameters, the engine's compiled rules) is resolved once:
+        # packs and mechanisms never change once the registry holds them.
+        key = (chosen.name, held_on)
+        found = self._chains.get(key)
+        if found is not None:
+            return found
+        chain = self._resolved_chain(chosen, held_on)
+        if len(self._chains) >= CHAINS_KEPT:
+            # The oldest first; another thread may have evicted it already.
+            with contextlib.suppress(StopIteration, RuntimeError):
+                self._chains.pop(next(iter(self._chains)), None)
+        self._chains[key] = chain
+        return chain
+
+    def _resolved_chain(self, chosen: Pack, held_on: date) -> Chain:
         line = self.lineage(chosen.name)
         for member in line:
             if not member.in_force_on(held_on):

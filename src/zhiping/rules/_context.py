@@ -20,7 +20,7 @@ from zhiping.documents.session import Session
 from zhiping.documents.values import ParameterUse, Value
 from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import PackError
-from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
+from zhiping.glossary import Capacity, Severity, Text
 from zhiping.rules._mechanism import (
     Evaluation,
     History,
@@ -39,6 +39,9 @@ Its ``en`` word is also the value of a withheld figure in a trace entry's inputs
 """
 
 T = TypeVar("T")
+
+_UNTRACED = TraceEntry(stage="", rule="", pack="", message=Text(zh="", en=""))
+"""The entry a verb passes on when the evaluation keeps no trace: never recorded."""
 
 
 def exact(value: Fraction) -> str:
@@ -271,11 +274,7 @@ class RuleContext:
 
     def label(self, subject: str) -> Text:
         """Return a subject's name for messages: the organization, or the cadre's name."""
-        if subject == ORGANIZATION:
-            return Text(zh="村级党组织", en="the party organization")
-        cadre = self.session.cadre(subject)
-        name = cadre.name if cadre else subject
-        return Text(zh=f"{name}({subject})", en=f"{name} ({subject})")
+        return self.evaluation.label(subject)
 
     # Findings and decisions.
 
@@ -330,7 +329,7 @@ class RuleContext:
             fulfilled: whether its condition held; None when it is not a yes/no question.
             result: what it decided, in a word.
         """
-        self.evaluation.trace.append(
+        self.evaluation.note(
             self._entry(message, subject, inputs, parameters, fulfilled=fulfilled, result=result)
         )
 
@@ -381,7 +380,7 @@ class RuleContext:
 
         The rule's trace entry sums up what it disregarded (:meth:`explain`).
         """
-        self.evaluation.capacities[person].discard(capacity)
+        self.evaluation.disregard(person, capacity)
         self.find(message, facts=facts)
 
     def count_evaluators(
@@ -517,7 +516,7 @@ class RuleContext:
             inputs,
             parameters,
             fulfilled=pay is not None,
-            result=None if pay is None else pay.to_json()["amount"],
+            result=None if pay is None else pay.amount_text(),
         )
         self.evaluation.record_pay(subject, pay, entry)
 
@@ -572,6 +571,8 @@ class RuleContext:
         fulfilled: bool | None = None,
         result: str | None = None,
     ) -> TraceEntry:
+        if not self.evaluation.traced:
+            return _UNTRACED  # recorded nowhere: no need to build it
         return TraceEntry(
             stage=self.mechanism.stage,
             rule=self.rule.id,

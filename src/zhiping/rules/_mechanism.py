@@ -18,7 +18,7 @@ import attrs
 from zhiping.documents.outcome import Action, Finding, Pay, Tally, TraceEntry
 from zhiping.documents.session import Session
 from zhiping.documents.values import Citation, ParameterKind, ParameterUse
-from zhiping.glossary import Capacity, Severity
+from zhiping.glossary import ORGANIZATION, Capacity, Severity, Text
 from zhiping.rules._parameters import ParameterType, of_kind
 
 if TYPE_CHECKING:
@@ -126,7 +126,9 @@ class Evaluation:
         pay: each cadre's performance pay, where a pay rule applied.
         actions: each subject's consequences.
         findings: what the rules found.
-        trace: every decision.
+        trace: every decision; empty when not ``traced``.
+        traced: whether the decisions are recorded in ``trace`` (an analytics batch
+            that keeps no trace does not record them; every result is set all the same).
     """
 
     session: Session
@@ -143,16 +145,38 @@ class Evaluation:
     actions: dict[str, list[Action]] = attrs.field(factory=dict)
     findings: list[Finding] = attrs.field(factory=list)
     trace: list[TraceEntry] = attrs.field(factory=list)
+    traced: bool = True
+    # Who is present in each capacity, and the evaluators, as rules last asked: kept
+    # until a capacity is disregarded (the only change to ``capacities`` once started).
+    _present: dict[Capacity, frozenset[str]] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+    _evaluators: tuple[frozenset[Capacity], frozenset[str]] | None = attrs.field(
+        default=None, init=False, repr=False, eq=False
+    )
+    _labels: dict[str, Text] = attrs.field(factory=dict, init=False, repr=False, eq=False)
 
     @classmethod
-    def start(cls, session: Session, history: History) -> Evaluation:
-        """Return the state before any rule: everyone counted as they claim, all eligible."""
+    def start(cls, session: Session, history: History, *, traced: bool = True) -> Evaluation:
+        """Return the state before any rule: everyone counted as they claim, all eligible.
+
+        Args:
+            session: the session evaluated.
+            history: prior grades by (subject, period).
+            traced: whether to record the decisions in the trace.
+        """
         return cls(
             session=session,
             history=history,
             capacities={entry.person: set(entry.as_) for entry in session.attendance},
             eligible=dict.fromkeys(session.subject_ids, True),
+            traced=traced,
         )
+
+    def note(self, entry: TraceEntry) -> None:
+        """Record a decision in the trace, if the evaluation keeps one."""
+        if self.traced:
+            self.trace.append(entry)
 
     @property
     def void(self) -> bool:
@@ -161,7 +185,12 @@ class Evaluation:
 
     def present(self, capacity: Capacity) -> frozenset[str]:
         """Return the persons present and counted in ``capacity``."""
-        return frozenset(p for p, held in self.capacities.items() if capacity in held)
+        found = self._present.get(capacity)
+        if found is None:
+            found = self._present[capacity] = frozenset(
+                p for p, held in self.capacities.items() if capacity in held
+            )
+        return found
 
     def evaluated(self) -> list[str]:
         """Return the eligible subjects, the organization first, then cadres in order."""
@@ -169,9 +198,30 @@ class Evaluation:
 
     def evaluators(self) -> frozenset[str]:
         """Return the distinct persons present in at least one evaluator capacity."""
-        return frozenset(
-            person for person, held in self.capacities.items() if held & self.evaluator_capacities
-        )
+        chosen = self.evaluator_capacities
+        if self._evaluators is None or self._evaluators[0] != chosen:
+            found = frozenset(person for person, held in self.capacities.items() if held & chosen)
+            self._evaluators = (chosen, found)
+        return self._evaluators[1]
+
+    def label(self, subject: str) -> Text:
+        """Return a subject's name for messages: the organization, or the cadre's name."""
+        found = self._labels.get(subject)
+        if found is None:
+            if subject == ORGANIZATION:
+                found = Text(zh="村级党组织", en="the party organization")
+            else:
+                cadre = self.session.cadre(subject)
+                name = cadre.name if cadre else subject
+                found = Text(zh=f"{name}({subject})", en=f"{name} ({subject})")
+            self._labels[subject] = found
+        return found
+
+    def disregard(self, person: str, capacity: Capacity) -> None:
+        """Stop counting a person present in ``capacity`` (the trace is the caller's)."""
+        self.capacities[person].discard(capacity)
+        self._present.clear()
+        self._evaluators = None
 
     # Each result is set together with the trace entry that explains it.
 
@@ -179,7 +229,7 @@ class Evaluation:
         """Leave ``subject`` out unless ``admitted`` (out stays out), with its trace entry."""
         if not admitted:
             self.eligible[subject] = False
-        self.trace.append(entry)
+        self.note(entry)
 
     def record_tally(
         self, subject: str, tally: Tally, groups: Mapping[str, Tally], entry: TraceEntry
@@ -187,7 +237,7 @@ class Evaluation:
         """Set a subject's marks, all together and by group, with its trace entry."""
         self.tallies[subject] = tally
         self.group_tallies[subject] = dict(groups)
-        self.trace.append(entry)
+        self.note(entry)
 
     def record_score(
         self, subject: str, score: Fraction | None, entry: TraceEntry, *, withheld: bool = False
@@ -199,24 +249,24 @@ class Evaluation:
         self.scores[subject] = score
         if withheld:
             self.withheld.add(subject)
-        self.trace.append(entry)
+        self.note(entry)
 
     def record_grade(self, subject: str, grade: str | None, entry: TraceEntry) -> None:
         """Set a subject's grade (None: none can be given), with its trace entry."""
         self.grades[subject] = grade
-        self.trace.append(entry)
+        self.note(entry)
 
     def record_pay(self, subject: str, pay: Pay | None, entry: TraceEntry) -> None:
         """Set a cadre's pay (None: no figure, nothing set), with its trace entry."""
         if pay is not None:
             self.pay[subject] = pay
-        self.trace.append(entry)
+        self.note(entry)
 
     def record_action(self, subject: str, action: Action | None, entry: TraceEntry) -> None:
         """Give a subject a consequence (None: none), with its trace entry."""
         if action is not None:
             self.actions.setdefault(subject, []).append(action)
-        self.trace.append(entry)
+        self.note(entry)
 
 
 @attrs.frozen

@@ -65,16 +65,23 @@ def tally_marks(ctx: RuleContext) -> None:
             for group, counts in group_counts.items()
         }
     empty = Tally(scale, (0,) * len(scale))
+    ordered = sorted(by_group)
     for subject in subjects:
-        tally = sum((by_group[g][subject] for g in sorted(by_group)), empty)
+        # One group (ballots not by group) is its own sum: the same tally, made once.
+        tally = (
+            by_group[ordered[0]][subject]
+            if len(ordered) == 1
+            else sum((by_group[g][subject] for g in ordered), empty)
+        )
+        label = ctx.label(subject)
         ctx.tally(
             subject,
             tally,
             Text(
-                zh=f"{ctx.label(subject).zh}计票:有效票{tally.valid_votes}张",
-                en=f"{ctx.label(subject).en}: {tally.valid_votes} valid votes",
+                zh=f"{label.zh}计票:有效票{tally.valid_votes}张",
+                en=f"{label.en}: {tally.valid_votes} valid votes",
             ),
-            groups={g: by_group[g][subject] for g in sorted(by_group) if g != NO_GROUP},
+            groups={g: by_group[g][subject] for g in ordered if g != NO_GROUP},
             inputs={"form": ballots.form, "returned": ballots.returned, **tally.to_json()},
             parameters=[scale_used, abstentions_used],
         )
