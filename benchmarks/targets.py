@@ -87,7 +87,8 @@ SCALE = ("satisfied", "basically_satisfied", "dissatisfied")
 
 
 def hand_coded_xinzhou(session: Session) -> dict[str, Any]:
-    """Decide a Xinzhou session in plain Python: quorum, notice, tally, grade, pay, removal.
+    """Decide a Xinzhou session in plain Python: quorum, notice (3 days ahead, stating time,
+    place and procedure), tally, grade, pay, removal.
 
     The decisions alone (DESIGN §5): no validation, no trace, no explanation.
     """
@@ -98,7 +99,11 @@ def hand_coded_xinzhou(session: Session) -> dict[str, Any]:
     )
     void = 5 * members < 4 * len(session.roster.party_members) or representatives < 30
     notice = session.notice
-    if notice is None or (session.held_on - notice.published_on).days < 3:
+    if (
+        notice is None
+        or (session.held_on - notice.published_on).days < 3
+        or not {"time", "place", "procedure"} <= set(notice.covers)
+    ):
         void = True
     counts: dict[str, Counter[str]] = {}
     ballots = session.ballots
@@ -137,6 +142,13 @@ def hand_coded_xinzhou(session: Session) -> dict[str, Any]:
         removed = grade == "incompetent" and history.get((subject, session.year - 1)) == grade
         decided["subjects"][subject] = (grade, pay, removed)
     return decided
+
+
+def _decisions_of(subject: Any) -> tuple[str | None, Decimal | None, bool]:
+    """Return a subject's grade, pay and removal as :func:`hand_coded_xinzhou` gives them."""
+    pay = None if subject.pay is None else subject.pay.amount
+    removed = any(action.kind == "organizational_adjustment" for action in subject.actions)
+    return subject.grade, pay, removed
 
 
 def row(name: str, figure: str, target: str, met: bool | None) -> None:
@@ -204,12 +216,15 @@ def end_to_end(lines: list[str]) -> None:
 
     traced, untraced = cpu_ratio(rules(True), hand), cpu_ratio(rules(False), hand)
     agree = sum(
-        hand_coded_xinzhou(s)["subjects"][subject.id][0] == subject.grade
+        hand_coded_xinzhou(s)["subjects"][subject.id] == _decisions_of(subject)
         for s, c in zip(sessions, chains, strict=True)
         for subject in evaluate_chain(s, c, registry.mechanisms).subjects
     )
     graded = sum(len(s.cadres) + 1 for s in sessions)
-    print(f"(the hand-coded rules give the engine's grade to {agree} of {graded} subjects)")
+    print(
+        f"(the hand-coded rules give the engine's grade, pay and removal to {agree} of "
+        f"{graded} subjects)"
+    )
     row("rules stage with the full trace / hand-coded", f"{traced:.1f}×", "≤ 3×", traced <= 3)
     row("rules stage with no trace / hand-coded", f"{untraced:.1f}×", "≤ 2×", untraced <= 2)
     size_in = sum(len(line.encode()) for line in lines)
