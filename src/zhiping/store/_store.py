@@ -32,6 +32,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
+import attrs
+
 from zhiping._version import __version__
 from zhiping.documents.compact import compact_document
 from zhiping.documents.outcome import Outcome
@@ -278,6 +280,9 @@ class Store:
         outcome = (
             None if evaluated is None else evaluate_chain(evaluated, chain, registry.mechanisms)
         )
+        texts = (
+            None if evaluated is None or outcome is None else _RecordTexts.of(evaluated, outcome)
+        )
         with self._held(), self._transaction():
             latest = self._latest(session.id)
             if reason is None and latest is not None:
@@ -295,10 +300,13 @@ class Store:
                 # Written meanwhile, or amending: evaluate against the record as it is now.
                 evaluated = parse_session(self._with_records(given, session))
                 outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+                texts = None
             if outcome.status == "valid":
                 self._refuse_a_second_valid_session(evaluated)
             revision = 1 if latest is None else latest["revision"] + 1
-            event = self._write(evaluated, outcome, chain, registry, input_hash, revision, reason)
+            event = self._write(
+                evaluated, outcome, chain, registry, input_hash, revision, reason, texts
+            )
             checkpoint = Checkpoint(event, self._hash_of(event))
             stale = self._stale_after(evaluated, registry)
         return as_recorded(outcome, revision, event, checkpoint, written=True, stale=stale)
@@ -430,19 +438,17 @@ class Store:
         input_hash: str,
         revision: int,
         reason: str | None,
+        texts: _RecordTexts | None = None,
     ) -> int:
-        document = canonical_json(canonical_document(session))
-        # Kept as zhiping.outcome/2 at the full trace: each parameter and its citation once,
-        # and zhiping.outcome/1 rebuilt from it exactly (compact.as_format_1).
-        rendered = canonical_json(compact_document(outcome, trace="full"))
+        texts = _RecordTexts.of(session, outcome) if texts is None else texts
         packs = [{"name": name, "version": self._version(registry, name)} for name in chain.names]
         payload = {
             "format": EVENT_FORMAT,
             "session": session.id,
             "revision": revision,
             "input_hash": input_hash,
-            "document_hash": digest(document),
-            "outcome_hash": digest(rendered),
+            "document_hash": texts.document_hash,
+            "outcome_hash": texts.outcome_hash,
             "packs": packs,
             "engine": f"zhiping {__version__}",
             "fingerprint": chain.fingerprint(),
@@ -462,8 +468,8 @@ class Store:
                 session.held_on.isoformat(),
                 outcome.status,
                 input_hash,
-                kept(document),
-                kept(rendered),
+                texts.document,
+                texts.outcome,
                 canonical_json(packs),
                 payload["fingerprint"],
                 reason,
@@ -832,6 +838,29 @@ class Store:
 # The periods a session of (year, quarter) reads: earlier years, and earlier quarters of
 # its own year when it is quarterly. Arguments: year, year, quarter.
 _BEFORE = "(year < ? OR (year = ? AND quarter > 0 AND quarter < ?))"
+
+
+@attrs.frozen
+class _RecordTexts:
+    """A record's texts as the store keeps them, and the hashes the audit chain commits to.
+
+    Made from the evaluated session and its outcome alone, so that recording makes them
+    off the lock and outside the write transaction, which then only inserts.
+    """
+
+    document: bytes
+    outcome: bytes
+    document_hash: str
+    outcome_hash: str
+
+    @classmethod
+    def of(cls, session: Session, outcome: Outcome) -> _RecordTexts:
+        """Return the texts of a session's record: the document, and the outcome kept as
+        ``zhiping.outcome/2`` at the full trace (each parameter and its citation once;
+        ``zhiping.outcome/1`` is rebuilt from it exactly by ``compact.as_format_1``)."""
+        document = canonical_json(canonical_document(session))
+        rendered = canonical_json(compact_document(outcome, trace="full"))
+        return cls(kept(document), kept(rendered), digest(document), digest(rendered))
 
 
 def _checked(document: Session | str | bytes | Mapping[str, Any]) -> Session:
