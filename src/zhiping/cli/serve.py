@@ -119,6 +119,7 @@ def run(arguments: argparse.Namespace) -> int:
     from zhiping.packs.registry import default_registry
     from zhiping.serve import read_tokens
     from zhiping.serve._app import CONFIG_VARIABLE
+    from zhiping.serve._workers import APPLICATION, run_workers, spreads_connections
     from zhiping.store import Store
 
     origins = [_origin(value) for value in arguments.allow_origin]
@@ -135,8 +136,19 @@ def run(arguments: argparse.Namespace) -> int:
         "allow_origins": origins,
     }
     os.environ[CONFIG_VARIABLE] = json.dumps(options)
+    if arguments.workers > 1 and spreads_connections():
+        # Each worker on a socket of its own, so that connections are spread over them.
+        try:
+            return run_workers(arguments.host, arguments.port, arguments.workers)
+        except OSError as error:
+            raise Refused(
+                Text(
+                    zh=f"无法监听 {arguments.host}:{arguments.port}:{error.strerror}",
+                    en=f"cannot listen on {arguments.host}:{arguments.port}: {error.strerror}",
+                )
+            ) from None
     uvicorn.run(
-        "zhiping.serve._app:app_from_environment",
+        APPLICATION,
         factory=True,
         host=arguments.host,
         port=arguments.port,
