@@ -8,6 +8,7 @@ an :class:`~zhiping.serve._problems.HttpProblem` that :func:`as_problem` answers
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -52,6 +53,10 @@ class Service:
     registry: PackRegistry
     tokens: Tokens
     store: Store | None = None
+    # One evaluation at a time in a process: its threads share one interpreter lock, and
+    # eight evaluating at once take longer in all than one after the other (they starve
+    # the event loop too). Processes (--workers) evaluate in parallel.
+    _evaluating: threading.Lock = attrs.field(factory=threading.Lock, init=False, repr=False)
 
     # Who asks
 
@@ -97,8 +102,9 @@ class Service:
         self._require_pack(pack)
         session = parse_session(body)
         chain = self._chain(session, pack)
-        outcome = evaluate_chain(session, chain, self.registry.mechanisms)
-        return document_of(outcome, version=version, trace=trace)
+        with self._evaluating:
+            outcome = evaluate_chain(session, chain, self.registry.mechanisms)
+            return document_of(outcome, version=version, trace=trace)
 
     def record(
         self,
@@ -120,8 +126,9 @@ class Service:
         session = parse_session(body)
         _require_scope(token, session)
         self._chain(session, pack)
-        recorded = store.record(session, pack=pack, registry=self.registry)
-        return _recorded_json(recorded, document_of(recorded, version=version, trace=trace))
+        with self._evaluating:
+            recorded = store.record(session, pack=pack, registry=self.registry)
+            return _recorded_json(recorded, document_of(recorded, version=version, trace=trace))
 
     def amend(
         self, session_id: str, body: bytes, token: Token, *, pack: str | None
@@ -148,8 +155,9 @@ class Service:
         self._chain(session, pack)
         store.get(session_id)  # SessionNotFound: 404, before anything else is said
         assert isinstance(reason, str)
-        recorded = store.amend(session, reason=reason, pack=pack, registry=self.registry)
-        return _recorded_json(recorded)
+        with self._evaluating:
+            recorded = store.amend(session, reason=reason, pack=pack, registry=self.registry)
+            return _recorded_json(recorded)
 
     def fulfil(self, session_id: str, inquiry: str, body: bytes, token: Token) -> dict[str, Any]:
         """Record that the commitment answering an inquiry of a session was kept."""
