@@ -12,8 +12,9 @@ It prints sessions per second on both sides, their ratio (target: the server kee
 ≥ 80% of the in-process rate under 8 clients), and the latency p50/p95/p99 of the
 requests. Bounded and local: localhost only, a fixed number of sessions.
 
-Run: ``python benchmarks/serve.py [--villages 588] [--clients 8] [--workers 1]`` with the
-``serve`` extra installed. Figures only: nothing asserts.
+Run: ``python benchmarks/serve.py [--villages 588] [--clients 8] [--workers 1 2]`` with the
+``serve`` extra installed (each number of workers is measured in turn). Figures only:
+nothing asserts.
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--villages", type=int, default=588)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=1, help="zhiping serve --workers N")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=[1, 2], help="zhiping serve --workers N, each"
+    )
     options = parser.parse_args()
     lines = district(options.villages)
     figures: dict[str, float] = {}
@@ -159,16 +162,19 @@ def main() -> None:
         served: dict[str, tuple[float, list[float], int]] = {}
         # The answer with the whole outcome (format 1), then with the compact one and no
         # trace; the store keeps the whole outcome either way.
-        for answer, query in (
-            ("outcome/1", ""),
-            ("outcome/2, no trace", "?outcome_version=2&trace=none"),
-        ):
-            server = serving(directory / f"served{len(served)}.db", directory, options.workers)
-            base = next(server)
-            try:
-                served[answer] = over_http(lines, base, options.clients, query)
-            finally:
-                server.close()
+        for workers in options.workers:
+            for answer, query in (
+                ("outcome/1", ""),
+                ("outcome/2, no trace", "?outcome_version=2&trace=none"),
+            ):
+                server = serving(directory / f"served{len(served)}.db", directory, workers)
+                base = next(server)
+                try:
+                    served[f"--workers {workers}, answering {answer}"] = over_http(
+                        lines, base, options.clients, query
+                    )
+                finally:
+                    server.close()
         after = in_process(lines, directory / "library-after.db")
         print(f"Store.evaluate in-process, after:  {after:8.1f} sessions/s")
         library = max(before, after)
@@ -178,7 +184,7 @@ def main() -> None:
             ratio = rate / library
             verdict = "met" if ratio >= 0.8 else "NOT MET"
             print(
-                f"zhiping serve --workers {options.workers}, answering {answer}: "
+                f"zhiping serve {answer}: "
                 f"{rate:7.1f} requests/s ({failures} failed), {ratio:.0%} of in-process "
                 f"(target ≥ 80%: {verdict}); latency p50/p95/p99 "
                 f"{cuts[49] * 1000:.0f}/{cuts[94] * 1000:.0f}/{cuts[98] * 1000:.0f} ms"
