@@ -8,11 +8,10 @@ trusts what it receives. Field rules follow DESIGN §2.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -31,14 +30,19 @@ from pydantic import (
 )
 
 from zhiping import glossary
+from zhiping.documents._consistency import (
+    group_size,
+    history_conflicts,
+    inconsistencies,
+)
 from zhiping.documents._json import check_value, load_json
+from zhiping.documents._session_limits import model_oversized, over_limit, oversized
 from zhiping.documents._validation import Invalid, texts_of
 from zhiping.documents.limits import (
     MAX_BALLOTS,
     MAX_CADRES,
     MAX_ENTRIES,
     MAX_LABELS,
-    MAX_MARKS,
     MAX_PERSONS,
     MAX_SUBJECTS,
 )
@@ -506,9 +510,9 @@ def parse_session(document: str | bytes | Mapping[str, Any]) -> Session:
             counts, dates) is checked once the structure is sound.
     """
     data = _decode(document)
-    oversized = list(_oversized(data))
-    if oversized:
-        raise InputError(oversized)
+    over = list(oversized(data))
+    if over:
+        raise InputError(over)
     try:
         session = Session.model_validate(data)
     except ValidationError as error:
@@ -528,8 +532,8 @@ def check_session(session: Session) -> Session:
         InputError: every problem, with its JSON path, as :func:`parse_session` reports
             it: ids, counts and dates that disagree, lists over the limits.
     """
-    problems = list(_model_oversized(session))
-    problems.extend(_inconsistencies(session))
+    problems = list(model_oversized(session))
+    problems.extend(inconsistencies(session))
     if problems:
         raise InputError(problems)
     return session
@@ -572,8 +576,8 @@ def check_history(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, ...]:
     listed = tuple(entries)
     problems = []
     if len(listed) > MAX_ENTRIES:
-        problems.append(_over_limit("", len(listed), "MAX_ENTRIES", MAX_ENTRIES))
-    problems.extend(_history_conflicts(listed, ""))
+        problems.append(over_limit("", len(listed), "MAX_ENTRIES", MAX_ENTRIES))
+    problems.extend(history_conflicts(listed, ""))
     if problems:
         raise InputError(problems)
     return listed
@@ -587,7 +591,7 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
     """
     data = _decode(document)
     if isinstance(data, list) and len(data) > MAX_ENTRIES:
-        raise InputError([_over_limit("", len(data), "MAX_ENTRIES", MAX_ENTRIES)])
+        raise InputError([over_limit("", len(data), "MAX_ENTRIES", MAX_ENTRIES)])
     if not isinstance(data, list):
         raise InputError(
             [
@@ -607,7 +611,7 @@ def parse_history(document: str | bytes | Any) -> tuple[HistoryEntry, ...]:
             entries.append(HistoryEntry.model_validate(item))
         except ValidationError as error:
             problems.extend(p.at(_join_index(index, p.path)) for p in problems_of(error))
-    problems.extend(_history_conflicts(entries, ""))
+    problems.extend(history_conflicts(entries, ""))
     if problems:
         raise InputError(problems)
     return tuple(entries)
@@ -641,406 +645,3 @@ def problems_of(error: ValidationError) -> list[Problem]:
         for kind, problem in found
         if not (kind == "too_short" and any(p.startswith(f"{problem.path}[") for p in paths))
     ]
-
-
-_LIMITED: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("cadres",), "MAX_CADRES"),
-    (("cadres", "*", "posts"), "MAX_LABELS"),
-    (("roster", "party_members"), "MAX_PERSONS"),
-    (("roster", "representatives"), "MAX_PERSONS"),
-    (("attendance",), "MAX_PERSONS"),
-    (("attendance", "*", "as"), "MAX_LABELS"),
-    (("notice", "channels"), "MAX_LABELS"),
-    (("notice", "covers"), "MAX_LABELS"),
-    (("ballots", "cast"), "MAX_BALLOTS"),
-    (("ballots", "cast", "*", "marks"), "MAX_SUBJECTS"),
-    (("ballots", "counts"), "MAX_SUBJECTS"),
-    (("ballots", "counts", "*"), "MAX_LABELS"),
-    (("ballots", "group_counts"), "MAX_LABELS"),
-    (("ballots", "group_counts", "*"), "MAX_SUBJECTS"),
-    (("ballots", "group_counts", "*", "*"), "MAX_LABELS"),
-    (("assessments",), "MAX_LABELS"),
-    (("assessments", "*"), "MAX_SUBJECTS"),
-    (("vetoes",), "MAX_ENTRIES"),
-    (("inquiries",), "MAX_ENTRIES"),
-    (("history",), "MAX_ENTRIES"),
-    (("carried_commitments",), "MAX_ENTRIES"),
-)
-"""Each list or map of a session document with the limit on its length, by name in
-:mod:`zhiping.documents.limits`; ``*`` is every item of a list or every value of a map.
-The outer list is checked before its items, so a document of 20,000 cadres is refused for
-its cadres without a look at their posts."""
-
-_LIMIT_VALUES = {
-    "MAX_BALLOTS": MAX_BALLOTS,
-    "MAX_CADRES": MAX_CADRES,
-    "MAX_ENTRIES": MAX_ENTRIES,
-    "MAX_LABELS": MAX_LABELS,
-    "MAX_PERSONS": MAX_PERSONS,
-    "MAX_SUBJECTS": MAX_SUBJECTS,
-}
-
-_REPORTED_SIZES = 20
-"""Oversized lists reported at most: 20,000 ballots may each mark too many subjects."""
-
-
-def _oversized(data: Any) -> Iterator[Problem]:
-    """Yield each list or map of a decoded document over its limit, before any model is built.
-
-    Building the models of an oversized document is the work the limits are there to
-    spare, so these are checked on the decoded JSON, cheaply, first.
-    """
-    found = 0
-    over: list[tuple[str, ...]] = []
-    for pattern, name in _LIMITED:
-        if any(pattern[: len(outer)] == outer for outer in over):
-            continue  # a list over its limit says enough: its items are not walked
-        limit = _LIMIT_VALUES[name]
-        for location, size in _sizes(data, pattern, (), above=limit):
-            if size > limit:
-                yield _over_limit(json_path(location), size, name, limit)
-                over.append(pattern)
-                found += 1
-                if found == _REPORTED_SIZES:
-                    return
-    marks = _marks_given(data)
-    if marks > MAX_MARKS:
-        yield _over_limit("ballots.cast", marks, "MAX_MARKS", MAX_MARKS, what=_MARKS)
-
-
-def _sizes(
-    value: Any, pattern: tuple[str, ...], location: tuple[int | str, ...], *, above: int = -1
-) -> Iterator[tuple[tuple[int | str, ...], int]]:
-    """Yield the location and length of each list or map that ``pattern`` names.
-
-    Only those longer than ``above``. Level by level rather than by recursion (a
-    district's documents hold many thousands of lists), in the same order: each level
-    keeps the document's order. A location is kept as a link to its parent's, and
-    spelled out only for a list that is yielded.
-    """
-    level: list[tuple[_Link, Any]] = [(None, value)]
-    for step in pattern:
-        below: list[tuple[_Link, Any]] = []
-        if step != "*":
-            for link, found in level:
-                if isinstance(found, dict) and step in found:
-                    below.append(((link, step), found[step]))
-        else:
-            for link, found in level:
-                if isinstance(found, list | dict):
-                    # The items' links and values, in tuples made without a Python loop.
-                    keys = range(len(found)) if isinstance(found, list) else found.keys()
-                    items = found if isinstance(found, list) else found.values()
-                    links = zip(itertools.repeat(link), keys, strict=False)  # repeat is endless
-                    below.extend(zip(links, items, strict=True))
-        level = below
-    for link, found in level:
-        if isinstance(found, list | dict) and len(found) > above:
-            yield (*location, *_spelled(link)), len(found)
-
-
-_Link = tuple[Any, int | str] | None
-"""A location in a decoded document: its parent's link and its own key, None at the top."""
-
-
-def _spelled(link: _Link) -> tuple[int | str, ...]:
-    keys: list[int | str] = []
-    while link is not None:
-        link, key = link
-        keys.append(key)
-    return tuple(reversed(keys))
-
-
-def _marks_given(data: Any) -> int:
-    """Return how many marks the cast ballots of a decoded document hold together."""
-    ballots = data.get("ballots") if isinstance(data, dict) else None
-    cast = ballots.get("cast") if isinstance(ballots, dict) else None
-    if not isinstance(cast, list):
-        return 0
-    return sum(
-        len(marks)
-        for ballot in cast
-        if isinstance(ballot, dict) and isinstance(marks := ballot.get("marks"), dict)
-    )
-
-
-_ITEMS = glossary.Text(zh="项", en="items")
-_MARKS = glossary.Text(zh="个评价", en="marks")
-
-
-def _over_limit(
-    path: str, size: int, name: str, limit: int, *, what: glossary.Text = _ITEMS
-) -> Problem:
-    """Return the problem of a list over a limit, naming the limit."""
-    return Problem(
-        path,
-        glossary.Text(
-            zh=f"共{size:,}{what.zh},超过{limit:,}{what.zh}的上限(zhiping.documents.limits.{name})",
-            en=(
-                f"{size:,} {what.en}, over the limit of {limit:,} (zhiping.documents.limits.{name})"
-            ),
-        ),
-    )
-
-
-def _model_oversized(session: Session) -> Iterator[Problem]:
-    """Yield the limits a session built without validation (``model_construct``) breaks.
-
-    Validation refuses every list over its limit; these are the lists whose length sets
-    how much work an evaluation does.
-    """
-    if len(session.cadres) > MAX_CADRES:
-        yield _over_limit("cadres", len(session.cadres), "MAX_CADRES", MAX_CADRES)
-    cast = session.ballots.cast or ()
-    if len(cast) > MAX_BALLOTS:
-        yield _over_limit("ballots.cast", len(cast), "MAX_BALLOTS", MAX_BALLOTS)
-    marks = sum(len(ballot.marks) for ballot in cast)
-    if marks > MAX_MARKS:
-        yield _over_limit("ballots.cast", marks, "MAX_MARKS", MAX_MARKS, what=_MARKS)
-
-
-def _inconsistencies(session: Session) -> Iterator[Problem]:
-    yield from _dates(session)
-    yield from _reach(session)
-    yield from _cadre_ids(session)
-    yield from _attendance(session)
-    yield from _ballots(session)
-    yield from _references(session)
-    yield from _history_conflicts(session.history, "history")
-    yield from _history_years(session)
-
-
-def _dates(session: Session) -> Iterator[Problem]:
-    if not session.year <= session.held_on.year <= session.year + 1:
-        yield Problem(
-            "held_on",
-            glossary.Text(
-                zh=f"{session.held_on}既不在{session.year}工作年度内,也不在其次年",
-                en=f"{session.held_on} is not in the work year {session.year} or the year after",
-            ),
-        )
-    for index, cadre in enumerate(session.cadres):
-        if cadre.in_office_since > session.held_on:
-            yield Problem(
-                f"cadres[{index}].in_office_since",
-                glossary.Text(
-                    zh=f"{cadre.in_office_since}晚于直评会日期({session.held_on})",
-                    en=f"{cadre.in_office_since} is after the session ({session.held_on})",
-                ),
-            )
-
-
-def _reach(session: Session) -> Iterator[Problem]:
-    if session.reach is None:
-        return
-    households = session.roster.households
-    for field in ("households_informed", "households_visited"):
-        count = getattr(session.reach, field)
-        if count > households:
-            yield Problem(
-                f"reach.{field}",
-                glossary.Text(
-                    zh=f"{count}户多于全村的{households}户",
-                    en=f"{count} is more than the {households} households",
-                ),
-            )
-
-
-def _cadre_ids(session: Session) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for index, cadre in enumerate(session.cadres):
-        if cadre.id in seen:
-            yield Problem(
-                f"cadres[{index}].id",
-                glossary.Text(
-                    zh=f"村干部 id '{cadre.id}' 重复", en=f"repeated cadre id '{cadre.id}'"
-                ),
-            )
-        seen.add(cadre.id)
-
-
-def _attendance(session: Session) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for index, entry in enumerate(session.attendance):
-        if entry.person in seen:
-            yield Problem(
-                f"attendance[{index}].person",
-                glossary.Text(
-                    zh=f"'{entry.person}' 签到了两次", en=f"'{entry.person}' is present twice"
-                ),
-            )
-        seen.add(entry.person)
-
-
-def _ballots(session: Session) -> Iterator[Problem]:
-    ballots = session.ballots
-    if ballots.cast is not None and len(ballots.cast) != ballots.returned:
-        yield Problem(
-            "ballots.cast",
-            glossary.Text(
-                zh=f"列出测评票{len(ballots.cast)}张,但收回{ballots.returned}张",
-                en=f"{len(ballots.cast)} ballots are listed but {ballots.returned} were returned",
-            ),
-        )
-    if ballots.counts is not None:
-        yield from _count_sums(ballots.counts, ballots.returned, "ballots.counts")
-    if ballots.group_counts is not None:
-        sizes = {}
-        for group, counts in ballots.group_counts.items():
-            size = group_size(counts)
-            sizes[group] = size
-            yield from _count_sums(counts, size, f"ballots.group_counts.{group}")
-        if sum(sizes.values()) != ballots.returned:
-            yield Problem(
-                "ballots.group_counts",
-                glossary.Text(
-                    zh=f"各组合计测评票{sum(sizes.values())}张,与收回的{ballots.returned}张不符",
-                    en=(
-                        f"the groups hold {sum(sizes.values())} ballots, "
-                        f"not the {ballots.returned} returned"
-                    ),
-                ),
-            )
-
-
-def group_size(counts: Mapping[str, Mapping[str, int]]) -> int:
-    """Return how many ballots an evaluator group returned: what its first subject sums to."""
-    first = next(iter(counts.values()), {})
-    return sum(first.values())
-
-
-def _count_sums(
-    counts: Mapping[str, Mapping[str, int]], returned: int, prefix: str
-) -> Iterator[Problem]:
-    what = (
-        glossary.Text(zh="收回", en="returned")
-        if prefix == "ballots.counts"
-        else glossary.Text(zh="本组", en="of the group")
-    )
-    for subject, words in counts.items():
-        total = sum(words.values())
-        if total != returned:
-            yield Problem(
-                json_path((*prefix.split("."), subject)),
-                glossary.Text(
-                    zh=f"各项票数合计{total}张,与{what.zh}的{returned}张不符",
-                    en=f"the counts sum to {total}, not to the {returned} ballots {what.en}",
-                ),
-            )
-
-
-def _references(session: Session) -> Iterator[Problem]:
-    subjects = set(session.subject_ids)
-    seen: set[str] = set()
-    for index, inquiry in enumerate(session.inquiries):
-        if inquiry.to not in subjects:
-            yield _no_subject(f"inquiries[{index}].to", inquiry.to)
-        if inquiry.id in seen:
-            yield Problem(
-                f"inquiries[{index}].id",
-                glossary.Text(
-                    zh=f"质询 id '{inquiry.id}' 重复", en=f"repeated inquiry id '{inquiry.id}'"
-                ),
-            )
-        seen.add(inquiry.id)
-    for index, veto in enumerate(session.vetoes):
-        if veto.subject not in subjects:
-            yield _no_subject(f"vetoes[{index}].subject", veto.subject)
-    for name, scores in session.assessments.items():
-        for subject in scores:
-            if subject not in subjects:
-                yield _no_subject(json_path(("assessments", name, subject)), subject)
-
-
-def _no_subject(path: str, subject: str) -> Problem:
-    return Problem(
-        path,
-        glossary.Text(
-            zh=f"没有 id 为 '{subject}' 的测评对象", en=f"no subject with id '{subject}'"
-        ),
-    )
-
-
-def _history_conflicts(entries: Sequence[HistoryEntry], prefix: str) -> Iterator[Problem]:
-    """Refuse a repeated entry, two grades for one period, and a subject's year given
-    both as a whole and by quarter."""
-    grades: dict[tuple[str, int, int | None], str] = {}
-    by_quarter: dict[tuple[str, int], bool] = {}
-    for index, entry in enumerate(entries):
-        path = f"{prefix}[{index}]"
-        key = (entry.subject, entry.year, entry.quarter)
-        quarterly = by_quarter.setdefault((entry.subject, entry.year), entry.quarter is not None)
-        if quarterly != (entry.quarter is not None):
-            yield mixed_periods(path, entry)
-        elif key in grades and grades[key] == entry.grade:
-            yield Problem(
-                path,
-                glossary.Text(
-                    zh=f"'{entry.subject}' {entry.period.zh}的成绩重复列出",
-                    en=f"'{entry.subject}' is listed twice for {entry.period.en}",
-                ),
-            )
-        elif key in grades:
-            yield Problem(
-                path,
-                glossary.Text(
-                    zh=f"'{entry.subject}' {entry.period.zh}已评定为{name_of(grades[key]).zh}",
-                    en=f"'{entry.subject}' is already graded {grades[key]} for {entry.period.en}",
-                ),
-            )
-        grades.setdefault(key, entry.grade)
-
-
-def mixed_periods(path: str, entry: HistoryEntry) -> Problem:
-    """Return the problem of a subject's year given both as a whole and by quarter."""
-    return Problem(
-        path,
-        glossary.Text(
-            zh=f"'{entry.subject}' {entry.year}年既有全年成绩又有季度成绩,只能择一",
-            en=f"'{entry.subject}' has both a yearly and quarterly grades for {entry.year}; "
-            "give one or the other",
-        ),
-    )
-
-
-def _history_years(session: Session) -> Iterator[Problem]:
-    for index, entry in enumerate(session.history):
-        problem = not_earlier(f"history[{index}]", entry, session)
-        if problem is not None:
-            yield problem
-    for index, carried in enumerate(session.carried_commitments):
-        if carried.year >= session.year:
-            yield not_before(f"carried_commitments[{index}].year", carried.year, session.year)
-
-
-def not_earlier(path: str, entry: HistoryEntry, session: Session) -> Problem | None:
-    """Return the problem of a history entry not before the session evaluated, if any.
-
-    An entry of an earlier year is always before it; one of the session's own year only
-    when both are quarterly and the entry's quarter comes first.
-    """
-    if entry.year < session.year:
-        return None
-    if entry.year > session.year or session.quarter is None or entry.quarter is None:
-        return not_before(f"{path}.year", entry.year, session.year)
-    if entry.quarter >= session.quarter:
-        return Problem(
-            f"{path}.quarter",
-            glossary.Text(
-                zh=f"{entry.year}年第{entry.quarter}季度不早于本次测评的第{session.quarter}季度",
-                en=f"quarter {entry.quarter} of {entry.year} is not before the evaluated "
-                f"quarter {session.quarter}",
-            ),
-        )
-    return None
-
-
-def not_before(path: str, year: int, evaluated: int) -> Problem:
-    """Return the problem of an earlier year that is not before the evaluated one."""
-    return Problem(
-        path,
-        glossary.Text(
-            zh=f"{year}年不早于本次测评的{evaluated}年度",
-            en=f"{year} is not before the evaluated year {evaluated}",
-        ),
-    )
