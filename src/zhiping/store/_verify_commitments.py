@@ -14,6 +14,7 @@ from typing import Any
 
 from zhiping.documents.session import Session
 from zhiping.glossary import Text
+from zhiping.store._derived import derived_commitments
 
 __all__ = ["Tamper", "check_commitments", "check_fulfilment_events", "decoded_documents"]
 
@@ -140,19 +141,12 @@ def _expected_commitments(
         if parsed is None:
             continue
         session, _ = parsed
-        for inquiry in session.inquiries:
-            commitment = inquiry.commitment
-            if commitment is None or commitment.due is None:
-                continue
-            expected[(session.id, inquiry.id)] = (
-                session.village.code,
-                session.year,
-                inquiry.to,
-                commitment.text,
-                commitment.due.isoformat(),
-            )
-            if commitment.fulfilled_on is not None:
-                own[(session.id, inquiry.id)] = commitment.fulfilled_on.isoformat()
+        # The rows recording gives, with only the fulfilments the document itself states.
+        for row in derived_commitments(session, {}):
+            key = (row[0], row[1])
+            expected[key] = row[2:7]
+            if row[7] is not None:
+                own[key] = row[7]
     return expected, own
 
 
