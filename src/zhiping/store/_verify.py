@@ -224,7 +224,6 @@ def _stale(
             continue
         session, rendered = parsed
         row, document = revisions[session_id]
-        packs = _decoded(row[12])
         villages.setdefault(session.village.code, []).append(
             LatestRevision(
                 session=session_id,
@@ -234,9 +233,7 @@ def _stale(
                 quarter=session.quarter or 0,
                 document=document,
                 outcome=rendered,
-                packs=[str(p.get("name")) for p in packs if isinstance(p, dict)]
-                if isinstance(packs, list)
-                else [],
+                packs=_pack_names(_decoded(row[12])),
             )
         )
     found: list[StaleSession] = []
@@ -531,13 +528,15 @@ def _check_every_revision_kept(
 
 def _forced(payload: dict[str, Any], registry: PackRegistry, session: Session) -> str | None:
     """Return the pack a session was evaluated under by name, if its chain was forced."""
-    packs = payload.get("packs")
-    names = (
-        [str(p.get("name")) for p in packs if isinstance(p, dict)]
-        if isinstance(packs, list)
-        else []
-    )
+    names = _pack_names(payload.get("packs"))
     return forced_pack(names, registry, session.village.code, session.held_on)
+
+
+def _pack_names(packs: Any) -> list[str]:
+    """Return the names of a stored ``packs`` list (decoded); none from anything else."""
+    if not isinstance(packs, list):
+        return []
+    return [str(p.get("name")) for p in packs if isinstance(p, dict)]
 
 
 def _check_grades(
