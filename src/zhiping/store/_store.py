@@ -245,10 +245,10 @@ class Store:
         chain = registry.chain(session.village.code, session.held_on, pack=pack)
         self._db.execute("BEGIN")
         try:
-            evaluated = parse_session(self._with_records(canonical_document(session), session))
+            merged = self._with_records(canonical_document(session), session)
         finally:
             self._db.execute("ROLLBACK")
-        return evaluate_chain(evaluated, chain, registry.mechanisms)
+        return _evaluated(merged, chain, registry)[1]
 
     def _record(
         self,
@@ -276,13 +276,12 @@ class Store:
                 merged = None if latest is not None else self._with_records(given, session)
             finally:
                 self._db.execute("ROLLBACK")
-        evaluated = None if merged is None else parse_session(merged)
-        outcome = (
-            None if evaluated is None else evaluate_chain(evaluated, chain, registry.mechanisms)
-        )
-        texts = (
-            None if evaluated is None or outcome is None else _RecordTexts.of(evaluated, outcome)
-        )
+        evaluated: Session | None = None
+        outcome: Outcome | None = None
+        texts: _RecordTexts | None = None
+        if merged is not None:
+            evaluated, outcome = _evaluated(merged, chain, registry)
+            texts = _RecordTexts.of(evaluated, outcome)
         with self._held(), self._transaction():
             latest = self._latest(session.id)
             if reason is None and latest is not None:
@@ -298,8 +297,8 @@ class Store:
                 )
             if evaluated is None or outcome is None or self._stamp(session) != stamp:
                 # Written meanwhile, or amending: evaluate against the record as it is now.
-                evaluated = parse_session(self._with_records(given, session))
-                outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+                merged = self._with_records(given, session)
+                evaluated, outcome = _evaluated(merged, chain, registry)
                 texts = None
             if outcome.status == "valid":
                 self._refuse_a_second_valid_session(evaluated)
@@ -329,8 +328,9 @@ class Store:
         self, latest: sqlite3.Row, chain: Chain, registry: PackRegistry
     ) -> Recorded:
         """Return the outcome of a document recorded before, and whether it is stale now."""
-        evaluated = parse_session(text_of(latest["document"], column="document"))
-        outcome = evaluate_chain(evaluated, chain, registry.mechanisms)
+        evaluated, outcome = _evaluated(
+            text_of(latest["document"], column="document"), chain, registry
+        )
         event = latest["event"]
         village = self._latest_of_village(evaluated.village.code)
         itself = [r for r in village if r.session == evaluated.id]
@@ -870,6 +870,18 @@ def _checked(document: Session | str | bytes | Mapping[str, Any]) -> Session:
         InputError: the document, or the session, breaks the format.
     """
     return check_session(document) if isinstance(document, Session) else parse_session(document)
+
+
+def _evaluated(
+    document: str | Mapping[str, Any], chain: Chain, registry: PackRegistry
+) -> tuple[Session, Outcome]:
+    """Return a stored or record-supplied document's session, and its outcome under ``chain``.
+
+    Raises:
+        InputError: the document breaks the format.
+    """
+    session = parse_session(document)
+    return session, evaluate_chain(session, chain, registry.mechanisms)
 
 
 def _hash_as_given(session: Session) -> str:
