@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import zhiping.store._verify as verifying
@@ -151,24 +152,22 @@ def test_verify_read_only_leaves_the_file_as_it_was(store: Store, path: Path) ->
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
+def recompute_with(monkeypatch: pytest.MonkeyPatch, change: Callable[[Outcome], Outcome]) -> None:
+    """Make verify recompute every outcome and then ``change`` it, as another engine might."""
+    evaluate = verifying.evaluate_chain
+
+    def changed(*arguments: Any, **options: Any) -> Outcome:
+        return change(evaluate(*arguments, **options))
+
+    monkeypatch.setattr(verifying, "evaluate_chain", changed)
+
+
 def test_an_outcome_recomputed_in_other_words_is_reported_apart_from_tampering(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.evaluate(session(2025))
-    evaluate = verifying.evaluate_chain
-
-    def reworded(*arguments: Any, **options: Any) -> Outcome:
-        outcome = evaluate(*arguments, **options)
-        return Outcome(
-            session=outcome.session,
-            packs=outcome.packs,
-            status=outcome.status,
-            findings=outcome.findings,
-            subjects=outcome.subjects,
-            trace=outcome.trace[:-1],  # a newer engine explains one step less
-        )
-
-    monkeypatch.setattr(verifying, "evaluate_chain", reworded)
+    # A newer engine explains one step less.
+    recompute_with(monkeypatch, lambda outcome: attrs.evolve(outcome, trace=outcome.trace[:-1]))
     verification = store.verify()
     assert verification.ok
     assert [found.session for found in verification.reworded] == [session_id(2025)]
@@ -178,20 +177,9 @@ def test_an_outcome_recomputed_with_another_decision_is_tampering(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store.evaluate(session(2025))
-    evaluate = verifying.evaluate_chain
-
-    def regraded(*arguments: Any, **options: Any) -> Outcome:
-        outcome = evaluate(*arguments, **options)
-        return Outcome(
-            session=outcome.session,
-            packs=outcome.packs,
-            status=outcome.status,
-            findings=outcome.findings,
-            subjects=outcome.subjects[:-1],
-            trace=outcome.trace,
-        )
-
-    monkeypatch.setattr(verifying, "evaluate_chain", regraded)
+    recompute_with(
+        monkeypatch, lambda outcome: attrs.evolve(outcome, subjects=outcome.subjects[:-1])
+    )
     assert messages(store) == [
         f"{session_id(2025)}: revision 1: the stored outcome is not the one its document gives"
     ]
