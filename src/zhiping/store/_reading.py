@@ -19,9 +19,10 @@ from zhiping.glossary import Text
 from zhiping.store._errors import SessionNotFound
 from zhiping.store._texts import format_1_text, text_of
 
-__all__ = ["SessionSummary", "StoredSession", "find_sessions", "stored_session"]
+__all__ = ["LATEST", "SessionSummary", "StoredSession", "find_sessions", "stored_session"]
 
-_LATEST = "r.revision = (SELECT max(revision) FROM records WHERE session = r.session)"
+LATEST = "r.revision = (SELECT max(revision) FROM records WHERE session = r.session)"
+"""The SQL condition that a row ``r`` of ``records`` is its session's latest revision."""
 _SUMMARY = "r.session, r.revision, r.village_code, r.year, r.quarter, r.held_on, r.status"
 
 
@@ -120,7 +121,7 @@ def stored_session(db: sqlite3.Connection, session_id: str) -> StoredSession:
     row = db.execute(
         f"SELECT {_SUMMARY}, r.reason, r.event, r.packs, r.document, r.outcome, e.payload "
         f"FROM records r LEFT JOIN events e ON e.seq = r.event "
-        f"WHERE r.session = ? AND {_LATEST}",
+        f"WHERE r.session = ? AND {LATEST}",
         (session_id,),
     ).fetchone()
     if row is None:
@@ -150,7 +151,7 @@ def find_sessions(
 ) -> tuple[SessionSummary, ...]:
     """Return a page of sessions, by session id; see :meth:`zhiping.store.Store.list`."""
     _check_arguments(status=status, limit=limit)
-    conditions: list[str] = [_LATEST]
+    conditions: list[str] = [LATEST]
     arguments: list[Any] = []
     if village is not None:
         conditions.append("r.village_code = ?")

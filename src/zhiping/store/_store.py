@@ -68,7 +68,13 @@ from zhiping.store._connection import (
 )
 from zhiping.store._derived import canonical_document, derived_commitments, derived_grades
 from zhiping.store._errors import DocumentConflict, PeriodConflict, StoreClosed
-from zhiping.store._reading import SessionSummary, StoredSession, find_sessions, stored_session
+from zhiping.store._reading import (
+    LATEST,
+    SessionSummary,
+    StoredSession,
+    find_sessions,
+    stored_session,
+)
 from zhiping.store._recorded import Recorded, as_recorded
 from zhiping.store._schema import check_identity, migrate
 from zhiping.store._stale import LatestRevision, StaleSession, stale_among
@@ -377,8 +383,7 @@ class Store:
     def _refuse_a_second_valid_session(self, session: Session) -> None:
         other = self._db.execute(
             "SELECT r.session FROM records r WHERE r.village_code = ? AND r.year = ? "
-            "AND r.quarter = ? AND r.session != ? AND r.status = 'valid' AND r.revision = "
-            "(SELECT max(revision) FROM records WHERE session = r.session)",
+            f"AND r.quarter = ? AND r.session != ? AND r.status = 'valid' AND {LATEST}",
             (session.village.code, session.year, session.quarter or 0, session.id),
         ).fetchone()
         if other is not None:
@@ -421,9 +426,7 @@ class Store:
     def _recorded_periods(self, session: Session) -> builtins.list[RecordedPeriod]:
         rows = self._db.execute(
             "SELECT r.year, r.quarter, r.session, r.status FROM records r WHERE "
-            f"r.village_code = ? AND {_BEFORE} AND r.revision = "
-            "(SELECT max(revision) FROM records WHERE session = r.session) "
-            "ORDER BY r.status = 'valid'",
+            f"r.village_code = ? AND {_BEFORE} AND {LATEST} ORDER BY r.status = 'valid'",
             (session.village.code, session.year, session.year, session.quarter or 0),
         ).fetchall()
         # A valid session of a period speaks for it over a void one (ordered last, kept).
@@ -792,8 +795,7 @@ class Store:
     def _latest_of_village(self, village_code: str) -> builtins.list[LatestRevision]:
         rows = self._db.execute(
             "SELECT r.session, r.revision, r.village_code, r.year, r.quarter, r.document, "
-            "r.outcome, r.packs FROM records r WHERE r.village_code = ? AND r.revision = "
-            "(SELECT max(revision) FROM records WHERE session = r.session) "
+            f"r.outcome, r.packs FROM records r WHERE r.village_code = ? AND {LATEST} "
             "ORDER BY r.year, r.quarter, r.session",
             (village_code,),
         ).fetchall()
