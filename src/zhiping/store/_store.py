@@ -282,12 +282,7 @@ class Store:
                 merged = None if latest is not None else self._with_records(given, session)
             finally:
                 self._db.execute("ROLLBACK")
-        evaluated: Session | None = None
-        outcome: Outcome | None = None
-        texts: _RecordTexts | None = None
-        if merged is not None:
-            evaluated, outcome = _evaluated(merged, chain, registry)
-            texts = _RecordTexts.of(evaluated, outcome)
+        evaluation = None if merged is None else _to_write(merged, chain, registry)
         with self._held(), self._transaction():
             latest = self._latest(session.id)
             if reason is None and latest is not None:
@@ -301,11 +296,10 @@ class Store:
                     f"session {session.id} is not recorded: nothing to amend",
                     zh=f"直评会 {session.id} 没有记录,无从更正",
                 )
-            if evaluated is None or outcome is None or self._stamp(session) != stamp:
+            if evaluation is None or self._stamp(session) != stamp:
                 # Written meanwhile, or amending: evaluate against the record as it is now.
-                merged = self._with_records(given, session)
-                evaluated, outcome = _evaluated(merged, chain, registry)
-                texts = None
+                evaluation = _to_write(self._with_records(given, session), chain, registry)
+            evaluated, outcome, texts = evaluation
             if outcome.status == "valid":
                 self._refuse_a_second_valid_session(evaluated)
             revision = 1 if latest is None else latest["revision"] + 1
@@ -441,9 +435,8 @@ class Store:
         input_hash: str,
         revision: int,
         reason: str | None,
-        texts: _RecordTexts | None = None,
+        texts: _RecordTexts,
     ) -> int:
-        texts = _RecordTexts.of(session, outcome) if texts is None else texts
         packs = [{"name": name, "version": self._version(registry, name)} for name in chain.names]
         payload = {
             "format": EVENT_FORMAT,
@@ -884,6 +877,14 @@ def _evaluated(
     """
     session = parse_session(document)
     return session, evaluate_chain(session, chain, registry.mechanisms)
+
+
+def _to_write(
+    document: Mapping[str, Any], chain: Chain, registry: PackRegistry
+) -> tuple[Session, Outcome, _RecordTexts]:
+    """Return what :func:`_evaluated` gives, with the texts that recording it writes."""
+    session, outcome = _evaluated(document, chain, registry)
+    return session, outcome, _RecordTexts.of(session, outcome)
 
 
 def _hash_as_given(session: Session) -> str:
