@@ -6,10 +6,9 @@ session is recorded through :class:`zhiping.store.Store`, and its document and o
 with its own correctly chained event of the current format and the document and outcome
 hashes of its own texts, kept zlib-compressed as the store keeps them (schema 3). Rows
 are as large as real ones (about 22 kB of text, about 4 kB compressed); the grades and
-commitments
-tables are left empty (listing does not read them), and the copied texts keep the
-template's year and held-on date, so ``verify`` reports them: the store is for timing
-queries, not for verifying. 10,000 villages of 14 townships, ten work years each.
+commitments tables are left empty (listing does not read them), and the copied texts
+keep the template's year and held-on date, so ``verify`` reports them: the store is for
+timing queries, not for verifying. 10,000 villages of 14 townships, ten work years each.
 
 Then it times, on a read-only store (each a median, p95 and maximum over 200 draws):
 ``list(village=…)`` of one village; ``list(prefix=township, year=…, status="valid",
