@@ -24,7 +24,7 @@ import attrs
 from zhiping.errors import InputError, Problem
 from zhiping.glossary import Text, name_of
 
-__all__ = ["RecordedPeriod", "StoredGrade", "checked_history"]
+__all__ = ["RecordedPeriod", "StoredGrade", "checked_history", "history_entry", "history_key"]
 
 
 @attrs.frozen
@@ -73,11 +73,11 @@ def checked_history(
     grades = {(g.subject, g.year, g.quarter): g for g in stored}
     periods = {(p.year, p.quarter): p for p in recorded}
     merged: dict[tuple[str, int, int], dict[str, Any]] = {
-        key: _entry(grade) for key, grade in grades.items()
+        key: history_entry(key, grade.grade) for key, grade in grades.items()
     }
     problems = []
     for index, entry in enumerate(given):
-        key = (str(entry["subject"]), int(entry["year"]), int(entry.get("quarter") or 0))
+        key = history_key(entry)
         problem = _against_record(f"history[{index}]", entry, key, grades, periods)
         if problem is not None:
             problems.append(problem)
@@ -132,8 +132,15 @@ def _against_record(
     )
 
 
-def _entry(grade: StoredGrade) -> dict[str, Any]:
-    entry: dict[str, Any] = {"subject": grade.subject, "year": grade.year, "grade": grade.grade}
-    if grade.quarter:
-        entry["quarter"] = grade.quarter
+def history_key(entry: Mapping[str, Any]) -> tuple[str, int, int]:
+    """Return a history entry's ``(subject, year, quarter)``, quarter 0 for a year."""
+    return (str(entry["subject"]), int(entry["year"]), int(entry.get("quarter") or 0))
+
+
+def history_entry(key: tuple[str, int, int], grade: str) -> dict[str, Any]:
+    """Return the history entry (JSON data) of a grade for ``(subject, year, quarter)``."""
+    subject, year, quarter = key
+    entry: dict[str, Any] = {"subject": subject, "year": year, "grade": grade}
+    if quarter:
+        entry["quarter"] = quarter
     return entry

@@ -25,6 +25,7 @@ from zhiping.engine import evaluate_chain
 from zhiping.errors import PackError, ZhipingError
 from zhiping.glossary import Lang, Text
 from zhiping.packs.registry import PackRegistry
+from zhiping.store._authority import history_entry, history_key
 from zhiping.store._chain import canonical_json
 from zhiping.store._decisions import differences
 
@@ -92,23 +93,15 @@ def _grades(revision: LatestRevision) -> Iterable[tuple[tuple[str, int, int], st
             yield (str(subject["id"]), revision.year, revision.quarter), str(subject["grade"])
 
 
-def _entry(key: tuple[str, int, int], grade: str) -> dict[str, Any]:
-    subject, year, quarter = key
-    entry: dict[str, Any] = {"subject": subject, "year": year, "grade": grade}
-    if quarter:
-        entry["quarter"] = quarter
-    return entry
-
-
 def supplied_history(
     target: LatestRevision, village: Iterable[LatestRevision]
 ) -> list[dict[str, Any]]:
     """Return the history the record supplies to ``target`` now, sorted canonically."""
     earlier = [other for other in village if target.reads(other)]
     recorded = {other.period for other in earlier}
-    history = {key: _entry(key, grade) for other in earlier for key, grade in _grades(other)}
+    history = {key: history_entry(key, grade) for other in earlier for key, grade in _grades(other)}
     for entry in target.document.get("history", []):
-        key = (str(entry["subject"]), int(entry["year"]), int(entry.get("quarter") or 0))
+        key = history_key(entry)
         if (key[1], key[2]) not in recorded:
             history.setdefault(key, dict(entry))
     return sorted(history.values(), key=canonical_json)
