@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,8 +21,10 @@ import time
 from collections import deque
 from pathlib import Path
 
+import httpx
 import pytest
 
+from serve.support import free_port, wait_ready
 from zhiping.store import Store
 
 pytestmark = [
@@ -39,17 +40,9 @@ CLIENTS = 4
 TOKEN = "reliability-writer-token-00001"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _start(store: Path, tokens: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    import httpx
-
     for _attempt in range(5):
-        port = _free_port()
+        port = free_port()
         process = subprocess.Popen(
             [sys.executable, "-m", "zhiping", "serve", "--store", str(store), "--tokens",
              str(tokens), "--port", str(port)],
@@ -57,21 +50,14 @@ def _start(store: Path, tokens: Path, log: Path) -> tuple[subprocess.Popen[bytes
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if httpx.get(f"{base}/packs", timeout=5).status_code == 200:
-                    return process, base
-            except httpx.TransportError:
-                time.sleep(0.05)
+        if wait_ready(base, lambda process=process: process.poll() is None):
+            return process, base
         process.kill()
         process.wait()
     raise AssertionError("zhiping serve did not start")
 
 
 def test_ten_sigkills_mid_load_lose_no_acknowledged_session(tmp_path: Path) -> None:
-    import httpx
-
     drawn = subprocess.run(
         [sys.executable, "-m", "zhiping", "synth", "--villages", "168"],
         capture_output=True,

@@ -14,30 +14,16 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from serve.support import READY_WITHIN, tokens_file, zhiping
+from serve.support import READY_WITHIN, free_port, tokens_file, wait_ready, zhiping
 
 if not (importlib.util.find_spec("fastapi") and importlib.util.find_spec("uvicorn")):
     # Installed without the serve extra: there is no server to test.
     collect_ignore_glob = ["test_*.py"]
-
-
-def _wait_ready(base: str, alive: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline and alive():
-        try:
-            if httpx.get(f"{base}/packs", timeout=5).status_code == 200:
-                return True
-        except httpx.TransportError:
-            pass
-        time.sleep(0.05)
-    return False
 
 
 @pytest.fixture
@@ -63,7 +49,7 @@ def served(tmp_path: Path) -> Iterator[Callable[..., str]]:
         thread.start()
         running.append((server, thread))
         base = f"http://127.0.0.1:{port}"
-        assert _wait_ready(base, thread.is_alive), "the server did not start"
+        assert wait_ready(base, thread.is_alive), "the server did not start"
         return base
 
     try:
@@ -72,12 +58,6 @@ def served(tmp_path: Path) -> Iterator[Callable[..., str]]:
         for server, thread in running:
             server.should_exit = True
             thread.join(timeout=READY_WITHIN)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -91,7 +71,7 @@ def served_command(tmp_path: Path) -> Iterator[Callable[..., str]]:
 
     def start(*arguments: str) -> str:
         for _attempt in range(5):
-            port = _free_port()
+            port = free_port()
             log = (tmp_path / f"serve-{port}.log").open("wb")
             process = subprocess.Popen(
                 [sys.executable, "-m", "zhiping", "serve", *arguments, "--port", str(port)],
@@ -101,7 +81,7 @@ def served_command(tmp_path: Path) -> Iterator[Callable[..., str]]:
             )
             processes.append(process)
             base = f"http://127.0.0.1:{port}"
-            if _wait_ready(base, lambda process=process: process.poll() is None):
+            if wait_ready(base, lambda process=process: process.poll() is None):
                 return base
             process.terminate()
             process.wait(timeout=READY_WITHIN)

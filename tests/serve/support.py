@@ -1,11 +1,17 @@
-"""What the server tests share: the tokens, running the command line, request headers."""
+"""What the server tests share: the tokens, running the command line, request headers, a
+free port and waiting for a server to answer."""
 
 from __future__ import annotations
 
 import hashlib
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+import httpx
 
 WRITER = "township-101-secret-token-0001"
 """A token that may record the villages of township 420117101."""
@@ -45,6 +51,27 @@ def zhiping(*arguments: str, cwd: Path | None = None) -> str:
     )
     assert done.returncode == 0, done.stderr.decode()
     return done.stdout.decode("utf-8")
+
+
+def free_port() -> int:
+    """Return a localhost port nothing listens on now (another process may take it next)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_ready(base: str, alive: Callable[[], bool]) -> bool:
+    """Return whether the server at ``base`` answers ``/packs`` within ``READY_WITHIN``
+    seconds; False at once when ``alive()`` says it has stopped."""
+    deadline = time.monotonic() + READY_WITHIN
+    while time.monotonic() < deadline and alive():
+        try:
+            if httpx.get(f"{base}/packs", timeout=5).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    return False
 
 
 def bearer(token: str) -> dict[str, str]:

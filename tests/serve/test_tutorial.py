@@ -97,6 +97,11 @@ class Reader:
 
 
 GUANZHAI = "420117101201-2026"
+# examples/guanzhai-2026.json by hand, under the Xinzhou rules (the working is that of
+# tests/outputs/test_results_table.py): organization 50/8/2, n = 60: 2d = 4 < 60,
+# 3d = 6 ≤ 60, 10s = 500 < 540 → competent; c1 40/10/8, 2 abstaining, n = 58: 2d = 16,
+# 3d = 24, 10s = 400 < 522 → competent, pay 12000.00 × 0.90 = 10800.00; c2 20/10/30:
+# 2d = 60 ≥ 60 → incompetent, pay 10000.01 × 0 = 0.00.
 GRADES = {"organization": "competent", "c1": "competent", "c2": "incompetent"}
 MISSING = {"zh": "缺少必填字段", "en": "required field is missing"}
 BAD_DOCUMENT_PROBLEMS = [

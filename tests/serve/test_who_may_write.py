@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from serve.support import JSON, WRITER, bearer
+from serve.support import DISTRICT, JSON, WRITER, bearer
 
 OFF_ROSTER = "王小明"
 """A person who signs in as a party member without being on the roster: a finding names
@@ -50,6 +50,26 @@ def test_a_token_for_one_township_cannot_record_a_village_of_another(server, dis
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["problems"][0]["path"] == "village.code"
     assert httpx.get(f"{server}/sessions").json()["items"] == []
+
+
+@pytest.mark.parametrize("change", ["commitments/q1/fulfilment", "amendments"])
+def test_a_token_for_one_township_cannot_change_a_session_of_another(server, district, change):
+    other = _of_village(_first_document(district), "420117102201")
+    assert _post(server, other, bearer(DISTRICT)).status_code == 201
+    before = httpx.get(f"{server}/store/checkpoint").json()
+    body = (
+        {"document": other, "reason": "a correction"}
+        if change == "amendments"
+        else {"fulfilled_on": "2026-02-03"}
+    )
+    answer = httpx.post(
+        f"{server}/sessions/{other['id']}/{change}",
+        content=json.dumps(body).encode(),
+        headers=JSON | bearer(WRITER),
+    )
+    assert answer.status_code == 403
+    assert answer.json()["problems"][0]["path"] == "village.code"
+    assert httpx.get(f"{server}/store/checkpoint").json() == before
 
 
 def test_a_token_for_a_township_records_its_own_villages(server, district):

@@ -23,19 +23,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from serve.support import READY_WITHIN
+from serve.support import READY_WITHIN, free_port
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="the connections are spread over the workers on Linux"
 )
 
 CONNECTIONS = 40
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:
@@ -67,7 +61,7 @@ def _alive(pid: int) -> bool:
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str, list[int]]]:
     """Start ``zhiping serve --workers 2``; yield the process, its URL and its two workers."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "zhiping", "serve", "--store", str(tmp_path / "s.db"),

@@ -124,7 +124,7 @@ class Service:
         store = self._store()
         self._require_pack(pack)
         session = parse_session(body)
-        _require_scope(token, session)
+        _require_scope(token, session.village.code)
         self._chain(session, pack)
         with self._evaluating:
             recorded = store.record(session, pack=pack, registry=self.registry)
@@ -151,7 +151,7 @@ class Service:
             raise error.prefixed("document") from None
         if session.id != session_id:
             raise InputError([Problem("document.id", _other_session(session.id, session_id))])
-        _require_scope(token, session)
+        _require_scope(token, session.village.code)
         self._chain(session, pack)
         store.get(session_id)  # SessionNotFound: 404, before anything else is said
         assert isinstance(reason, str)
@@ -164,9 +164,7 @@ class Service:
         store = self._store()
         data = _object(load_json(body))
         fulfilled_on = _iso_date(data.get("fulfilled_on"))
-        found = store.get(session_id)
-        if not token.covers(found.summary.village_code):
-            raise _forbidden(found.summary.village_code)
+        _require_scope(token, store.get(session_id).summary.village_code)
         store.fulfil(session_id, inquiry, fulfilled_on)
         return {
             "session": session_id,
@@ -361,13 +359,11 @@ def _recorded_json(recorded: Recorded, outcome: dict[str, Any] | None = None) ->
     }
 
 
-def _require_scope(token: Token, session: Session) -> None:
-    if not token.covers(session.village.code):
-        raise _forbidden(session.village.code)
-
-
-def _forbidden(village_code: str) -> HttpProblem:
-    return HttpProblem(
+def _require_scope(token: Token, village_code: str) -> None:
+    """Refuse (403) a token whose prefixes do not cover the village ``village_code``."""
+    if token.covers(village_code):
+        return
+    raise HttpProblem(
         403,
         "forbidden",
         Text(zh="令牌无权记录该村", en="the token may not record this village"),
@@ -431,7 +427,7 @@ def _checkpoint(text: str) -> Checkpoint:
     try:
         return Checkpoint.parse(text)
     except InputError as error:
-        raise InputError([problem.at("checkpoint") for problem in error.problems]) from None
+        raise error.prefixed("checkpoint") from None
 
 
 def _other_session(given: str, expected: str) -> Text:
