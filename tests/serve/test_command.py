@@ -104,6 +104,18 @@ def test_a_file_that_is_no_store_is_refused_before_the_server_starts(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_no_worker_at_all_is_bad_input_refused_with_status_2() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "zhiping", "serve", "--workers", "0", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "--workers must be at least 1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_no_token_reaches_the_server_log(served_command, district, tmp_path):
     base = served_command("--store", str(tmp_path / "s.db"), "--tokens", str(tokens_file(tmp_path)))
     line = district.read_text(encoding="utf-8").splitlines()[0].encode()

@@ -110,12 +110,7 @@ def run(arguments: argparse.Namespace) -> int:
         sys.stderr.write(f"zhiping: {_MISSING[lang]}\n")
         return EXIT_FAULT
     if arguments.workers < 1:
-        sys.stderr.write(
-            "zhiping: "
-            + Text(zh="--workers 至少为 1", en="--workers must be at least 1")[lang]
-            + "\n"
-        )
-        return EXIT_FAULT
+        raise Refused(Text(zh="--workers 至少为 1", en="--workers must be at least 1"))
     from zhiping.packs.registry import default_registry
     from zhiping.serve import read_tokens
     from zhiping.serve._app import CONFIG_VARIABLE
