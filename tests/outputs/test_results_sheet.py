@@ -13,9 +13,7 @@ CI), when they fail.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -27,6 +25,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from required_programs import required_program
 from zhiping import evaluate, parse_session
 from zhiping.cli import main
 from zhiping.documents.session import Session
@@ -336,13 +335,12 @@ def test_the_sheet_streams_a_page_per_result_as_it_comes() -> None:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Return the Chromium to print with; skip without one, unless CI requires it."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        reason = "chromium is not on PATH: the results sheet is not printed to PDF"
-        if os.environ.get("ZHIPING_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{reason}, and ZHIPING_REQUIRE_CHROMIUM=1 requires it")
-        pytest.skip(reason)
-    return found
+    return required_program(
+        "chromium",
+        "chromium-browser",
+        purpose="the results sheet is not printed to PDF",
+        required_by="ZHIPING_REQUIRE_CHROMIUM",
+    )
 
 
 @pytest.fixture

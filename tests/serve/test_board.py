@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date
@@ -47,6 +46,7 @@ import httpx
 import pytest
 
 from pip_installed import discovered_with, pip_install
+from required_programs import required_program
 from zhiping.store import Store
 from zhiping.testing import session_document
 
@@ -121,13 +121,12 @@ def server(store: tuple[Path, dict[str, str]], served_command: Callable[..., str
 @pytest.fixture(scope="module")
 def chromium() -> str:
     """Return the Chromium to load the board with; skip without one, unless CI requires it."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        reason = "chromium is not on PATH: the results board is not loaded"
-        if os.environ.get("ZHIPING_REQUIRE_CHROMIUM") == "1":
-            pytest.fail(f"{reason}, and ZHIPING_REQUIRE_CHROMIUM=1 requires it")
-        pytest.skip(reason)
-    return found
+    return required_program(
+        "chromium",
+        "chromium-browser",
+        purpose="the results board is not loaded",
+        required_by="ZHIPING_REQUIRE_CHROMIUM",
+    )
 
 
 def dump_dom(chromium: str, url: str, profile: Path) -> str:

@@ -21,7 +21,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from required_programs import required_program
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "tutorials" / "http.md"
@@ -235,15 +235,10 @@ def test_the_curl_blocks_give_what_the_page_says(served_command, tmp_path):
         check(reader.run(code), reader)
 
 
-NODE = shutil.which("node")
-
-
 def _node_or_skip() -> str:
-    if NODE is None:
-        if os.environ.get("ZHIPING_REQUIRE_NODE") == "1":
-            pytest.fail("ZHIPING_REQUIRE_NODE=1 but node is not on the PATH")
-        pytest.skip("node is not installed")
-    return NODE
+    return required_program(
+        "node", purpose="the JavaScript blocks are not run", required_by="ZHIPING_REQUIRE_NODE"
+    )
 
 
 def test_the_javascript_client_prints_what_the_page_says(served_command, tmp_path):
