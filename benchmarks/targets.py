@@ -39,7 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from batch import MEASURED, baseline_tally  # benchmarks/batch.py, beside this file
+from batch import MEASURED, baseline_tally, best  # benchmarks/batch.py, beside this file
 from zhiping import parse_session
 from zhiping.documents.compact import outcome_document, outcome_text
 from zhiping.documents.session import Session
@@ -50,12 +50,7 @@ from zhiping.store import Store
 
 def cpu(run: Callable[[], object], repeat: int = 3) -> float:
     """Return the least CPU time of ``repeat`` runs, in seconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.process_time()
-        run()
-        times.append(time.process_time() - start)
-    return min(times)
+    return best(run, repeat, clock=time.process_time)
 
 
 def cpu_ratio(run: Callable[[], object], floor: Callable[[], object], repeat: int = 5) -> float:

@@ -106,7 +106,7 @@ def evaluate_chain(
     """
     compiled = _compiled(chain, mechanisms)
     _require_stages(compiled, chain, session)
-    vocabulary = compiled.vocabulary
+    vocabulary = chain.vocabulary
     history = tuple(history)
     _require_known_grades(session, history, vocabulary)
     evaluation = Evaluation.start(session, merge_history(session, history), traced=traced)
@@ -134,13 +134,11 @@ class _CompiledChain:
         stages: each stage that has rules, in the order of :data:`STAGES`, with its
             rules (disabled ones included) in the chain's order.
         defined: the stages that have a rule in force.
-        vocabulary: the chain's words.
     """
 
     mechanisms: Mapping[str, Mechanism]
     stages: tuple[tuple[Stage, Bound], ...]
     defined: frozenset[Stage]
-    vocabulary: Vocabulary
 
 
 def _compiled(chain: Rulebook, mechanisms: Mapping[str, Mechanism]) -> _CompiledChain:
@@ -166,7 +164,7 @@ def _compile(chain: Rulebook, mechanisms: Mapping[str, Mechanism]) -> _CompiledC
         if (staged := tuple((r, m) for r, m in rules if m.stage == stage))
     )
     defined = frozenset(mechanism.stage for rule, mechanism in rules if rule.disabled is None)
-    return _CompiledChain(mechanisms, stages, defined, chain.vocabulary)
+    return _CompiledChain(mechanisms, stages, defined)
 
 
 def _require_known_grades(

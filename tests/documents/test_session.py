@@ -132,6 +132,13 @@ def inquiry_with_an_unknown_answer(d: Document) -> None:
     d["inquiries"] = [{"id": "q1", "to": "c1", "topic": "村道硬化", "answered": "maybe"}]
 
 
+def repeated_inquiry_id_to_an_unknown_subject(d: Document) -> None:
+    d["inquiries"] = [
+        {"id": "q1", "to": "c1", "topic": "村道硬化", "answered": "on_site"},
+        {"id": "q1", "to": "c9", "topic": "饮水安全", "answered": "on_site"},
+    ]
+
+
 def history_year_not_before_the_session_year(d: Document) -> None:
     d["history"] = [
         {"subject": "c1", "year": 2025, "grade": "incompetent"},
@@ -208,6 +215,7 @@ BROKEN: list[tuple[Callable[[Document], None], list[str]]] = [
     (negative_performance_pay, ["cadres[0].performance_pay"]),
     (inquiry_to_an_unknown_subject, ["inquiries[0].to"]),
     (inquiry_with_an_unknown_answer, ["inquiries[0].answered"]),
+    (repeated_inquiry_id_to_an_unknown_subject, ["inquiries[1].id", "inquiries[1].to"]),
     (history_year_not_before_the_session_year, ["history[1].year"]),
     (history_with_an_unknown_grade, ["history[0].grade"]),
     (carried_commitment_year_not_before, ["carried_commitments[0].year"]),

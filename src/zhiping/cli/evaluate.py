@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -253,8 +254,9 @@ def run(arguments: argparse.Namespace) -> int:
     history = read_history(arguments.history) if arguments.history else ()
     checkpoint: Checkpoint | None = None
     if arguments.store:
-        outcomes, checkpoint = _recorded(sessions, arguments.store, arguments.pack, registry)
-        report_stale(outcomes, arguments.lang)
+        outcomes, checkpoint = _recorded(
+            sessions, arguments.store, arguments.pack, registry, arguments.lang
+        )
     else:
         outcomes = [
             evaluate(session, pack=arguments.pack, history=history, registry=registry)
@@ -288,7 +290,7 @@ def _require_outcome_options(arguments: argparse.Namespace) -> None:
 def _print_outcomes(
     arguments: argparse.Namespace,
     sessions: list[Session],
-    outcomes: list[Outcome],
+    outcomes: Sequence[Outcome],
     checkpoint: Checkpoint | None,
     registry: PackRegistry,
 ) -> None:
@@ -326,13 +328,13 @@ def _print_outcomes(
 
 
 def _recorded(
-    sessions: list[Session], path: Path, pack: str | None, registry: PackRegistry
-) -> tuple[list[Outcome], Checkpoint]:
-    """Record the sessions; return their outcomes and the store's checkpoint after them."""
+    sessions: list[Session], path: Path, pack: str | None, registry: PackRegistry, lang: Lang
+) -> tuple[Sequence[Outcome], Checkpoint]:
+    """Record the sessions, reporting the recorded ones they make stale; return their
+    outcomes and the store's checkpoint after them."""
     with Store(path) as store:
-        outcomes: list[Outcome] = [
-            store.evaluate(session, pack=pack, registry=registry) for session in sessions
-        ]
+        outcomes = [store.evaluate(session, pack=pack, registry=registry) for session in sessions]
+        report_stale(outcomes, lang)
         return outcomes, store.checkpoint()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,9 @@ _LABELS = {
     "next": Text(zh="下一页:--after", en="next page: --after"),
 }
 
+_AddSubcommand = Callable[[str, Text, Callable[[argparse.Namespace], int]], argparse.ArgumentParser]
+"""Adds a subcommand reading ``DB``: its name, its summary and what runs it."""
+
 
 def add_command(commands: Any, lang: Lang) -> None:
     """Add ``store`` and its subcommands to the command line, their help in ``lang``."""
@@ -81,14 +85,20 @@ def add_command(commands: Any, lang: Lang) -> None:
     )
     subcommands = parser.add_subparsers(title=COMMANDS[lang], metavar="COMMAND", required=True)
 
-    def add_subcommand(name: str, summary: Text) -> argparse.ArgumentParser:
-        return add_parser(subcommands, name, lang, help=summary[lang])
+    def add_subcommand(
+        name: str, summary: Text, run: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        """Add a subcommand that reads the store ``DB`` (its first argument) with ``run``."""
+        subcommand = add_parser(subcommands, name, lang, help=summary[lang])
+        subcommand.add_argument("db", metavar="DB", type=Path)
+        subcommand.set_defaults(run=run)
+        return subcommand
 
     verify = add_subcommand(
         "verify",
         Text(zh="重新计算审计链和每一项结果", en="recompute the audit chain and every outcome"),
+        run_verify,
     )
-    verify.add_argument("db", metavar="DB", type=Path)
     verify.add_argument(
         "--checkpoint",
         metavar="SIZE:HASH",
@@ -99,23 +109,22 @@ def add_command(commands: Any, lang: Lang) -> None:
         )[lang],
     )
     add_lang(verify, lang)
-    verify.set_defaults(run=run_verify)
 
     history = add_subcommand(
-        "history", Text(zh="一个村历年的等次", en="a village's grades by year")
+        "history",
+        Text(zh="一个村历年的等次", en="a village's grades by year"),
+        run_history,
     )
-    history.add_argument("db", metavar="DB", type=Path)
     history.add_argument("--village", metavar="CODE", required=True)
     history.add_argument("--subject", metavar="ID")
     add_lang(history, lang)
-    history.set_defaults(run=run_history)
 
     checkpoint = add_subcommand(
-        "checkpoint", Text(zh="输出审计链的链头", en="print the head of the audit chain")
+        "checkpoint",
+        Text(zh="输出审计链的链头", en="print the head of the audit chain"),
+        run_checkpoint,
     )
-    checkpoint.add_argument("db", metavar="DB", type=Path)
     add_lang(checkpoint, lang)
-    checkpoint.set_defaults(run=run_checkpoint)
 
     export = add_subcommand(
         "export",
@@ -123,24 +132,22 @@ def add_command(commands: Any, lang: Lang) -> None:
             zh="以规范化的 JSON Lines 输出记下的每个版本",
             en="print every recorded revision as canonical JSON Lines",
         ),
+        run_export,
     )
-    export.add_argument("db", metavar="DB", type=Path)
     add_lang(export, lang)
-    export.set_defaults(run=run_export)
     _add_finding_commands(add_subcommand, lang)
 
 
-def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
+def _add_finding_commands(add_subcommand: _AddSubcommand, lang: Lang) -> None:
     """Add ``get``, ``list`` and ``sheet``: finding sessions in a store."""
     get = add_subcommand(
         "get",
         Text(zh="一次直评会的最新版本:文件与结果", en="a session's latest revision and outcome"),
+        run_get,
     )
-    get.add_argument("db", metavar="DB", type=Path)
     get.add_argument("session", metavar="SESSION")
     _add_format(get, lang)
     add_lang(get, lang)
-    get.set_defaults(run=run_get)
 
     listing = add_subcommand(
         "list",
@@ -148,8 +155,8 @@ def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
             zh="按村、年度、区划前缀或状态列出直评会",
             en="list sessions by village, year, prefix or status",
         ),
+        run_list,
     )
-    listing.add_argument("db", metavar="DB", type=Path)
     listing.add_argument("--village", metavar="CODE")
     listing.add_argument("--year", type=int)
     listing.add_argument("--prefix", metavar="DIGITS")
@@ -164,7 +171,6 @@ def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
     listing.add_argument("--limit", type=_positive, default=100)
     _add_format(listing, lang)
     add_lang(listing, lang)
-    listing.set_defaults(run=run_list)
 
     stale = add_subcommand(
         "stale",
@@ -172,21 +178,19 @@ def _add_finding_commands(add_subcommand: Any, lang: Lang) -> None:
             zh="因较早年度补录而决定已变的直评会(须更正)",
             en="sessions whose decisions an earlier period recorded late has changed",
         ),
+        run_stale,
     )
-    stale.add_argument("db", metavar="DB", type=Path)
     stale.add_argument("--village", metavar="CODE")
     _add_format(stale, lang)
     add_lang(stale, lang)
-    stale.set_defaults(run=run_stale)
 
     sheet = add_subcommand(
         "sheet",
         Text(zh="一次直评会的结果公示页(HTML)", en="a session's results sheet (HTML)"),
+        run_sheet,
     )
-    sheet.add_argument("db", metavar="DB", type=Path)
     sheet.add_argument("session", metavar="SESSION")
     add_lang(sheet, lang)
-    sheet.set_defaults(run=run_sheet)
 
 
 def _add_format(parser: argparse.ArgumentParser, lang: Lang) -> None:

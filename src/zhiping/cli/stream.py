@@ -34,14 +34,13 @@ from zhiping.cli._common import EXIT_INPUT, EXIT_OK
 from zhiping.cli._reading import TOO_LARGE, NumberedLine
 from zhiping.documents._json import too_large
 from zhiping.documents.compact import OutcomeVersion, TraceLevel, outcome_document
-from zhiping.documents.outcome import Outcome
 from zhiping.documents.session import Session, parse_session
 from zhiping.errors import InputError, ZhipingError, escape_controls
 from zhiping.glossary import Lang, Text, name_of
 from zhiping.outputs.results_sheet import sheet_head, sheet_page, sheet_tail
 from zhiping.outputs.results_table import answer_words, write_results_table
 from zhiping.packs.registry import default_registry
-from zhiping.store import Checkpoint, Store
+from zhiping.store import Checkpoint, Recorded, Store
 
 __all__ = ["numbered_lines", "report_stale", "stream_outcomes"]
 
@@ -208,10 +207,10 @@ STALE = Text(
 )
 
 
-def report_stale(outcomes: Iterable[Outcome], lang: Lang) -> None:
+def report_stale(outcomes: Iterable[Recorded], lang: Lang) -> None:
     """Print to stderr each recorded session that an outcome just recorded makes stale."""
     for outcome in outcomes:
-        for stale in getattr(outcome, "stale", ()):
+        for stale in outcome.stale:
             sys.stderr.write(f"zhiping: {STALE[lang]}: {escape_controls(stale.describe(lang))}\n")
 
 

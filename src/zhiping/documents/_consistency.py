@@ -7,7 +7,7 @@ its JSON path. :func:`zhiping.documents.session.check_session` runs them all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from zhiping import glossary
@@ -74,30 +74,29 @@ def _reach(session: Session) -> Iterator[Problem]:
             )
 
 
-def _cadre_ids(session: Session) -> Iterator[Problem]:
+def _repeats(keys: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Yield the index and the key of each key that an earlier one already gave."""
     seen: set[str] = set()
-    for index, cadre in enumerate(session.cadres):
-        if cadre.id in seen:
-            yield Problem(
-                f"cadres[{index}].id",
-                glossary.Text(
-                    zh=f"村干部 id '{cadre.id}' 重复", en=f"repeated cadre id '{cadre.id}'"
-                ),
-            )
-        seen.add(cadre.id)
+    for index, key in enumerate(keys):
+        if key in seen:
+            yield index, key
+        seen.add(key)
+
+
+def _cadre_ids(session: Session) -> Iterator[Problem]:
+    for index, cadre_id in _repeats(cadre.id for cadre in session.cadres):
+        yield Problem(
+            f"cadres[{index}].id",
+            glossary.Text(zh=f"村干部 id '{cadre_id}' 重复", en=f"repeated cadre id '{cadre_id}'"),
+        )
 
 
 def _attendance(session: Session) -> Iterator[Problem]:
-    seen: set[str] = set()
-    for index, entry in enumerate(session.attendance):
-        if entry.person in seen:
-            yield Problem(
-                f"attendance[{index}].person",
-                glossary.Text(
-                    zh=f"'{entry.person}' 签到了两次", en=f"'{entry.person}' is present twice"
-                ),
-            )
-        seen.add(entry.person)
+    for index, person in _repeats(entry.person for entry in session.attendance):
+        yield Problem(
+            f"attendance[{index}].person",
+            glossary.Text(zh=f"'{person}' 签到了两次", en=f"'{person}' is present twice"),
+        )
 
 
 def _ballots(session: Session) -> Iterator[Problem]:
@@ -159,18 +158,17 @@ def _count_sums(
 
 def _references(session: Session) -> Iterator[Problem]:
     subjects = set(session.subject_ids)
-    seen: set[str] = set()
+    repeated = dict(_repeats(inquiry.id for inquiry in session.inquiries))
     for index, inquiry in enumerate(session.inquiries):
         if inquiry.to not in subjects:
             yield _no_subject(f"inquiries[{index}].to", inquiry.to)
-        if inquiry.id in seen:
+        if index in repeated:
             yield Problem(
                 f"inquiries[{index}].id",
                 glossary.Text(
                     zh=f"质询 id '{inquiry.id}' 重复", en=f"repeated inquiry id '{inquiry.id}'"
                 ),
             )
-        seen.add(inquiry.id)
     for index, veto in enumerate(session.vetoes):
         if veto.subject not in subjects:
             yield _no_subject(f"vetoes[{index}].subject", veto.subject)

@@ -504,7 +504,19 @@ def _citation_json(citation: Citation | None) -> dict[str, Any]:
 _PARAMETERS_KEPT = 4096
 """How many parameter records' JSON a process keeps (a chain shares its records)."""
 
-_parameters_json: dict[int, tuple[ParameterUse, dict[str, Any]]] = {}
+_parameters_kept: dict[int, tuple[ParameterUse, dict[str, Any], str]] = {}
+
+
+def _kept(use: ParameterUse) -> tuple[ParameterUse, dict[str, Any], str]:
+    """Return a record with its JSON and that JSON as compact text, both made once."""
+    kept = _parameters_kept.get(id(use))
+    if kept is None:
+        # The entry holds the record, so its id is not reused while the entry is kept.
+        if len(_parameters_kept) >= _PARAMETERS_KEPT:
+            _parameters_kept.clear()
+        shown = _parameter_json(use)
+        kept = _parameters_kept[id(use)] = (use, shown, _COMPACT.encode(shown))
+    return kept
 
 
 def parameter_json(use: ParameterUse) -> dict[str, Any]:
@@ -514,13 +526,7 @@ def parameter_json(use: ParameterUse) -> dict[str, Any]:
     parameter, so the record's JSON is built once per process and each call returns a
     fresh copy of it (the caller may change what it is given).
     """
-    kept = _parameters_json.get(id(use))
-    if kept is None:
-        # The entry holds the record, so its id is not reused while the entry is kept.
-        if len(_parameters_json) >= _PARAMETERS_KEPT:
-            _parameters_json.clear()
-        kept = _parameters_json[id(use)] = (use, _parameter_json(use))
-    shown = dict(kept[1])
+    shown = dict(_kept(use)[1])
     value = shown["value"]
     if isinstance(value, dict | list):
         shown["value"] = value_to_json(use.value)
@@ -529,17 +535,9 @@ def parameter_json(use: ParameterUse) -> dict[str, Any]:
     return shown
 
 
-_parameters_text: dict[int, tuple[ParameterUse, str]] = {}
-
-
 def _parameter_text(use: ParameterUse) -> str:
     """Return :func:`parameter_json` of a record as compact JSON text, encoded once."""
-    kept = _parameters_text.get(id(use))
-    if kept is None:
-        if len(_parameters_text) >= _PARAMETERS_KEPT:
-            _parameters_text.clear()
-        kept = _parameters_text[id(use)] = (use, _COMPACT.encode(_parameter_json(use)))
-    return kept[1]
+    return _kept(use)[2]
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))

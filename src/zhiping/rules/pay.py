@@ -185,7 +185,7 @@ def pay_by_score(ctx: RuleContext) -> None:
 
 def _withheld_message(label: Text, pay: Pay) -> Text:
     """Say what a cadre is paid by a score withheld for ballot secrecy, without the score."""
-    amount = pay.to_json()["amount"]
+    amount = pay.amount_text()
     return Text(
         zh=f"{label.zh}按得分({WITHHELD.zh})发放绩效报酬{amount}元",
         en=f"{label.en}: pay by score ({WITHHELD.en}), {amount} yuan",
