@@ -7,13 +7,8 @@ import json
 import sys
 from typing import Any
 
-from pydantic import BaseModel
-
 from zhiping.cli._common import EXIT_OK, add_lang, add_outcome_version, add_parser, require_pack
-from zhiping.documents.compact import CompactOutcomeDocument
-from zhiping.documents.outcome import OutcomeDocument
-from zhiping.documents.session import Session
-from zhiping.documents.vocabulary import with_vocabulary
+from zhiping.documents.schemas import document_schema
 from zhiping.glossary import Lang, Text
 from zhiping.packs.registry import default_registry
 
@@ -59,21 +54,16 @@ def run(arguments: argparse.Namespace) -> int:
     Without a pack, a grade, ballot word or action is any id (``^[a-z][a-z0-9_]*$``),
     marked ``x-zhiping-vocabulary``: each chain has its own, checked at evaluation.
     """
-    model: type[BaseModel] = Session
-    version = 1
-    if arguments.document == "outcome":
-        version = arguments.outcome_version
-        model = OutcomeDocument if version == 1 else CompactOutcomeDocument
-    schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:zhiping:{arguments.document}:{version}",
-        **model.model_json_schema(by_alias=True),
-    }
+    vocabulary = None
     if arguments.pack is not None:
         registry = default_registry()
         require_pack(registry, arguments.pack)
         vocabulary = registry.check_pack(arguments.pack).vocabulary
-        schema = with_vocabulary(schema, vocabulary)
-        schema["$id"] = f"urn:zhiping:{arguments.document}:{version}:{arguments.pack}"
+    schema = document_schema(
+        arguments.document,
+        version=arguments.outcome_version,
+        pack=arguments.pack,
+        vocabulary=vocabulary,
+    )
     sys.stdout.write(json.dumps(schema, ensure_ascii=False, indent=2) + "\n")
     return EXIT_OK

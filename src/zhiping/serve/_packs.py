@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from zhiping.documents.compact import CompactOutcomeDocument
-from zhiping.documents.outcome import OutcomeDocument
-from zhiping.documents.session import Session
+from zhiping.documents.schemas import document_schema as schema_of
 from zhiping.documents.values import value_to_json
-from zhiping.documents.vocabulary import Vocabulary, with_vocabulary
+from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import Problem
 from zhiping.glossary import Text
 from zhiping.packs.registry import PackRegistry
@@ -80,21 +78,11 @@ def document_schema(
     Raises:
         HttpProblem: 422, no pack has the name ``pack``.
     """
-    model: type[Session] | type[OutcomeDocument] | type[CompactOutcomeDocument] = Session
-    shown_version = 1
-    if document == "outcome":
-        shown_version = version
-        model = OutcomeDocument if version == 1 else CompactOutcomeDocument
-    schema: dict[str, Any] = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"urn:zhiping:{document}:{shown_version}",
-        **model.model_json_schema(by_alias=True),
-    }
+    vocabulary = None
     if pack is not None:
         require_pack(registry, pack)
-        schema = with_vocabulary(schema, registry.check_pack(pack).vocabulary)
-        schema["$id"] = f"urn:zhiping:{document}:{shown_version}:{pack}"
-    return schema
+        vocabulary = registry.check_pack(pack).vocabulary
+    return schema_of(document, version=version, pack=pack, vocabulary=vocabulary)
 
 
 def require_pack(registry: PackRegistry, name: str | None, *, status: int = 422) -> None:
