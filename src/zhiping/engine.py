@@ -13,9 +13,8 @@ from typing import Protocol, TypeVar
 
 import attrs
 
-from zhiping.documents._consistency import mixed_periods, not_earlier
 from zhiping.documents.outcome import Outcome, SubjectOutcome, TraceEntry
-from zhiping.documents.session import HistoryEntry, Session
+from zhiping.documents.session import HistoryEntry, Session, mixed_periods, not_earlier
 from zhiping.documents.vocabulary import Vocabulary
 from zhiping.errors import InputError, NoApplicableRule, PackError, Problem
 from zhiping.glossary import ORGANIZATION, Text, name_of

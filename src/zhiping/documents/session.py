@@ -34,6 +34,8 @@ from zhiping.documents._consistency import (
     group_size,
     history_conflicts,
     inconsistencies,
+    mixed_periods,
+    not_earlier,
 )
 from zhiping.documents._json import check_value, load_json
 from zhiping.documents._session_limits import model_oversized, over_limit, oversized
@@ -72,6 +74,8 @@ __all__ = [
     "check_session",
     "group_size",
     "masked_marks",
+    "mixed_periods",
+    "not_earlier",
     "parse_history",
     "parse_session",
 ]
