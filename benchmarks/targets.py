@@ -211,9 +211,10 @@ def end_to_end(lines: list[str]) -> None:
 
     traced, untraced = cpu_ratio(rules(True), hand), cpu_ratio(rules(False), hand)
     agree = sum(
-        hand_coded_xinzhou(s)["subjects"][subject.id] == _decisions_of(subject)
+        1
         for s, c in zip(sessions, chains, strict=True)
         for subject in evaluate_chain(s, c, registry.mechanisms).subjects
+        if hand_coded_xinzhou(s)["subjects"][subject.id] == _decisions_of(subject)
     )
     graded = sum(len(s.cadres) + 1 for s in sessions)
     print(

@@ -133,7 +133,7 @@ def test_an_outcome_stored_in_the_compact_form_is_the_format_1_outcome_rebuilt(
     assert as_format_1(kept) == recorded.to_document()
 
 
-def test_the_auditor_finds_a_payload_rewritten_and_rehashed_in_place(tmp_path: Path) -> None:
+def test_the_auditor_finds_a_payload_rewritten_in_place(tmp_path: Path) -> None:
     path = Path(shutil.copy(SCHEMA_1_STORE, tmp_path / "records.db"))
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("DROP TRIGGER events_are_append_only_update")
