@@ -228,16 +228,15 @@ def end_to_end(lines: list[str]) -> None:
         evaluate_chain(s, c, registry.mechanisms) for s, c in zip(sessions, chains, strict=True)
     ]
     for version, trace in ((1, "full"), (2, "full"), (2, "decisions"), (2, "none")):
-        size = sum(
-            len(
-                json.dumps(
-                    outcome_document(o, version=version, trace=trace),  # type: ignore[arg-type]
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                ).encode()
-            )
+        texts = [
+            json.dumps(
+                outcome_document(o, version=version, trace=trace),  # type: ignore[arg-type]
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode()
             for o in outcomes
-        )
+        ]
+        size = sum(map(len, texts))
         ratio = size / size_in
         row(
             f"outcome bytes per input byte, outcome/{version} {trace}",
