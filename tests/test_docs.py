@@ -32,6 +32,7 @@ import pluggy
 import pytest
 import yaml  # PyYAML: a dependency of the test extra (through dask) and of mkdocs
 
+from markdown_blocks import FENCE, runnable_blocks
 from zhiping.packs import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +44,6 @@ RUNNABLE_PAGES = sorted(
 NOT_IN_NAV: frozenset[str] = frozenset()
 """Pages of docs/ deliberately left out of the nav, each with a reason in a comment."""
 
-FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>```+)(?P<info>[^`]*)$")
-NOT_RUN = re.compile(r"^\s*<!--\s*not-run:\s*\S.*-->\s*$")
 SNIPPET = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<path>[^"]+)"\s*$')
 
 
@@ -106,25 +105,8 @@ def python_blocks(page: str) -> Iterator[tuple[int, str]]:
 
 def python_blocks_of(text: str) -> Iterator[tuple[int, str]]:
     """Yield each runnable Python block of a Markdown text."""
-    lines = text.splitlines()
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if not opening:
-            index += 1
-            continue
-        indent, fence = opening["indent"], opening["fence"]
-        language = opening["info"].strip().split(" ")[0]
-        previous = next((line for line in reversed(lines[:index]) if line.strip()), "")
-        body: list[str] = []
-        index += 1
-        while index < len(lines) and lines[index].strip() != fence:
-            body.append(lines[index].removeprefix(indent))
-            index += 1
-        first_line = index - len(body) + 1
-        index += 1
-        if language == "python" and not NOT_RUN.match(previous):
-            yield first_line, "\n".join(_with_snippets(body))
+    for first_line, body in runnable_blocks(text, "python"):
+        yield first_line, "\n".join(_with_snippets(body))
 
 
 def _with_snippets(lines: list[str]) -> Iterator[str]:

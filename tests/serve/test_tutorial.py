@@ -21,31 +21,17 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from markdown_blocks import runnable_blocks as blocks_of
 from required_programs import required_program
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "tutorials" / "http.md"
 
-FENCE = re.compile(r"^```(?P<language>[a-z]*)\s*$")
-NOT_RUN = re.compile(r"^<!--\s*not-run:\s*\S.*-->$")
-
 
 def runnable_blocks(language: str, text: str | None = None) -> list[str]:
     """Return the page's blocks of ``language`` that are meant to run, in order."""
-    lines = (PAGE.read_text(encoding="utf-8") if text is None else text).splitlines()
-    blocks: list[str] = []
-    index = 0
-    while index < len(lines):
-        opening = FENCE.match(lines[index])
-        if not opening or not opening["language"]:
-            index += 1
-            continue
-        previous = next((line for line in reversed(lines[:index]) if line.strip()), "")
-        end = lines.index("```", index + 1)
-        if opening["language"] == language and not NOT_RUN.match(previous.strip()):
-            blocks.append("\n".join(lines[index + 1 : end]) + "\n")
-        index = end + 1
-    return blocks
+    page = PAGE.read_text(encoding="utf-8") if text is None else text
+    return ["\n".join(body) + "\n" for _, body in blocks_of(page, language)]
 
 
 def test_blocks_are_found_by_language_and_not_run_blocks_skipped():
