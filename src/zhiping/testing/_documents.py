@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from zhiping.documents._validation import Invalid
+from zhiping.documents.session import group_size
 from zhiping.glossary import ORGANIZATION, Text
 
 __all__ = ["INVALID_MARK", "as_cast", "as_counts", "counted", "session_document", "word_counted"]
@@ -122,7 +123,7 @@ def as_cast(document: Mapping[str, Any], order: Sequence[int] | None = None) -> 
         cast = [
             {"group": group, **ballot}
             for group, counts in groups.items()
-            for ballot in _ballots(counts, _group_size(counts))
+            for ballot in _ballots(counts, group_size(counts))
         ]
     else:
         cast = _ballots(ballots.pop("counts"), ballots["returned"])
@@ -141,10 +142,6 @@ def _ballots(counts: Mapping[str, Mapping[str, int]], returned: int) -> list[Doc
                     marks[index][subject] = INVALID_MARK if word == "invalid" else word
                 index += 1
     return [{"marks": ballot} for ballot in marks]
-
-
-def _group_size(counts: Mapping[str, Mapping[str, int]]) -> int:
-    return sum(next(iter(counts.values()), {}).values())
 
 
 def as_counts(document: Mapping[str, Any], scale: Sequence[str]) -> Document:
