@@ -87,14 +87,14 @@ def serving(database: Path, directory: Path, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 if httpx.get(f"{base}/packs", timeout=5).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.05)
         else:
-            raise SystemExit("zhiping serve did not start")
+            raise SystemExit(f"zhiping serve did not start (exit status {process.poll()})")
         yield base
     finally:
         process.terminate()

@@ -8,6 +8,8 @@ both ``/evaluate`` and ``/sessions``.
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -65,8 +67,6 @@ def cases():
 
 
 def _valid(cases) -> tuple[bytes, str]:
-    import json
-
     control = next(case for case in cases if case.expect == "accept")
     return control.data, json.loads(control.data)["id"]
 
