@@ -4,6 +4,9 @@ Each document is a valid one damaged in one way that a phone, a township office'
 editor or an attacker could produce. The real command runs in a subprocess, so that
 what reaches the operator's terminal is what is checked; with ``--store``, the store
 must be byte-for-byte what it was.
+
+Long (a subprocess per document, about 45 s in all): a CI step of its own, with the other
+harnesses (``pytest -m harness``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 import pytest
 
 from zhiping.documents.limits import MAX_DOCUMENT_BYTES
+
+pytestmark = pytest.mark.harness
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "guanzhai-2026.json"
 TEXT = EXAMPLE.read_text(encoding="utf-8")
